@@ -1,0 +1,28 @@
+/*
+ * api.h — the JSON API under /api/v1: the route table and its handlers.
+ * Handlers check input (http_input), call the domain, shape the output;
+ * they never touch SQL or keys.
+ */
+#ifndef LL_API_H
+#define LL_API_H
+#include "http/http.h"
+
+extern const route_t api_routes[];
+extern const size_t api_nroutes;
+
+int api_healthz(req_t *r);
+int api_policy_current(req_t *r);
+int api_policy_versions(req_t *r);
+int api_auth_sms_code(req_t *r);
+int api_auth_login(req_t *r);
+int api_auth_logout(req_t *r);
+int api_me_get(req_t *r);
+int api_me_patch(req_t *r);
+int api_me_password(req_t *r);
+int api_me_sessions(req_t *r);
+int api_me_session_delete(req_t *r);
+
+/* ISO 8601 UTC time in the request's arena. */
+const char *api_time(req_t *r, int64_t t);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * conf.h — every setting of Linli, in one typed table (conf.c).
+ *
+ * Each setting has a name, a type, bounds and a safe default; linli.conf
+ * (INI, `name = value`, `#` comments, optional [section] headers that are
+ * ignored) overrides them, and command-line flags override the file.
+ */
+#ifndef LL_CONF_H
+#define LL_CONF_H
+#include <stdbool.h>
+
+typedef struct conf {
+    char listen[128];          /* HOST:PORT */
+    char data_dir[512];
+    char key_file[512];        /* empty: <data_dir>/keys.json */
+    int threads;               /* 0: one per core */
+    int max_body_kb;           /* JSON bodies */
+    int max_upload_kb;         /* multipart uploads */
+    int conn_timeout_s;        /* idle / slow client cut-off */
+    char sms_gateway[16];      /* "outbox" or "http" */
+    char sms_http_url[512];
+    char sms_http_token[256];
+    int sms_interval_s;        /* per number, between two codes */
+    int sms_per_number_day;
+    int sms_per_ip_hour;
+    int code_ttl_s;
+    int code_max_tries;
+    int session_idle_days;
+    int session_max_days;
+    bool cookie_secure;        /* true behind TLS */
+    bool db_sync_full;         /* fsync every commit (durable against power loss) */
+    bool access_log;
+} conf_t;
+
+void conf_defaults(conf_t *c);
+/* Applies one `name = value`; returns 0, or -1 with a message in err. */
+int conf_set(conf_t *c, const char *name, const char *value, char *err, int errlen);
+int conf_load_file(conf_t *c, const char *path, char *err, int errlen);
+/* The path of a file inside the data folder. */
+void conf_data_path(const conf_t *c, const char *name, char *out, int outlen);
+
+#endif

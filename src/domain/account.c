@@ -1,0 +1,611 @@
+/*
+ * account.c — sign-in and profile (see account.h).
+ *
+ * Order of a code sign-in: check the code without using it up, then the
+ * policy consent (409 leaves the code usable, so the person can tick the
+ * box and retry), then in one transaction use the code, create or update
+ * the account, record consent, open a session and audit it. A failure at
+ * any step leaves no account and no session behind.
+ */
+#include "domain/account.h"
+#include "base/arena.h"
+#include "base/conf.h"
+#include "base/result.h"
+#include "domain/policy.h"
+#include "domain/ratelimit.h"
+#include "domain/session.h"
+#include "domain/sms.h"
+#include "privacy/audit.h"
+#include "privacy/pi.h"
+#include "store/db.h"
+#include "base/mem.h"
+#include <ctype.h>
+#include <stddef.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+int acct_phone_normalize(const char *in, char out[ACCT_PHONE_LEN + 1])
+{
+    char digits[32];
+    size_t n = 0;
+    if (!in || strlen(in) > 24) return LL_INVALID;
+    const char *p = in;
+    if (*p == '+') p++;
+    for (; *p; p++) {
+        if (*p == ' ' || *p == '-') continue;
+        if (!isdigit((unsigned char)*p) || n + 1 >= sizeof digits) return LL_INVALID;
+        digits[n++] = *p;
+    }
+    digits[n] = '\0';
+    const char *d = digits;
+    if (n == 15 && !strncmp(d, "0086", 4)) d += 4, n -= 4;
+    else if (n == 13 && !strncmp(d, "86", 2)) d += 2, n -= 2;
+    if (n != ACCT_PHONE_LEN || d[0] != '1' || d[1] < '3' || d[1] > '9') return LL_INVALID;
+    memcpy(out, d, ACCT_PHONE_LEN + 1);
+    return LL_OK;
+}
+
+static bool valid_purpose(const char *p)
+{
+    return p && (!strcmp(p, "login") || !strcmp(p, "password") || !strcmp(p, "cancel"));
+}
+
+static void code_hash(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *code, uint8_t out[VAULT_BLIND_LEN])
+{
+    uint8_t msg[VAULT_BLIND_LEN + 8];
+    memcpy(msg, bi, VAULT_BLIND_LEN);
+    memcpy(msg + VAULT_BLIND_LEN, code, 6);
+    vault_blind(c->vault, VAULT_BI_CODE, msg, VAULT_BLIND_LEN + 6, out);
+}
+
+static const char SQL_RECENT[] =
+    "SELECT max(created_at), count(*) FROM sms_codes WHERE phone_bi = ? AND created_at > ?";
+static const char SQL_RETIRE[] = "UPDATE sms_codes SET used = 1 WHERE phone_bi = ? AND purpose = ? AND used = 0";
+static const char SQL_NEW_CODE[] =
+    "INSERT INTO sms_codes(phone_bi, purpose, code_hash, created_at, expires_at) VALUES (?,?,?,?,?)";
+
+/* Per-number limits, counted from the codes themselves: an interval and a daily cap. */
+static int number_limits(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_RECENT);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->now - 86400);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return LL_ERR;
+    }
+    int64_t last = sqlite3_column_int64(st, 0);
+    int today = sqlite3_column_int(st, 1);
+    bool any = sqlite3_column_type(st, 0) != SQLITE_NULL;
+    sqlite3_reset(st);
+    if (any && c->now - last < c->conf->sms_interval_s) {
+        c->retry_after = (int)(last + c->conf->sms_interval_s - c->now);
+        return ctx_fail(c, LL_LIMIT, "rate_limited", "phone");
+    }
+    if (today >= c->conf->sms_per_number_day) {
+        c->retry_after = 3600;
+        return ctx_fail(c, LL_LIMIT, "rate_limited", "phone");
+    }
+    return LL_OK;
+}
+
+static int store_code(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *purpose, const char *code)
+{
+    uint8_t h[VAULT_BLIND_LEN];
+    code_hash(c, bi, code, h);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_RETIRE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+    if (db_run(c->db, st)) return LL_ERR;
+    st = db_stmt(c->db, SQL_NEW_CODE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, h, sizeof h, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    sqlite3_bind_int64(st, 5, c->now + c->conf->code_ttl_s);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static const char *code_text(ctx_t *c, const char *purpose, const char *code)
+{
+    const char *what = !strcmp(purpose, "cancel")     ? "注销账号"
+                       : !strcmp(purpose, "password") ? "设置登录密码"
+                                                      : "登录";
+    return arena_printf(c->arena, "【邻里】您的%s验证码是%s，%d分钟内有效。请勿告诉他人。", what, code,
+                        c->conf->code_ttl_s / 60);
+}
+
+int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
+{
+    char phone[ACCT_PHONE_LEN + 1], code[8];
+    uint8_t bi[VAULT_BLIND_LEN];
+    if (!valid_purpose(purpose)) return ctx_fail(c, LL_INVALID, "invalid_field", "purpose");
+    if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
+    vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
+    if (c->client && rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour)) {
+        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
+        return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
+    }
+    if (db_begin(c->db)) return LL_ERR;
+    int res = number_limits(c, bi);
+    if (res == LL_LIMIT) {
+        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"number_rate\"}");
+        db_commit(c->db);
+        return res;
+    }
+    snprintf(code, sizeof code, "%06u", (unsigned)randombytes_uniform(1000000));
+    if (res || store_code(c, bi, purpose, code) ||
+        audit_append(c, "auth.code_sent", c->user_id, 0, arena_printf(c->arena, "{\"purpose\":\"%s\"}", purpose)))
+        goto fail;
+    /* send inside the transaction: if the gateway refuses, no code row is left behind */
+    if (c->sms->send(c->sms, phone, code_text(c, purpose, code), code, purpose, c->now)) {
+        db_rollback(c->db);
+        return ctx_fail(c, LL_ERR, "sms_unavailable", NULL);
+    }
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+static const char SQL_CODE[] = "SELECT id, code_hash, tries FROM sms_codes WHERE phone_bi = ? AND purpose = ? "
+                               "AND used = 0 AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 1";
+static const char SQL_CODE_TRY[] = "UPDATE sms_codes SET tries = tries + 1 WHERE id = ?";
+static const char SQL_CODE_USE[] = "UPDATE sms_codes SET used = 1 WHERE id = ? AND used = 0";
+
+static bool code_shape_ok(const char *code)
+{
+    if (!code || strlen(code) != 6) return false;
+    for (int i = 0; i < 6; i++)
+        if (!isdigit((unsigned char)code[i])) return false;
+    return true;
+}
+
+/* Checks a code; on success *code_id names the row to use up. Wrong tries are counted. */
+static int check_code(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *purpose, const char *code,
+                      int64_t *code_id)
+{
+    uint8_t h[VAULT_BLIND_LEN];
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CODE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? ctx_fail(c, LL_EXPIRED, "code_expired", "code") : LL_ERR;
+    }
+    int64_t id = sqlite3_column_int64(st, 0);
+    int tries = sqlite3_column_int(st, 2);
+    bool match = false;
+    if (code_shape_ok(code) && sqlite3_column_bytes(st, 1) == VAULT_BLIND_LEN) {
+        code_hash(c, bi, code, h);
+        match = sodium_memcmp(h, sqlite3_column_blob(st, 1), VAULT_BLIND_LEN) == 0;
+    }
+    sqlite3_reset(st);
+    if (tries >= c->conf->code_max_tries) return ctx_fail(c, LL_LIMIT, "code_tries_exceeded", "code");
+    if (!match) {
+        st = db_stmt(c->db, SQL_CODE_TRY);
+        if (!st) return LL_ERR;
+        sqlite3_bind_int64(st, 1, id);
+        if (db_run(c->db, st)) return LL_ERR;
+        return ctx_fail(c, tries + 1 >= c->conf->code_max_tries ? LL_LIMIT : LL_INVALID,
+                        tries + 1 >= c->conf->code_max_tries ? "code_tries_exceeded" : "code_invalid", "code");
+    }
+    *code_id = id;
+    return LL_OK;
+}
+
+static int use_code(ctx_t *c, int64_t code_id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CODE_USE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, code_id);
+    if (db_run(c->db, st)) return LL_ERR;
+    /* a concurrent sign-in used it first */
+    return db_changes(c->db) == 1 ? LL_OK : ctx_fail(c, LL_EXPIRED, "code_expired", "code");
+}
+
+typedef struct {
+    int64_t id;
+    int policy_version;
+    const char *password_hash;
+} account_row_t;
+
+static const char SQL_BY_PHONE[] =
+    "SELECT id, policy_version, password_hash FROM users WHERE phone_bi = ? AND status = 'active'";
+
+/* LL_OK with the row, LL_NOTFOUND when no account has this number. */
+static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BY_PHONE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        a->id = sqlite3_column_int64(st, 0);
+        a->policy_version = sqlite3_column_int(st, 1);
+        const char *ph = (const char *)sqlite3_column_text(st, 2);
+        a->password_hash = ph ? arena_strdup(c->arena, ph) : NULL;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+static const char SQL_CONSENT[] =
+    "INSERT INTO consents(user_id, purpose, policy_version, granted, at) VALUES (?, 'policy', ?, 1, ?)";
+static const char SQL_SET_POLICY[] = "UPDATE users SET policy_version = ?, updated_at = ? WHERE id = ?";
+
+int acct_accept_policy(ctx_t *c, int64_t uid, int version)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CONSENT);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_int64(st, 3, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    st = db_stmt(c->db, SQL_SET_POLICY);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int(st, 1, version);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_int64(st, 3, uid);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+/* Decides whether the sign-in may go ahead; *accept is the version to record, 0 for none. */
+static int consent_gate(ctx_t *c, const account_row_t *a, bool exists, int accept_version, int *accept)
+{
+    policy_t cur;
+    bool needs = true;
+    *accept = 0;
+    if (policy_current(c, &cur)) return LL_ERR;
+    if (exists && policy_needs_consent(c, a->policy_version, &needs)) return LL_ERR;
+    if (accept_version && accept_version != cur.id) return ctx_fail(c, LL_CONFLICT, "consent_required", NULL);
+    if (needs && !accept_version) return ctx_fail(c, LL_CONFLICT, "consent_required", NULL);
+    if (accept_version && (!exists || a->policy_version != cur.id)) *accept = cur.id;
+    return LL_OK;
+}
+
+static const char SQL_NEW_USER[] = "INSERT INTO users(phone_bi, phone, dek, policy_version, created_at, updated_at) "
+                                   "VALUES (?,?,?,?,?,?)";
+
+static int create_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *phone, int version,
+                          uint8_t dek[VAULT_KEY_LEN], int64_t *uid)
+{
+    uint8_t wrapped[VAULT_WRAPPED_LEN];
+    size_t n;
+    vault_dek_new(c->vault, dek, wrapped);
+    uint8_t *sealed = pi_seal(c->arena, PI_USER_PHONE, dek, phone, strlen(phone), &n);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_NEW_USER);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, sealed, (int)n, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, wrapped, sizeof wrapped, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 4, version);
+    sqlite3_bind_int64(st, 5, c->now);
+    sqlite3_bind_int64(st, 6, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    *uid = db_last_id(c->db);
+    return LL_OK;
+}
+
+/* The transactional half of a sign-in, shared by code and password. */
+static int finish_login(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *phone, account_row_t *a,
+                        bool exists, int accept, int64_t code_id, const char *method, acct_login_t *out)
+{
+    uint8_t dek[VAULT_KEY_LEN];
+    int res = LL_ERR;
+    memset(out, 0, sizeof(*out));
+    if (db_begin(c->db)) return LL_ERR;
+    if (code_id && (res = use_code(c, code_id))) goto fail;
+    res = LL_ERR;
+    if (!exists) {
+        if (create_account(c, bi, phone, accept, dek, &a->id)) goto fail;
+        out->created = true;
+    } else if (pi_subject_key(c, a->id, dek)) {
+        goto fail;
+    }
+    if (accept && acct_accept_policy(c, a->id, accept)) goto fail;
+    if (sess_create(c, a->id, dek, &out->token, &out->session_id)) goto fail;
+    const char *detail = arena_printf(c->arena, "{\"method\":\"%s\",\"new_account\":%s,\"session\":%lld}", method,
+                                      out->created ? "true" : "false", (long long)out->session_id);
+    if (audit_append(c, "auth.login", a->id, a->id, detail)) goto fail;
+    if (db_commit(c->db)) goto fail;
+    out->user_id = a->id;
+    sodium_memzero(dek, sizeof dek);
+    return LL_OK;
+fail:
+    sodium_memzero(dek, sizeof dek);
+    db_rollback(c->db);
+    memset(out, 0, sizeof(*out));
+    return res;
+}
+
+static void audit_failure(ctx_t *c, int64_t uid, const char *method)
+{
+    const char *detail =
+        arena_printf(c->arena, "{\"method\":\"%s\",\"reason\":\"%s\"}", method, c->err_code ? c->err_code : "error");
+    audit_append(c, "auth.login_failed", 0, uid, detail);
+}
+
+int acct_login_code(ctx_t *c, const char *phone_in, const char *code, int accept_version, acct_login_t *out)
+{
+    char phone[ACCT_PHONE_LEN + 1];
+    uint8_t bi[VAULT_BLIND_LEN];
+    account_row_t a = {0};
+    int64_t code_id = 0;
+    int accept;
+    if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
+    vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
+    int res = find_account(c, bi, &a);
+    if (res != LL_OK && res != LL_NOTFOUND) return res;
+    bool exists = res == LL_OK;
+    if ((res = check_code(c, bi, "login", code, &code_id))) {
+        if (res != LL_ERR) audit_failure(c, a.id, "sms");
+        return res;
+    }
+    if ((res = consent_gate(c, &a, exists, accept_version, &accept))) return res;
+    res = finish_login(c, bi, phone, &a, exists, accept, code_id, "sms", out);
+    if (res != LL_OK && res != LL_ERR) audit_failure(c, a.id, "sms");
+    return res;
+}
+
+/*
+ * The hash of a random, forgotten password with the same cost parameters:
+ * verified when the number has no account or no password, so every failed
+ * password sign-in costs one Argon2id and timing tells nothing.
+ */
+static const char DECOY_HASH[] =
+    "$argon2id$v=19$m=65536,t=2,p=1$ybfF9ZaFyT/20hmTaLhE/A$KyBRUgHqlmzKG9sik1Vq8e8RGDi7mCdcqF2IfLW3FQQ";
+
+int acct_login_password(ctx_t *c, const char *phone_in, const char *password, int accept_version,
+                        acct_login_t *out)
+{
+    char phone[ACCT_PHONE_LEN + 1];
+    uint8_t bi[VAULT_BLIND_LEN];
+    account_row_t a = {0};
+    int accept;
+    if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
+    vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
+    if (rl_hit(c, "pw-number", phone, 3600, 10)) return LL_LIMIT;
+    int res = find_account(c, bi, &a);
+    if (res != LL_OK && res != LL_NOTFOUND) return res;
+    const char *hash = res == LL_OK && a.password_hash ? a.password_hash : DECOY_HASH;
+    bool ok = password && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 &&
+              res == LL_OK && a.password_hash;
+    if (!ok) {
+        ctx_fail(c, LL_DENIED, "login_failed", NULL);
+        audit_failure(c, a.id, "password");
+        return LL_DENIED;
+    }
+    if ((res = consent_gate(c, &a, true, accept_version, &accept))) return res;
+    return finish_login(c, bi, phone, &a, true, accept, 0, "password", out);
+}
+
+int acct_find_by_phone(ctx_t *c, const char *phone_in, int64_t *uid)
+{
+    char phone[ACCT_PHONE_LEN + 1];
+    uint8_t bi[VAULT_BLIND_LEN];
+    account_row_t a;
+    if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
+    vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
+    int res = find_account(c, bi, &a);
+    if (res == LL_OK) *uid = a.id;
+    return res;
+}
+
+/* The profile columns, in acct_profile_t order; every one sealed with the account's key. */
+static const struct {
+    const char *name;
+    pi_id_t field;
+    size_t offset;
+    int max_chars;
+} profile_fields[] = {
+    {"username", PI_USER_USERNAME, offsetof(acct_profile_t, username), 20},
+    {"nickname", PI_USER_NICKNAME, offsetof(acct_profile_t, nickname), 20},
+    {"city", PI_USER_CITY, offsetof(acct_profile_t, city), 30},
+    {"hometown", PI_USER_HOMETOWN, offsetof(acct_profile_t, hometown), 30},
+    {"occupation", PI_USER_OCCUPATION, offsetof(acct_profile_t, occupation), 30},
+    {"position", PI_USER_POSITION, offsetof(acct_profile_t, position), 30},
+    {"interests", PI_USER_INTERESTS, offsetof(acct_profile_t, interests), 200},
+    {"email", PI_USER_EMAIL, offsetof(acct_profile_t, email), 100},
+    {"qq", PI_USER_QQ, offsetof(acct_profile_t, qq), 12},
+};
+
+static const char SQL_PROFILE[] =
+    "SELECT phone, username, nickname, city, hometown, occupation, position, interests, email, qq, "
+    "password_hash IS NOT NULL, policy_version, created_at FROM users WHERE id = ? AND status = 'active'";
+
+static char *open_col(ctx_t *c, sqlite3_stmt *st, int col, pi_id_t f, const uint8_t *dek)
+{
+    char *out = NULL;
+    if (sqlite3_column_type(st, col) != SQLITE_BLOB) return NULL;
+    if (pi_open(c->arena, f, P_PROFILE, dek, sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
+                &out))
+        return NULL;
+    return out;
+}
+
+int acct_profile_get(ctx_t *c, int64_t uid, acct_profile_t *p)
+{
+    uint8_t dek[VAULT_KEY_LEN];
+    int res = pi_subject_key(c, uid, dek);
+    if (res) return res;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PROFILE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(p, 0, sizeof(*p));
+        p->id = uid;
+        p->phone = open_col(c, st, 0, PI_USER_PHONE, dek);
+        for (size_t i = 0; i < ARRAY_LEN(profile_fields); i++)
+            *(char **)((char *)p + profile_fields[i].offset) =
+                open_col(c, st, (int)i + 1, profile_fields[i].field, dek);
+        p->has_password = sqlite3_column_int(st, 10) != 0;
+        p->policy_version = sqlite3_column_int(st, 11);
+        p->created_at = sqlite3_column_int64(st, 12);
+    }
+    sqlite3_reset(st);
+    sodium_memzero(dek, sizeof dek);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
+    return false;
+}
+
+static bool valid_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    return at && at != s && !strchr(at + 1, '@') && strchr(at + 1, '.') && at[1] != '.' &&
+           s[strlen(s) - 1] != '.' && !strpbrk(s, " <>\"'");
+}
+
+static bool all_digits(const char *s)
+{
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s)) return false;
+    return true;
+}
+
+/* Format rules beyond length; the field name goes to c->err_field. */
+static int validate_value(ctx_t *c, const char *name, const char *v, int max_chars)
+{
+    size_t n = utf8_chars(v);
+    if (n == 0 || n > (size_t)max_chars || has_control(v)) return ctx_fail(c, LL_INVALID, "invalid_field", name);
+    if (!strcmp(name, "email") && !valid_email(v)) return ctx_fail(c, LL_INVALID, "invalid_field", name);
+    if (!strcmp(name, "qq") && (!all_digits(v) || n < 5 || v[0] == '0'))
+        return ctx_fail(c, LL_INVALID, "invalid_field", name);
+    /* a user name of digits only could pass for someone's phone number */
+    if (!strcmp(name, "username") && (n < 2 || all_digits(v))) return ctx_fail(c, LL_INVALID, "invalid_field", name);
+    return LL_OK;
+}
+
+static const char *const SQL_SET[] = {
+    "UPDATE users SET username = ?2 WHERE id = ?1",   "UPDATE users SET nickname = ?2 WHERE id = ?1",
+    "UPDATE users SET city = ?2 WHERE id = ?1",       "UPDATE users SET hometown = ?2 WHERE id = ?1",
+    "UPDATE users SET occupation = ?2 WHERE id = ?1", "UPDATE users SET position = ?2 WHERE id = ?1",
+    "UPDATE users SET interests = ?2 WHERE id = ?1",  "UPDATE users SET email = ?2 WHERE id = ?1",
+    "UPDATE users SET qq = ?2 WHERE id = ?1",
+};
+static const char SQL_SET_USERNAME_BI[] = "UPDATE users SET username_bi = ?2 WHERE id = ?1";
+static const char SQL_USERNAME_TAKEN[] = "SELECT 1 FROM users WHERE username_bi = ? AND id <> ?";
+static const char SQL_TOUCH_USER[] = "UPDATE users SET updated_at = ? WHERE id = ?";
+
+static int set_username_index(ctx_t *c, int64_t uid, const char *v)
+{
+    uint8_t bi[VAULT_BLIND_LEN];
+    sqlite3_stmt *st;
+    if (v) {
+        vault_blind(c->vault, VAULT_BI_USERNAME, v, strlen(v), bi);
+        st = db_stmt(c->db, SQL_USERNAME_TAKEN);
+        if (!st) return LL_ERR;
+        sqlite3_bind_blob(st, 1, bi, sizeof bi, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, uid);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_ROW) return ctx_fail(c, LL_CONFLICT, "username_taken", "username");
+        if (rc != SQLITE_DONE) return LL_ERR;
+    }
+    st = db_stmt(c->db, SQL_SET_USERNAME_BI);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    if (v) sqlite3_bind_blob(st, 2, bi, sizeof bi, SQLITE_TRANSIENT);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static int apply_change(ctx_t *c, int64_t uid, const uint8_t *dek, const acct_change_t *ch)
+{
+    for (size_t i = 0; i < ARRAY_LEN(profile_fields); i++) {
+        if (strcmp(profile_fields[i].name, ch->name)) continue;
+        int res;
+        if (ch->value && (res = validate_value(c, ch->name, ch->value, profile_fields[i].max_chars))) return res;
+        if (profile_fields[i].field == PI_USER_USERNAME && (res = set_username_index(c, uid, ch->value)))
+            return res;
+        sqlite3_stmt *st = db_stmt(c->db, SQL_SET[i]);
+        if (!st) return LL_ERR;
+        sqlite3_bind_int64(st, 1, uid);
+        if (ch->value) {
+            size_t n;
+            uint8_t *b = pi_seal(c->arena, profile_fields[i].field, dek, ch->value, strlen(ch->value), &n);
+            sqlite3_bind_blob(st, 2, b, (int)n, SQLITE_STATIC);
+        }
+        return db_run(c->db, st) ? LL_ERR : LL_OK;
+    }
+    return ctx_fail(c, LL_INVALID, "unknown_field", ch->name);
+}
+
+int acct_profile_update(ctx_t *c, int64_t uid, const acct_change_t *changes, int n)
+{
+    uint8_t dek[VAULT_KEY_LEN];
+    int res = pi_subject_key(c, uid, dek);
+    if (res) return res;
+    if (db_begin(c->db)) return LL_ERR;
+    for (int i = 0; i < n; i++)
+        if ((res = apply_change(c, uid, dek, &changes[i]))) goto fail;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_TOUCH_USER);
+    res = LL_ERR;
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, c->now);
+    sqlite3_bind_int64(st, 2, uid);
+    if (db_run(c->db, st)) goto fail;
+    sodium_memzero(dek, sizeof dek);
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    sodium_memzero(dek, sizeof dek);
+    db_rollback(c->db);
+    return res;
+}
+
+static const char SQL_PHONE_OF[] = "SELECT phone_bi FROM users WHERE id = ?";
+static const char SQL_SET_PASSWORD[] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?";
+
+int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *password)
+{
+    uint8_t bi[VAULT_BLIND_LEN];
+    char hash[crypto_pwhash_STRBYTES];
+    int64_t code_id;
+    size_t n = password ? strlen(password) : 0;
+    if (n < 8 || n > 128) return ctx_fail(c, LL_INVALID, "weak_password", "password");
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) memcpy(bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return LL_NOTFOUND;
+    int res = check_code(c, bi, "password", code, &code_id);
+    if (res) return res;
+    if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        return LL_ERR;
+    if (db_begin(c->db)) return LL_ERR;
+    if ((res = use_code(c, code_id))) goto fail;
+    res = LL_ERR;
+    st = db_stmt(c->db, SQL_SET_PASSWORD);
+    if (!st) goto fail;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_int64(st, 3, uid);
+    if (db_run(c->db, st) || audit_append(c, "auth.password_set", uid, uid, NULL)) goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return res;
+}

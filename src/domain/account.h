@@ -1,0 +1,60 @@
+/*
+ * account.h — accounts: phone + SMS code sign-in, optional password, profile
+ * (A1, A2, A4, F3, F4, H3).
+ *
+ * A phone number is only ever held sealed, and found by its blind index.
+ * A code is 6 digits, single use, lives code_ttl_s, allows code_max_tries
+ * wrong tries; sending is limited per number and per client address.
+ */
+#ifndef LL_ACCOUNT_H
+#define LL_ACCOUNT_H
+#include "base/ctx.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ACCT_PHONE_LEN 11
+
+/* Normalises a mainland mobile number (+86, 0086, spaces, dashes) into out; LL_INVALID if not one. */
+int acct_phone_normalize(const char *in, char out[ACCT_PHONE_LEN + 1]);
+/* purpose is "login", "password" or "cancel". */
+int acct_send_code(ctx_t *c, const char *phone, const char *purpose);
+
+typedef struct {
+    int64_t user_id;
+    int64_t session_id;
+    char *token;
+    bool created; /* first sign-in made the account */
+} acct_login_t;
+
+/* accept_version: the policy id the person ticked, 0 if none (→ consent_required when needed). */
+int acct_login_code(ctx_t *c, const char *phone, const char *code, int accept_version, acct_login_t *out);
+int acct_login_password(ctx_t *c, const char *phone, const char *password, int accept_version,
+                        acct_login_t *out);
+
+/* Profile fields, in the order of pi_decl.h; NULL when unset. */
+typedef struct {
+    int64_t id;
+    char *phone, *username, *nickname, *city, *hometown, *occupation, *position, *interests, *email, *qq;
+    bool has_password;
+    int policy_version;
+    int64_t created_at;
+} acct_profile_t;
+
+int acct_profile_get(ctx_t *c, int64_t uid, acct_profile_t *p);
+
+/* A change to one optional profile field: set (value), or clear (value NULL). */
+typedef struct {
+    const char *name; /* "username", "nickname", ... */
+    const char *value;
+} acct_change_t;
+
+/* Applies the changes atomically; LL_INVALID / LL_CONFLICT with c->err_field. */
+int acct_profile_update(ctx_t *c, int64_t uid, const acct_change_t *changes, int n);
+/* Sets or replaces the password; needs a fresh "password" code (G6). */
+int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *password);
+/* The account of a phone number, for staff commands; LL_NOTFOUND if none. */
+int acct_find_by_phone(ctx_t *c, const char *phone, int64_t *uid);
+/* Records a (re-)acceptance of policy version `version` by uid. */
+int acct_accept_policy(ctx_t *c, int64_t uid, int version);
+
+#endif

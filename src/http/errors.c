@@ -1,0 +1,74 @@
+/*
+ * errors.c — every error a client can receive: stable code, HTTP status,
+ * Chinese message, English message. One table, so codes never drift.
+ */
+#include "http/http.h"
+#include "base/result.h"
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *code;
+    unsigned status;
+    const char *zh, *en;
+} err_def_t;
+
+static const err_def_t errors[] = {
+    {"invalid_json", 400, "请求内容不是有效的 JSON", "The body is not valid JSON"},
+    {"body_required", 400, "请求缺少 JSON 内容", "A JSON body is required"},
+    {"unknown_field", 400, "请求包含不认识的字段", "The body has a field this endpoint does not take"},
+    {"missing_field", 400, "缺少必填字段", "A required field is missing"},
+    {"invalid_type", 400, "字段类型不正确", "A field has the wrong type"},
+    {"invalid_field", 422, "字段内容不符合要求", "A field's value is not acceptable"},
+    {"invalid_phone", 422, "请输入正确的中国大陆手机号码", "Enter a valid mainland China mobile number"},
+    {"code_invalid", 400, "验证码不正确", "The code is wrong"},
+    {"code_expired", 400, "验证码已失效，请重新获取", "The code has expired or was used; request a new one"},
+    {"code_tries_exceeded", 429, "验证码错误次数过多，请重新获取", "Too many wrong tries; request a new code"},
+    {"weak_password", 422, "密码长度须为8到128个字符", "The password must be 8 to 128 characters"},
+    {"login_failed", 401, "手机号码或密码不正确", "Wrong phone number or password"},
+    {"consent_required", 409, "请阅读并同意最新版隐私政策", "Accept the current privacy policy version to continue"},
+    {"username_taken", 409, "该用户名已被使用", "That user name is taken"},
+    {"unauthenticated", 401, "请先登录", "Sign in first"},
+    {"csrf_failed", 403, "请求来源不被允许", "The request's origin is not allowed"},
+    {"forbidden", 403, "没有权限", "Not allowed"},
+    {"not_found", 404, "找不到该内容", "Not found"},
+    {"method_not_allowed", 405, "不支持该请求方法", "Method not allowed"},
+    {"body_too_large", 413, "请求内容过大", "The body is too large"},
+    {"unsupported_media_type", 415, "请以 application/json 提交", "Send the body as application/json"},
+    {"rate_limited", 429, "操作太频繁，请稍后再试", "Too many requests; try again later"},
+    {"sms_unavailable", 503, "短信暂时无法发送，请稍后再试", "SMS cannot be sent right now"},
+    {"internal", 500, "服务器内部错误", "Internal error"},
+};
+
+static const err_def_t *find(const char *code)
+{
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+        if (!strcmp(errors[i].code, code)) return &errors[i];
+    return &errors[sizeof errors / sizeof errors[0] - 1];
+}
+
+int http_error(req_t *r, const char *code, const char *field)
+{
+    const err_def_t *e = find(code);
+    json_t *err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message", e->zh, "message_en", e->en);
+    if (field) json_object_set_new(err, "field", json_string(field));
+    if (r->ctx.retry_after > 0 && e->status == 429) {
+        char s[16];
+        snprintf(s, sizeof s, "%d", r->ctx.retry_after);
+        http_header(r, "Retry-After", arena_strdup(r->arena, s));
+        json_object_set_new(err, "retry_after", json_integer(r->ctx.retry_after));
+    }
+    return http_json(r, e->status, json_pack("{s:o}", "error", err));
+}
+
+int http_fail(req_t *r, int res)
+{
+    if (r->ctx.err_code) return http_error(r, r->ctx.err_code, r->ctx.err_field);
+    switch (res) {
+    case LL_NOTFOUND: return http_error(r, "not_found", NULL);
+    case LL_INVALID: return http_error(r, "invalid_field", NULL);
+    case LL_DENIED: return http_error(r, "forbidden", NULL);
+    case LL_LIMIT: return http_error(r, "rate_limited", NULL);
+    default: return http_error(r, "internal", NULL);
+    }
+}

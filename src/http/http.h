@@ -1,0 +1,99 @@
+/*
+ * http.h — the HTTP edge: requests, routes, input checking, responses.
+ *
+ * A request lives in its own arena from its first byte to its completion.
+ * Handlers receive checked input only: the route fixed the method and the
+ * path parameters, http_input checked the JSON body against a declared
+ * field list (unknown fields, wrong types and over-long values are refused
+ * before the handler runs). Every error leaves as JSON:
+ *   {"error": {"code": "...", "message": "中文", "message_en": "...", "field"?: "..."}}
+ */
+#ifndef LL_HTTP_H
+#define LL_HTTP_H
+#include "base/arena.h"
+#include "base/ctx.h"
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct MHD_Connection;
+struct server;
+typedef struct req req_t;
+typedef int (*handler_fn)(req_t *r);
+
+enum {
+    R_PUBLIC = 0,
+    R_AUTH = 1u << 0, /* a valid session is required (F4) */
+};
+
+typedef struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/me/sessions/{id}": {id} matches a positive integer */
+    handler_fn fn;
+    unsigned flags;
+} route_t;
+
+#define REQ_MAX_PARAMS 4
+
+struct req {
+    arena_t *arena;
+    struct server *srv;
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    char *body;
+    size_t body_len, body_cap, body_limit;
+    bool too_large, responded, cookie_auth;
+    const route_t *route;
+    int64_t params[REQ_MAX_PARAMS];
+    json_t *json; /* the parsed body, owned by the arena */
+    ctx_t ctx;
+    unsigned status;
+    int64_t started_ns;
+    struct req_header *headers; /* extra response headers */
+};
+
+struct req_header {
+    struct req_header *next;
+    const char *name, *value;
+};
+
+typedef enum { IN_STR, IN_INT, IN_BOOL, IN_STR_NULL, IN_STR_ARRAY } in_type_t;
+
+typedef struct {
+    const char *name;
+    in_type_t type;
+    bool required;
+    int max; /* characters for strings, items for arrays, largest value for ints */
+} in_field_t;
+
+typedef struct {
+    bool present, is_null;
+    const char *s;
+    long long i;
+    bool b;
+    json_t *arr;
+} in_val_t;
+
+/*
+ * Checks the JSON body against spec; out[i] matches spec[i]. On any fault
+ * the 4xx is already queued and -1 returned: the handler just returns.
+ */
+int http_input(req_t *r, const in_field_t *spec, int n, in_val_t *out);
+
+/* Sends obj (reference stolen) with status. */
+int http_json(req_t *r, unsigned status, json_t *obj);
+/* Sends the error for a stable code (see errors.c); field may be NULL. */
+int http_error(req_t *r, const char *code, const char *field);
+/* Sends the error for a domain result, from r->ctx.err_code or the result. */
+int http_fail(req_t *r, int res);
+/* Adds a response header to the next response. */
+void http_header(req_t *r, const char *name, const char *value);
+/* A request header, or NULL. */
+const char *http_req_header(req_t *r, const char *name);
+
+/* Route matching: the route for method+path, with params filled. *method_ok false → 405. */
+const route_t *http_route(const route_t *routes, size_t n, const char *method, const char *path,
+                          int64_t params[REQ_MAX_PARAMS], bool *path_known);
+
+#endif

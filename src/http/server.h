@@ -1,0 +1,31 @@
+/*
+ * server.h — the server context: the one piece of process-wide state.
+ *
+ * Owned by main; built before the listener starts and torn down after it
+ * stops, so every request sees it complete and unchanging.
+ */
+#ifndef LL_SERVER_H
+#define LL_SERVER_H
+#include "base/conf.h"
+#include "base/log.h"
+#include "http/http.h"
+#include "store/db.h"
+#include "store/vault.h"
+#include "domain/sms.h"
+
+typedef struct server {
+    conf_t conf;
+    log_t log;
+    vault_t *vault;
+    dbpool_t *pool;
+    sms_gw_t *sms;
+    const route_t *routes;
+    size_t nroutes;
+    struct MHD_Daemon *mhd;
+} server_t;
+
+/* Starts listening on conf.listen with a thread pool; 0 or -1 (logged). */
+int server_start(server_t *s);
+void server_stop(server_t *s);
+
+#endif

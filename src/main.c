@@ -1,0 +1,250 @@
+/*
+ * main.c — the `linli` command: parse the command line, build the server
+ * context, run one command. Every command takes --data DIR and --config FILE.
+ *
+ *   linli serve [--listen HOST:PORT]   run the platform
+ *   linli migrate                      bring the schema up to date
+ *   linli keys rotate                  new master key; data keys re-wrapped
+ *   linli staff grant|revoke PHONE ROLE
+ *   linli audit                        verify the audit chain and the declarations
+ */
+#include "api/api.h"
+#include "base/arena.h"
+#include "base/mem.h"
+#include "base/result.h"
+#include "domain/staff.h"
+#include "http/server.h"
+#include "privacy/audit.h"
+#include "privacy/pi.h"
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct {
+    const char *cmd;
+    const char *args[4];
+    int nargs;
+    const char *config;
+} cli_t;
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: linli [--data DIR] [--config FILE] COMMAND\n"
+                    "  serve [--listen HOST:PORT]    run the platform\n"
+                    "  migrate                       bring the database schema up to date\n"
+                    "  keys rotate                   new master key; data keys re-wrapped\n"
+                    "  staff grant PHONE ROLE        roles: admin, moderator, support, auditor\n"
+                    "  staff revoke PHONE ROLE\n"
+                    "  audit                         check the database against the promises\n");
+    return 2;
+}
+
+static int set_opt(server_t *s, const char *name, const char *value)
+{
+    char err[256];
+    if (conf_set(&s->conf, name, value, err, sizeof err)) {
+        fprintf(stderr, "linli: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads flags and the command; flags may stand before or after it. */
+static int parse_cli(server_t *s, int argc, char **argv, cli_t *cli)
+{
+    const char *data = NULL, *listen = NULL;
+    memset(cli, 0, sizeof(*cli));
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((!strcmp(a, "--data") || !strcmp(a, "--listen") || !strcmp(a, "--config")) && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (!strcmp(a, "--data")) data = v;
+            else if (!strcmp(a, "--listen")) listen = v;
+            else cli->config = v;
+        } else if (a[0] == '-') {
+            return -1;
+        } else if (!cli->cmd) {
+            cli->cmd = a;
+        } else if (cli->nargs < 4) {
+            cli->args[cli->nargs++] = a;
+        } else {
+            return -1;
+        }
+    }
+    if (!cli->cmd) return -1;
+    if (cli->config) {
+        char err[512];
+        if (conf_load_file(&s->conf, cli->config, err, sizeof err)) {
+            fprintf(stderr, "linli: %s\n", err);
+            return -1;
+        }
+    }
+    if (data && set_opt(s, "data_dir", data)) return -1;
+    if (listen && set_opt(s, "listen", listen)) return -1;
+    return 0;
+}
+
+/* Data folder, logs, keys and schema: what every command needs. */
+static int open_store(server_t *s, bool access_log)
+{
+    char path[1024], err[512];
+    if (mkdir(s->conf.data_dir, 0700) && errno != EEXIST) {
+        fprintf(stderr, "linli: cannot create %s: %s\n", s->conf.data_dir, strerror(errno));
+        return -1;
+    }
+    if (log_open(&s->log, access_log ? s->conf.data_dir : NULL)) {
+        fprintf(stderr, "linli: cannot open logs in %s/logs\n", s->conf.data_dir);
+        return -1;
+    }
+    if (!access_log) s->conf.access_log = false;
+    if (*s->conf.key_file) snprintf(path, sizeof path, "%s", s->conf.key_file);
+    else conf_data_path(&s->conf, "keys.json", path, sizeof path);
+    if (vault_open(&s->vault, path, true, err, sizeof err)) {
+        log_error(&s->log, "%s", err);
+        return -1;
+    }
+    conf_data_path(&s->conf, "linli.db", path, sizeof path);
+    unsigned threads = s->conf.threads ? (unsigned)s->conf.threads : 2;
+    s->pool = dbpool_new(path, (int)threads + 2, s->conf.db_sync_full, &s->log);
+    if (!s->pool) return -1;
+    db_t *db = dbpool_acquire(s->pool);
+    int rc = db_migrate(db);
+    dbpool_release(s->pool, db);
+    if (rc) log_error(&s->log, "database migration failed");
+    return rc;
+}
+
+static void close_store(server_t *s)
+{
+    dbpool_free(s->pool);
+    vault_close(s->vault);
+    if (s->sms) s->sms->free(s->sms);
+    log_close(&s->log);
+}
+
+/* A context for a command-line unit of work. */
+static ctx_t command_ctx(server_t *s, db_t *db, arena_t *a)
+{
+    ctx_t c = {.db = db, .vault = s->vault, .arena = a, .log = &s->log, .conf = &s->conf, .sms = s->sms};
+    c.now = (int64_t)time(NULL);
+    return c;
+}
+
+static int open_sms(server_t *s)
+{
+    char path[1024];
+    if (!strcmp(s->conf.sms_gateway, "http")) {
+        s->sms = sms_http_new(s->conf.sms_http_url, s->conf.sms_http_token);
+    } else if (!strcmp(s->conf.sms_gateway, "outbox")) {
+        conf_data_path(&s->conf, "sms-outbox.jsonl", path, sizeof path);
+        s->sms = sms_outbox_new(path);
+    }
+    if (!s->sms) log_error(&s->log, "cannot open the SMS gateway '%s'", s->conf.sms_gateway);
+    return s->sms ? 0 : -1;
+}
+
+static int cmd_serve(server_t *s)
+{
+    sigset_t set;
+    int sig;
+    if (open_sms(s)) return 1;
+    s->routes = api_routes;
+    s->nroutes = api_nroutes;
+    signal(SIGPIPE, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask; main waits below */
+    if (server_start(s)) return 1;
+    log_info(&s->log, "serving on http://%s (data in %s)", s->conf.listen, s->conf.data_dir);
+    fprintf(stderr, "linli: serving on http://%s (data in %s)\n", s->conf.listen, s->conf.data_dir);
+    sigwait(&set, &sig);
+    fprintf(stderr, "linli: stopping\n");
+    server_stop(s);
+    return 0;
+}
+
+static int cmd_keys(server_t *s, cli_t *cli)
+{
+    uint32_t ver;
+    int64_t n = 0;
+    if (cli->nargs != 1 || strcmp(cli->args[0], "rotate")) return usage();
+    if (vault_rotate(s->vault, &ver)) {
+        log_error(&s->log, "key rotation failed: the key file was not changed");
+        return 1;
+    }
+    arena_t *a = arena_new(4096);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    int rc = pi_rewrap_keys(&c, &n);
+    if (rc == LL_OK) audit_append(&c, "keys.rotated", 0, 0, arena_printf(a, "{\"version\":%u}", ver));
+    dbpool_release(s->pool, db);
+    arena_free(a);
+    printf("master key version %u; %lld data keys re-wrapped%s\n", ver, (long long)n, rc ? " (incomplete)" : "");
+    return rc ? 1 : 0;
+}
+
+static int cmd_staff(server_t *s, cli_t *cli)
+{
+    if (cli->nargs != 3 || (strcmp(cli->args[0], "grant") && strcmp(cli->args[0], "revoke"))) return usage();
+    arena_t *a = arena_new(4096);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    bool grant = !strcmp(cli->args[0], "grant");
+    int rc = grant ? staff_grant(&c, cli->args[1], cli->args[2]) : staff_revoke(&c, cli->args[1], cli->args[2]);
+    dbpool_release(s->pool, db);
+    arena_free(a);
+    if (rc == LL_NOTFOUND) fprintf(stderr, "linli: no account has that phone number\n");
+    else if (rc == LL_INVALID) fprintf(stderr, "linli: invalid phone number or role\n");
+    else if (rc) fprintf(stderr, "linli: failed\n");
+    else printf("%s %s\n", grant ? "granted" : "revoked", cli->args[2]);
+    return rc ? 1 : 0;
+}
+
+static int cmd_audit(server_t *s)
+{
+    audit_report_t rep;
+    db_t *db = dbpool_acquire(s->pool);
+    int rc = audit_verify(db, s->vault, &rep);
+    dbpool_release(s->pool, db);
+    if (rc < 0) {
+        fprintf(stderr, "linli: audit: cannot read the audit log\n");
+        return 2;
+    }
+    if (rc > 0) {
+        printf("FAIL audit-chain: entry %lld does not verify (%lld entries read)\n", (long long)rep.first_bad,
+               (long long)rep.entries);
+        return 1;
+    }
+    printf("ok   audit-chain: %lld entries verify\n", (long long)rep.entries);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    server_t s;
+    cli_t cli;
+    memset(&s, 0, sizeof s);
+    conf_defaults(&s.conf);
+    if (parse_cli(&s, argc, argv, &cli)) return usage();
+    bool serve = !strcmp(cli.cmd, "serve");
+    if (strcmp(cli.cmd, "serve") && strcmp(cli.cmd, "migrate") && strcmp(cli.cmd, "keys") &&
+        strcmp(cli.cmd, "staff") && strcmp(cli.cmd, "audit"))
+        return usage();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = 1;
+    if (open_store(&s, serve) == 0) {
+        if (serve) rc = cmd_serve(&s);
+        else if (!strcmp(cli.cmd, "migrate")) rc = (printf("schema up to date\n"), 0);
+        else if (!strcmp(cli.cmd, "keys")) rc = cmd_keys(&s, &cli);
+        else if (!strcmp(cli.cmd, "staff")) rc = cmd_staff(&s, &cli);
+        else rc = cmd_audit(&s);
+    }
+    close_store(&s);
+    curl_global_cleanup();
+    return rc;
+}

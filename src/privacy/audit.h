@@ -1,0 +1,33 @@
+/*
+ * audit.h — the security audit log (DESIGN.md "two kinds of logs").
+ *
+ * Append-only (triggers refuse UPDATE and early DELETE), hash-chained with a
+ * key from the key file: each entry's hash covers the previous hash and the
+ * entry, so removing, editing or reordering entries breaks the chain, and
+ * without the key nobody can forge a consistent replacement. Entries name
+ * accounts by number and clients by keyed hash; `detail` is JSON that never
+ * holds personal data.
+ */
+#ifndef LL_AUDIT_H
+#define LL_AUDIT_H
+#include "base/ctx.h"
+#include "store/db.h"
+#include "store/vault.h"
+#include <stdint.h>
+
+/*
+ * Appends one entry. Joins the caller's transaction if one is open (so the
+ * event commits or rolls back with the change it records), else runs its own.
+ * actor/subject 0 = none; detail NULL = "{}".
+ */
+int audit_append(ctx_t *c, const char *event, int64_t actor, int64_t subject, const char *detail);
+
+typedef struct {
+    int64_t entries;  /* entries checked */
+    int64_t first_bad; /* id of the first entry whose hash does not verify, 0 if none */
+} audit_report_t;
+
+/* Walks the chain from its oldest surviving entry; 0 if intact, 1 if broken, -1 on error. */
+int audit_verify(db_t *db, vault_t *v, audit_report_t *r);
+
+#endif

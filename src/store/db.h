@@ -1,0 +1,49 @@
+/*
+ * db.h — the SQLite store: connections, cached prepared statements, pool.
+ *
+ * Invariants: every statement is prepared once per connection and cached by
+ * the address of its SQL text (callers pass string constants, so the address
+ * is the identity); db_stmt hands it back reset and unbound. SQL is only ever
+ * prepared, never built from input. A connection released to the pool has no
+ * statement left running, so no stale read snapshot survives a request.
+ */
+#ifndef LL_DB_H
+#define LL_DB_H
+#include "base/log.h"
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct db db_t;
+typedef struct dbpool dbpool_t;
+
+int db_open(db_t **out, const char *path, bool sync_full, log_t *log);
+void db_close(db_t *db);
+sqlite3 *db_handle(db_t *db);
+/* The cached statement for a constant SQL text, reset; NULL (and logged) on error. */
+sqlite3_stmt *db_stmt(db_t *db, const char *sql);
+/* Steps a statement expected to finish (INSERT/UPDATE/DELETE); resets it; 0 or -1. */
+int db_run(db_t *db, sqlite3_stmt *st);
+/* Runs literal SQL (schema, pragmas). */
+int db_exec(db_t *db, const char *sql);
+int db_begin(db_t *db);   /* BEGIN IMMEDIATE: writers queue up front, never deadlock */
+int db_commit(db_t *db);
+void db_rollback(db_t *db);
+bool db_in_txn(db_t *db);
+int64_t db_last_id(db_t *db);
+int db_changes(db_t *db);
+/* Resets every statement still running on the connection. */
+void db_reset_all(db_t *db);
+/* Logs the connection's last error with a label. */
+void db_log_error(db_t *db, const char *what);
+
+/* Brings the schema to the newest version (schema.c); 0 or -1. */
+int db_migrate(db_t *db);
+int db_schema_version(db_t *db);
+
+dbpool_t *dbpool_new(const char *path, int size, bool sync_full, log_t *log);
+void dbpool_free(dbpool_t *p);
+db_t *dbpool_acquire(dbpool_t *p);
+void dbpool_release(dbpool_t *p, db_t *db);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * fts.c — the "linli" FTS5 tokenizer and the query translator (fts.h).
+ *
+ * Text is cut into runs: a run of CJK characters (Han incl. extensions A–G and
+ * compatibility ideographs, 々〆〇, kana, hangul syllables) or a run of ASCII
+ * letters/digits (full-width ＡＢＣ１２３ folded to half-width, then
+ * lower-cased). Everything else — punctuation, spaces, emoji, invalid UTF-8
+ * bytes — only separates runs. A CJK run and an adjacent Latin run are two
+ * runs: "iPhone手机13" is iphone / 手机 / 13.
+ *
+ * Tokens. A Latin run is one token (its first LATIN_MAX bytes; the rest of an
+ * absurdly long run is not indexed, and queries are cut the same way). A CJK
+ * run c0 c1 … cn-1 gives one position per character: at position i the bigram
+ * ci ci+1 (when there is a next character) and, colocated with it, the unigram
+ * ci. In query mode only the bigrams are emitted (the unigram for a run of one
+ * character), so a quoted CJK string becomes the phrase of its overlapping
+ * bigrams: consecutive positions, which is exactly substring semantics, and a
+ * one-character query is a plain term lookup.
+ *
+ * Why unigrams at every position rather than bigrams plus the run-final
+ * character with "X"* prefix queries for one-character searches: measured on
+ * 10,000 generated listings (title + ~80-character body, test_fts.c corpus,
+ * -O2, file database, sum(pgsize) of the FTS5 shadow tables from dbstat):
+ *   unigrams everywhere:        7.68 MB, build 0.62 s, 1-char query 0.25 ms
+ *   bigrams + run-final + "X"*: 5.87 MB, build 0.49 s, 1-char query 1.9 ms
+ * The prefix design saves a quarter of the index but makes every
+ * one-character query merge the doclists of every bigram that starts with the
+ * character (hundreds of terms for a common one), about eight times slower, and
+ * it grows with the vocabulary of the site. Single characters (房 车 急 租) are
+ * common searches here; the index is small either way.
+ *
+ * Invariants: every read is bounded by the given length, and a multi-byte
+ * sequence is accepted only when complete and valid (no overlongs, no
+ * surrogates, nothing above U+10FFFF); an invalid byte is consumed alone.
+ * Tokens are either bytes of the source (CJK) or the folded copy of a Latin
+ * run, so the tokenizer allocates nothing per call. Query terms contain only
+ * CJK characters or [a-z0-9], and are always emitted inside double quotes.
+ */
+#include "store/fts.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define LATIN_MAX 64        /* bytes kept of one Latin/digit token */
+#define QUERY_SCAN_MAX 4096 /* bytes of typed input looked at */
+#define QUERY_MAX_BYTES 100 /* bytes of token text in one query */
+#define QUERY_MAX_TERMS 16  /* runs in one query */
+
+typedef enum { CH_END, CH_SEP, CH_CJK, CH_ALNUM } ch_kind_t;
+
+typedef struct {
+    ch_kind_t kind;
+    int start, end; /* byte span in the source */
+    char ascii;     /* CH_ALNUM: the folded, lower-cased character */
+} ch_t;
+
+typedef struct {
+    ch_kind_t kind;       /* CH_CJK, CH_ALNUM, or CH_END when the text is used up */
+    int start, end;       /* byte span of the whole run in the source */
+    int nchar;            /* characters in the run */
+    int nfold;            /* CH_ALNUM: bytes in fold */
+    char fold[LATIN_MAX]; /* CH_ALNUM: the token text, cut at LATIN_MAX */
+} run_t;
+
+typedef int (*token_fn)(void *ctx, int tflags, const char *tok, int ntok, int start, int end);
+
+static bool is_cont(unsigned char b)
+{
+    return (b & 0xC0) == 0x80;
+}
+
+/* Strictly decodes the character at s[pos]; -1 (one byte long) if invalid. */
+static int32_t utf8_decode(const unsigned char *s, int len, int pos, int *n)
+{
+    unsigned char b = s[pos];
+    int need;
+    int32_t cp;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    *n = 1;
+    if (b < 0x80) return b;
+    if (b >= 0xC2 && b <= 0xDF) need = 1, cp = b & 0x1F;
+    else if (b >= 0xE0 && b <= 0xEF) need = 2, cp = b & 0x0F;
+    else if (b >= 0xF0 && b <= 0xF4) need = 3, cp = b & 0x07;
+    else return -1;
+    if (b == 0xE0) lo = 0xA0;      /* overlong */
+    else if (b == 0xED) hi = 0x9F; /* surrogates */
+    else if (b == 0xF0) lo = 0x90; /* overlong */
+    else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+    if (len - pos <= need) return -1;
+    if (s[pos + 1] < lo || s[pos + 1] > hi) return -1;
+    for (int i = 1; i <= need; i++) {
+        if (!is_cont(s[pos + i])) return -1;
+        cp = (cp << 6) | (s[pos + i] & 0x3F);
+    }
+    *n = need + 1;
+    return cp;
+}
+
+static bool is_cjk(int32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF)      /* unified ideographs */
+        || (c >= 0x3400 && c <= 0x4DBF)      /* extension A */
+        || (c >= 0x20000 && c <= 0x3134F)    /* extensions B–G, compatibility supplement */
+        || (c >= 0xF900 && c <= 0xFAFF)      /* compatibility ideographs */
+        || (c >= 0x3005 && c <= 0x3007)      /* 々 〆 〇 (〇 is a Chinese zero) */
+        || (c >= 0x3041 && c <= 0x30FF && c != 0x30A0 && c != 0x30FB) /* kana, not ゠ ・ */
+        || (c >= 0xAC00 && c <= 0xD7A3);     /* hangul syllables */
+}
+
+/* The half-width lower-case letter or digit c stands for, or 0. */
+static char fold_alnum(int32_t c)
+{
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0; /* full-width ASCII block */
+    if (c >= 'A' && c <= 'Z') return (char)(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return (char)c;
+    return 0;
+}
+
+static ch_t read_ch(const unsigned char *s, int len, int pos)
+{
+    ch_t c = {.kind = CH_END, .start = pos, .end = pos, .ascii = 0};
+    if (pos >= len) return c;
+    int n;
+    int32_t cp = utf8_decode(s, len, pos, &n);
+    c.end = pos + n;
+    c.ascii = cp < 0 ? 0 : fold_alnum(cp);
+    c.kind = c.ascii ? CH_ALNUM : cp >= 0 && is_cjk(cp) ? CH_CJK : CH_SEP;
+    return c;
+}
+
+/* Finds the next run at or after *pos and moves *pos past it. */
+static void next_run(const unsigned char *s, int len, int *pos, run_t *r)
+{
+    ch_t c = read_ch(s, len, *pos);
+    while (c.kind == CH_SEP) c = read_ch(s, len, c.end);
+    r->kind = c.kind;
+    r->start = r->end = c.start;
+    r->nchar = r->nfold = 0;
+    while (c.kind == r->kind && c.kind != CH_END) {
+        if (c.kind == CH_ALNUM && r->nfold < LATIN_MAX) r->fold[r->nfold++] = c.ascii;
+        r->nchar++;
+        r->end = c.end;
+        c = read_ch(s, len, c.end);
+    }
+    *pos = r->end;
+}
+
+/* Byte length of the character at p, which the run scan has already validated. */
+static int valid_len(unsigned char lead)
+{
+    return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+/* Bigrams of a CJK run, plus colocated unigrams when indexing (see the header). */
+static int emit_cjk(const char *s, const run_t *r, bool indexing, token_fn tok, void *ctx)
+{
+    int rc = SQLITE_OK;
+    for (int a = r->start; a < r->end && rc == SQLITE_OK;) {
+        int b = a + valid_len((unsigned char)s[a]);
+        if (b < r->end) {
+            int c = b + valid_len((unsigned char)s[b]);
+            rc = tok(ctx, 0, s + a, c - a, a, c);
+            if (rc == SQLITE_OK && indexing) rc = tok(ctx, FTS5_TOKEN_COLOCATED, s + a, b - a, a, b);
+        } else if (indexing || r->nchar == 1) {
+            rc = tok(ctx, 0, s + a, b - a, a, b);
+        }
+        a = b;
+    }
+    return rc;
+}
+
+static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *text, int len, token_fn tok)
+{
+    (void)self;
+    if (!text || len <= 0) return SQLITE_OK;
+    bool indexing = !(flags & FTS5_TOKENIZE_QUERY); /* documents and auxiliary functions */
+    const unsigned char *s = (const unsigned char *)text;
+    int rc = SQLITE_OK;
+    run_t r;
+    for (int pos = 0; rc == SQLITE_OK;) {
+        next_run(s, len, &pos, &r);
+        if (r.kind == CH_END) break;
+        if (r.kind == CH_ALNUM) rc = tok(ctx, 0, r.fold, r.nfold, r.start, r.end);
+        else rc = emit_cjk(text, &r, indexing, tok, ctx);
+    }
+    return rc;
+}
+
+/* The tokenizer keeps no state, but FTS5 wants an object per table. */
+typedef struct {
+    int unused;
+} tok_t;
+
+static int tok_create(void *user, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    (void)user, (void)argv;
+    *out = NULL;
+    if (argc != 0) return SQLITE_ERROR; /* no options: a typo must not pass silently */
+    tok_t *t = sqlite3_malloc(sizeof(*t));
+    if (!t) return SQLITE_NOMEM;
+    *out = (Fts5Tokenizer *)t;
+    return SQLITE_OK;
+}
+
+static void tok_delete(Fts5Tokenizer *t)
+{
+    sqlite3_free(t);
+}
+
+static fts5_api *fts5_api_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return NULL;
+    if (sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL) == SQLITE_OK) sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
+int fts_register(sqlite3 *db)
+{
+    fts5_api *api = db ? fts5_api_of(db) : NULL;
+    if (!api || api->iVersion < 2) return -1;
+    fts5_tokenizer t = {tok_create, tok_delete, tok_tokenize};
+    return api->xCreateTokenizer(api, "linli", NULL, &t, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Appends one quoted term; `used` counts token bytes against the query budget. */
+static char *put_term(char *o, const char *tok, int n, int nterms)
+{
+    if (nterms > 0) memcpy(o, " AND ", 5), o += 5;
+    *o++ = '"';
+    memcpy(o, tok, (size_t)n);
+    o += n;
+    *o++ = '"';
+    return o;
+}
+
+/* Bytes of a CJK run's leading whole characters that fit in `room`. */
+static int cjk_fit(const char *s, const run_t *r, int room)
+{
+    int n = 0;
+    while (r->start + n < r->end) {
+        int k = valid_len((unsigned char)s[r->start + n]);
+        if (n + k > room) break;
+        n += k;
+    }
+    return n;
+}
+
+char *fts_query(arena_t *a, const char *user_query)
+{
+    if (!user_query) return NULL;
+    int len = (int)strnlen(user_query, QUERY_SCAN_MAX);
+    const unsigned char *s = (const unsigned char *)user_query;
+    /* Each term costs its bytes plus two quotes and " AND ". */
+    char *out = arena_alloc(a, QUERY_MAX_BYTES + QUERY_MAX_TERMS * 7 + 1);
+    char *o = out;
+    int used = 0, nterms = 0;
+    run_t r;
+    for (int pos = 0; nterms < QUERY_MAX_TERMS;) {
+        next_run(s, len, &pos, &r);
+        if (r.kind == CH_END) break;
+        /* A cut CJK run still means "contains this"; a cut Latin word would mean another word. */
+        int n = r.kind == CH_CJK ? cjk_fit(user_query, &r, QUERY_MAX_BYTES - used) : r.nfold;
+        if (n == 0 || used + n > QUERY_MAX_BYTES) break;
+        o = put_term(o, r.kind == CH_CJK ? user_query + r.start : r.fold, n, nterms++);
+        used += n;
+    }
+    *o = '\0';
+    return nterms ? out : NULL;
+}

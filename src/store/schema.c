@@ -1,0 +1,116 @@
+/*
+ * schema.c — the database schema as an ordered list of migrations.
+ *
+ * Invariants: PRAGMA user_version is the number of migrations applied; a
+ * migration is never edited once released, only followed by a new one; each
+ * runs in its own transaction, so a crash leaves the schema at a whole
+ * version. Every column here is classified in privacy/pi_decl.h as personal
+ * data or not; a unit test fails on a column that is not.
+ */
+#include "store/db.h"
+#include "base/mem.h"
+#include <stdio.h>
+
+static const char *const migrations[] = {
+    /* 1: accounts, sessions, codes, rate limits, policy, consent, staff, audit */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT," /* never reused: audit entries name ids */
+    "  phone_bi BLOB NOT NULL UNIQUE,"
+    "  phone BLOB NOT NULL,"
+    "  dek BLOB NOT NULL,"
+    "  username_bi BLOB UNIQUE,"
+    "  username BLOB, nickname BLOB, city BLOB, hometown BLOB, occupation BLOB,"
+    "  position BLOB, interests BLOB, email BLOB, qq BLOB,"
+    "  password_hash TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'active',"
+    "  policy_version INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  token_hash BLOB NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  ip BLOB, user_agent BLOB);"
+    "CREATE INDEX sessions_by_user ON sessions(user_id);"
+    "CREATE TABLE sms_codes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  phone_bi BLOB NOT NULL,"
+    "  purpose TEXT NOT NULL,"
+    "  code_hash BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  tries INTEGER NOT NULL DEFAULT 0,"
+    "  used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX sms_codes_by_phone ON sms_codes(phone_bi, purpose, created_at);"
+    "CREATE TABLE rate_limits ("
+    "  key BLOB PRIMARY KEY,"
+    "  window_start INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE policy_versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  version TEXT NOT NULL UNIQUE,"
+    "  major INTEGER NOT NULL,"
+    "  published_at INTEGER NOT NULL,"
+    "  summary TEXT NOT NULL);"
+    "INSERT INTO policy_versions(id, version, major, published_at, summary) VALUES"
+    "  (1, '1.0', 1, 1793491200, '邻里个人信息保护政策首次发布');"
+    "CREATE TABLE consents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  purpose TEXT NOT NULL,"
+    "  policy_version INTEGER REFERENCES policy_versions(id),"
+    "  granted INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX consents_by_user ON consents(user_id, purpose, at);"
+    "CREATE TABLE staff_roles ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','moderator','support','auditor')),"
+    "  granted_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, role)) WITHOUT ROWID;"
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  event TEXT NOT NULL,"
+    "  actor INTEGER,"
+    "  subject INTEGER,"
+    "  client BLOB,"
+    "  detail TEXT NOT NULL,"
+    "  prev BLOB NOT NULL,"
+    "  hash BLOB NOT NULL);"
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_kept_180_days BEFORE DELETE ON audit_log"
+    "  WHEN old.at > unixepoch() - 15552000"
+    "  BEGIN SELECT RAISE(ABORT, 'audit entries are kept 180 days'); END;",
+};
+
+int db_schema_version(db_t *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+    int v = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    if (st) sqlite3_reset(st);
+    return v;
+}
+
+int db_migrate(db_t *db)
+{
+    int have = db_schema_version(db);
+    if (have < 0) return -1;
+    if ((size_t)have > ARRAY_LEN(migrations)) {
+        log_error(NULL, "database schema %d is newer than this linli (%zu)", have, ARRAY_LEN(migrations));
+        return -1;
+    }
+    for (size_t v = (size_t)have; v < ARRAY_LEN(migrations); v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%zu;", v + 1);
+        if (db_begin(db) || db_exec(db, migrations[v]) || db_exec(db, pragma) || db_commit(db)) {
+            db_rollback(db);
+            return -1;
+        }
+    }
+    return 0;
+}
