@@ -108,7 +108,7 @@ char *arena_vprintf(arena_t *a, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0) PANIC("bad format");
     char *p = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    if (vsnprintf(p, (size_t)n + 1, fmt, ap) != n) PANIC("vsnprintf");
     return p;
 }
 

@@ -31,7 +31,10 @@ int acct_phone_normalize(const char *in, char out[ACCT_PHONE_LEN + 1])
     size_t n = 0;
     if (!in || strlen(in) > 24) return LL_INVALID;
     const char *p = in;
-    if (*p == '+') p++;
+    if (*p == '+') {
+        if (strncmp(p, "+86", 3) != 0) return LL_INVALID; /* another country's number */
+        p += 3;
+    }
     for (; *p; p++) {
         if (*p == ' ' || *p == '-') continue;
         if (!isdigit((unsigned char)*p) || n + 1 >= sizeof digits) return LL_INVALID;

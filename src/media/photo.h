@@ -22,11 +22,11 @@
  * which means the same as LL_ERR. photo_err_info() gives the HTTP status and messages. */
 typedef enum {
     PHOTO_OK = 0,
-    PHOTO_ERR_INTERNAL = -1,     /* our fault (not initialised, encoder failed): 500 */
-    PHOTO_ERR_TYPE = -40,        /* not JPEG, PNG or WebP by content, or empty: 415 */
-    PHOTO_ERR_BYTES = -41,       /* input longer than max_bytes: 413 */
-    PHOTO_ERR_PIXELS = -42,      /* width*height over max_pixels, or too many JPEG scans: 422 */
-    PHOTO_ERR_CORRUPT = -43,     /* right type but truncated or undecodable: 422 */
+    PHOTO_ERR_INTERNAL = -1, /* our fault (not initialised, encoder failed): 500 */
+    PHOTO_ERR_TYPE = -40,    /* not JPEG, PNG or WebP by content, or empty: 415 */
+    PHOTO_ERR_BYTES = -41,   /* input longer than max_bytes: 413 */
+    PHOTO_ERR_PIXELS = -42,  /* width*height over max_pixels, or too many JPEG scans: 422 */
+    PHOTO_ERR_CORRUPT = -43, /* right type but truncated or undecodable: 422 */
 } photo_res_t;
 
 /* Limits for one call. A zero field takes the default shown. */
@@ -47,7 +47,7 @@ typedef struct photo_limits {
 typedef struct photo_out {
     unsigned char *data; /* the main image, JPEG */
     size_t len;
-    int width, height; /* after rotation and any max_edge shrink */
+    int width, height;    /* after rotation and any max_edge shrink */
     unsigned char *thumb; /* the thumbnail, JPEG */
     size_t thumb_len;
     int thumb_width, thumb_height;
@@ -63,7 +63,8 @@ typedef struct photo_err_info {
     const char *msg_en;
 } photo_err_info_t;
 
-/* Starts libvips for this process (call once, before any worker thread); 0 or PHOTO_ERR_INTERNAL. */
+/* Starts libvips for this process (call once, before any worker thread); 0 or PHOTO_ERR_INTERNAL.
+ */
 int photo_init(const char *argv0);
 /* Stops libvips; no photo_* call may follow (libvips cannot be started twice). */
 void photo_shutdown(void);

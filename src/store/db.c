@@ -8,6 +8,7 @@
  */
 #include "store/db.h"
 #include "base/mem.h"
+#include "store/fts.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -63,7 +64,8 @@ int db_open(db_t **out, const char *path, bool sync_full, log_t *log)
     sqlite3_extended_result_codes(db->h, 1);
     if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") ||
-        db_exec(db, sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;")) {
+        db_exec(db, sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") ||
+        fts_register(db->h)) {
         db_close(db);
         return -1;
     }

@@ -17,17 +17,34 @@
  * bigrams: consecutive positions, which is exactly substring semantics, and a
  * one-character query is a plain term lookup.
  *
- * Why unigrams at every position rather than bigrams plus the run-final
- * character with "X"* prefix queries for one-character searches: measured on
- * 10,000 generated listings (title + ~80-character body, test_fts.c corpus,
- * -O2, file database, sum(pgsize) of the FTS5 shadow tables from dbstat):
- *   unigrams everywhere:        7.68 MB, build 0.62 s, 1-char query 0.25 ms
- *   bigrams + run-final + "X"*: 5.87 MB, build 0.49 s, 1-char query 1.9 ms
- * The prefix design saves a quarter of the index but makes every
- * one-character query merge the doclists of every bigram that starts with the
- * character (hundreds of terms for a common one), about eight times slower, and
- * it grows with the vocabulary of the site. Single characters (房 车 急 租) are
- * common searches here; the index is small either way.
+ * Why unigrams at every position, rather than bigrams plus only the
+ * run-final character with one-character searches answered by the prefix
+ * query "X"* (which also finds every row containing X): measured on 10,000
+ * listings from the test_fts.c generator (fixed seed), -O2, one transaction,
+ * file database; index = sum(pgsize) from dbstat of t_data, t_idx, t_docsize,
+ * t_config (the t_content copy of the text is the same for both):
+ *                            index      build    1-char query  2-4-char query
+ *   bodies ~35 chars (1.1 MB of text)
+ *     unigrams everywhere    2.43 MB    0.14 s   0.07 ms       0.15 ms
+ *     run-final + "X"*       1.70 MB    0.14 s   0.20 ms       0.15 ms
+ *   bodies ~180 chars (4.7 MB of text)
+ *     unigrams everywhere    8.59 MB    0.42 s   0.14-0.19 ms  0.32-0.47 ms
+ *     run-final + "X"*       6.12 MB    0.36 s   0.53-0.59 ms  0.37-0.41 ms
+ *   (built-in trigram, for scale: 14.9 MB, 1.46 s, and 0 rows for 搬家)
+ * Unigrams cost about 40% more index; the prefix design makes a one-character
+ * search about three times slower, because it merges the doclists of every
+ * bigram that starts with the character, and that grows with the site's
+ * vocabulary (the generator draws from a small pool, so real text is worse).
+ * Single characters (房 车 急 租) are common searches here and the index is
+ * small either way, so we index unigrams.
+ *
+ * Queries. fts_query cuts what was typed into the same runs and ANDs them,
+ * each quoted, so whitespace-separated parts are ANDed and so are the CJK and
+ * Latin runs inside one part ("iPhone手机" is iphone AND 手机, in any order,
+ * in either column). It keeps at most QUERY_MAX_TERMS runs and
+ * QUERY_MAX_BYTES of token text: a CJK run that overflows is cut at a
+ * character boundary (a shorter substring only widens the match), a Latin
+ * run that overflows ends the query (a cut word would be another word).
  *
  * Invariants: every read is bounded by the given length, and a multi-byte
  * sequence is accepted only when complete and valid (no overlongs, no
@@ -41,10 +58,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LATIN_MAX 64        /* bytes kept of one Latin/digit token */
-#define QUERY_SCAN_MAX 4096 /* bytes of typed input looked at */
-#define QUERY_MAX_BYTES 100 /* bytes of token text in one query */
-#define QUERY_MAX_TERMS 16  /* runs in one query */
+#define LATIN_MAX       64   /* bytes kept of one Latin/digit token */
+#define QUERY_SCAN_MAX  4096 /* bytes of typed input looked at */
+#define QUERY_MAX_BYTES 100  /* bytes of token text in one query */
+#define QUERY_MAX_TERMS 16   /* runs in one query */
 
 typedef enum { CH_END, CH_SEP, CH_CJK, CH_ALNUM } ch_kind_t;
 
@@ -78,14 +95,22 @@ static int32_t utf8_decode(const unsigned char *s, int len, int pos, int *n)
     unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
     *n = 1;
     if (b < 0x80) return b;
-    if (b >= 0xC2 && b <= 0xDF) need = 1, cp = b & 0x1F;
-    else if (b >= 0xE0 && b <= 0xEF) need = 2, cp = b & 0x0F;
-    else if (b >= 0xF0 && b <= 0xF4) need = 3, cp = b & 0x07;
-    else return -1;
-    if (b == 0xE0) lo = 0xA0;      /* overlong */
-    else if (b == 0xED) hi = 0x9F; /* surrogates */
-    else if (b == 0xF0) lo = 0x90; /* overlong */
-    else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+    if (b >= 0xC2 && b <= 0xDF)
+        need = 1, cp = b & 0x1F;
+    else if (b >= 0xE0 && b <= 0xEF)
+        need = 2, cp = b & 0x0F;
+    else if (b >= 0xF0 && b <= 0xF4)
+        need = 3, cp = b & 0x07;
+    else
+        return -1;
+    if (b == 0xE0)
+        lo = 0xA0; /* overlong */
+    else if (b == 0xED)
+        hi = 0x9F; /* surrogates */
+    else if (b == 0xF0)
+        lo = 0x90; /* overlong */
+    else if (b == 0xF4)
+        hi = 0x8F; /* above U+10FFFF */
     if (len - pos <= need) return -1;
     if (s[pos + 1] < lo || s[pos + 1] > hi) return -1;
     for (int i = 1; i <= need; i++) {
@@ -99,12 +124,12 @@ static int32_t utf8_decode(const unsigned char *s, int len, int pos, int *n)
 static bool is_cjk(int32_t c)
 {
     return (c >= 0x4E00 && c <= 0x9FFF)      /* unified ideographs */
-        || (c >= 0x3400 && c <= 0x4DBF)      /* extension A */
-        || (c >= 0x20000 && c <= 0x3134F)    /* extensions B–G, compatibility supplement */
-        || (c >= 0xF900 && c <= 0xFAFF)      /* compatibility ideographs */
-        || (c >= 0x3005 && c <= 0x3007)      /* 々 〆 〇 (〇 is a Chinese zero) */
-        || (c >= 0x3041 && c <= 0x30FF && c != 0x30A0 && c != 0x30FB) /* kana, not ゠ ・ */
-        || (c >= 0xAC00 && c <= 0xD7A3);     /* hangul syllables */
+           || (c >= 0x3400 && c <= 0x4DBF)   /* extension A */
+           || (c >= 0x20000 && c <= 0x3134F) /* extensions B–G, compatibility supplement */
+           || (c >= 0xF900 && c <= 0xFAFF)   /* compatibility ideographs */
+           || (c >= 0x3005 && c <= 0x3007)   /* 々 〆 〇 (〇 is a Chinese zero) */
+           || (c >= 0x3041 && c <= 0x30FF && c != 0x30A0 && c != 0x30FB) /* kana, not ゠ ・ */
+           || (c >= 0xAC00 && c <= 0xD7A3);                              /* hangul syllables */
 }
 
 /* The half-width lower-case letter or digit c stands for, or 0. */
@@ -132,7 +157,8 @@ static ch_t read_ch(const unsigned char *s, int len, int pos)
 static void next_run(const unsigned char *s, int len, int *pos, run_t *r)
 {
     ch_t c = read_ch(s, len, *pos);
-    while (c.kind == CH_SEP) c = read_ch(s, len, c.end);
+    while (c.kind == CH_SEP)
+        c = read_ch(s, len, c.end);
     r->kind = c.kind;
     r->start = r->end = c.start;
     r->nchar = r->nfold = 0;
@@ -145,7 +171,7 @@ static void next_run(const unsigned char *s, int len, int *pos, run_t *r)
     *pos = r->end;
 }
 
-/* Byte length of the character at p, which the run scan has already validated. */
+/* Byte length of a character the run scan has already validated, from its lead byte. */
 static int valid_len(unsigned char lead)
 {
     return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
@@ -160,7 +186,8 @@ static int emit_cjk(const char *s, const run_t *r, bool indexing, token_fn tok, 
         if (b < r->end) {
             int c = b + valid_len((unsigned char)s[b]);
             rc = tok(ctx, 0, s + a, c - a, a, c);
-            if (rc == SQLITE_OK && indexing) rc = tok(ctx, FTS5_TOKEN_COLOCATED, s + a, b - a, a, b);
+            if (rc == SQLITE_OK && indexing)
+                rc = tok(ctx, FTS5_TOKEN_COLOCATED, s + a, b - a, a, b);
         } else if (indexing || r->nchar == 1) {
             rc = tok(ctx, 0, s + a, b - a, a, b);
         }
@@ -169,7 +196,8 @@ static int emit_cjk(const char *s, const run_t *r, bool indexing, token_fn tok, 
     return rc;
 }
 
-static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *text, int len, token_fn tok)
+static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *text, int len,
+                        token_fn tok)
 {
     (void)self;
     if (!text || len <= 0) return SQLITE_OK;
@@ -180,8 +208,10 @@ static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *t
     for (int pos = 0; rc == SQLITE_OK;) {
         next_run(s, len, &pos, &r);
         if (r.kind == CH_END) break;
-        if (r.kind == CH_ALNUM) rc = tok(ctx, 0, r.fold, r.nfold, r.start, r.end);
-        else rc = emit_cjk(text, &r, indexing, tok, ctx);
+        if (r.kind == CH_ALNUM)
+            rc = tok(ctx, 0, r.fold, r.nfold, r.start, r.end);
+        else
+            rc = emit_cjk(text, &r, indexing, tok, ctx);
     }
     return rc;
 }
@@ -225,7 +255,7 @@ int fts_register(sqlite3 *db)
     return api->xCreateTokenizer(api, "linli", NULL, &t, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Appends one quoted term; `used` counts token bytes against the query budget. */
+/* Appends one quoted term, ANDed to those before it. */
 static char *put_term(char *o, const char *tok, int n, int nterms)
 {
     if (nterms > 0) memcpy(o, " AND ", 5), o += 5;

@@ -2,7 +2,9 @@
  * fts.h — the "linli" FTS5 tokenizer for Chinese text, and the translation of
  * what a person typed into a safe FTS5 MATCH expression.
  *
- * Invariants: an FTS5 table declared with tokenize='linli' must only be
+ * Invariants: the tokenizer must be registered on a connection before it
+ * touches a table declared with tokenize='linli'; such a table keeps FTS5's
+ * default detail=full (CJK searches are phrase queries) and is only
  * queried with expressions made by fts_query, whose tokens are the same
  * normalised forms the tokenizer indexes; fts_query never lets FTS5 syntax
  * from the user through (every token is quoted, operators are ours). A CJK

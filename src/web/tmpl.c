@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DELIM_MAX 16 /* longest delimiter a set-delimiter tag may choose */
+#define DELIM_MAX  16 /* longest delimiter a set-delimiter tag may choose */
 #define NAME_SHOWN 40 /* longest name quoted in an error message */
 
 typedef enum { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL } node_kind_t;
@@ -75,7 +75,8 @@ static void buf_put(tmpl_buf_t *b, const char *s, size_t n)
     if (n >= b->cap - b->len) { /* strictly less keeps a byte for the NUL */
         if (n > SIZE_MAX / 2 - b->len) PANIC("template output too large");
         size_t cap = b->cap ? b->cap : 256;
-        while (cap <= b->len + n) cap *= 2;
+        while (cap <= b->len + n)
+            cap *= 2;
         b->data = mem_realloc(b->data, cap);
         b->cap = cap;
     }
@@ -92,7 +93,7 @@ typedef struct {
     tmpl_t *t;
     char otag[DELIM_MAX], ctag[DELIM_MAX];
     size_t olen, clen;
-    size_t text_start; /* first byte not yet claimed by a text node or tag */
+    size_t text_start;           /* first byte not yet claimed by a text node or tag */
     size_t open[TMPL_MAX_DEPTH]; /* node indices of the unclosed sections */
     size_t nopen;
     char *err;
@@ -100,9 +101,9 @@ typedef struct {
 } parser_t;
 
 typedef struct {
-    char sigil;      /* '#', '^', '/', '>', '!', '=', '&', '{', or 0 for a variable */
-    size_t end;      /* one past the closing delimiter */
-    size_t name;     /* trimmed content */
+    char sigil;  /* '#', '^', '/', '>', '!', '=', '&', '{', or 0 for a variable */
+    size_t end;  /* one past the closing delimiter */
+    size_t name; /* trimmed content */
     size_t name_len;
     bool standalone;
     size_t line_start; /* standalone: where the tag's line begins */
@@ -122,12 +123,12 @@ static bool is_space(char c)
 static size_t line_of(const char *s, size_t at)
 {
     size_t line = 1;
-    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + at - p))) != NULL; p++) line++;
+    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + at - p))) != NULL; p++)
+        line++;
     return line;
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(parser_t *p, size_t at, const char *fmt,
-                                                      ...)
+__attribute__((format(printf, 3, 4))) static int fail(parser_t *p, size_t at, const char *fmt, ...)
 {
     if (!p->err || !p->errlen) return -1;
     int k = snprintf(p->err, p->errlen, "line %zu: ", line_of(p->src, at));
@@ -178,7 +179,8 @@ static bool valid_name(const char *s, size_t n, bool dotted)
 static int scan_tag(parser_t *p, size_t at, tag_t *tag)
 {
     size_t c = at + p->olen;
-    while (c < p->len && is_space(p->src[c])) c++;
+    while (c < p->len && is_space(p->src[c]))
+        c++;
     tag->sigil = 0;
     if (c < p->len && p->src[c] && strchr("#^/>!=&{", p->src[c])) tag->sigil = p->src[c++];
 
@@ -194,8 +196,10 @@ static int scan_tag(parser_t *p, size_t at, tag_t *tag)
     if (!close) return fail(p, at, "tag opened here is never closed");
     size_t e = (size_t)(close - p->src);
     tag->end = e + nn;
-    while (c < e && is_space(p->src[c])) c++;
-    while (e > c && is_space(p->src[e - 1])) e--;
+    while (c < e && is_space(p->src[c]))
+        c++;
+    while (e > c && is_space(p->src[e - 1]))
+        e--;
     tag->name = c;
     tag->name_len = e - c;
     return 0;
@@ -207,12 +211,14 @@ static void find_standalone(const parser_t *p, size_t at, tag_t *tag)
     tag->standalone = false;
     if (!tag->sigil || !strchr("#^/>!=", tag->sigil)) return;
     size_t b = at;
-    while (b > p->text_start && is_blank(p->src[b - 1])) b--;
+    while (b > p->text_start && is_blank(p->src[b - 1]))
+        b--;
     /* b == text_start after another tag ends in '}' etc., never in '\n', unless that
      * tag was standalone and took its line break — then this line is fresh too */
     if (b > 0 && p->src[b - 1] != '\n') return;
     size_t e = tag->end;
-    while (e < p->len && is_blank(p->src[e])) e++;
+    while (e < p->len && is_blank(p->src[e]))
+        e++;
     if (e < p->len) {
         if (p->src[e] == '\n')
             e++;
@@ -230,14 +236,18 @@ static int set_delims(parser_t *p, size_t at, const tag_t *tag)
 {
     const char *s = p->src + tag->name, *e = s + tag->name_len;
     const char *a = s;
-    while (a < e && !is_space(*a)) a++;
+    while (a < e && !is_space(*a))
+        a++;
     const char *b = a;
-    while (b < e && is_space(*b)) b++;
+    while (b < e && is_space(*b))
+        b++;
     size_t olen = (size_t)(a - s), clen = (size_t)(e - b);
     bool ok = olen && clen && olen <= DELIM_MAX && clen <= DELIM_MAX && !memchr(s, '=', olen) &&
               !memchr(b, '=', clen);
-    for (const char *q = b; ok && q < e; q++) ok = !is_space(*q) && *q;
-    for (const char *q = s; ok && q < a; q++) ok = *q != '\0';
+    for (const char *q = b; ok && q < e; q++)
+        ok = !is_space(*q) && *q;
+    for (const char *q = s; ok && q < a; q++)
+        ok = *q != '\0';
     if (!ok)
         return fail(p, at, "set-delimiter tag needs two delimiters of 1 to %d bytes, without '='",
                     DELIM_MAX);
@@ -248,11 +258,10 @@ static int set_delims(parser_t *p, size_t at, const tag_t *tag)
     return 0;
 }
 
-/* The name inside the tag, NUL-terminated in the template's copy. */
-static const char *take_name(parser_t *p, const tag_t *tag)
+/* Ends the tag's name with a NUL in the template's copy, for the partials callback. */
+static void terminate_name(parser_t *p, const tag_t *tag)
 {
     p->t->src[tag->name + tag->name_len] = '\0';
-    return p->t->src + tag->name;
 }
 
 static int open_section(parser_t *p, size_t at, const tag_t *tag)
@@ -260,7 +269,7 @@ static int open_section(parser_t *p, size_t at, const tag_t *tag)
     if (p->nopen == TMPL_MAX_DEPTH)
         return fail(p, at, "sections nested deeper than %d", TMPL_MAX_DEPTH);
     node_t *nd = add_node(p, tag->sigil == '#' ? N_SECTION : N_INVERTED, tag->name, tag->name_len);
-    take_name(p, tag);
+    terminate_name(p, tag);
     nd->standalone = tag->standalone;
     p->open[p->nopen++] = p->t->n - 1;
     return 0;
@@ -274,7 +283,7 @@ static int close_section(parser_t *p, size_t at, const tag_t *tag)
     node_t *nd = &p->t->nodes[p->open[--p->nopen]];
     if (nd->len != tag->name_len || memcmp(nd->str, name, nd->len) != 0)
         return fail(p, at, "section '%.*s' closed by '%.*s'", shown(nd->len), nd->str,
-                     shown(tag->name_len), name);
+                    shown(tag->name_len), name);
     nd->end = p->t->n;
     return 0;
 }
@@ -282,7 +291,7 @@ static int close_section(parser_t *p, size_t at, const tag_t *tag)
 static void add_partial(parser_t *p, size_t at, const tag_t *tag)
 {
     node_t *nd = add_node(p, N_PARTIAL, tag->name, tag->name_len);
-    take_name(p, tag);
+    terminate_name(p, tag);
     nd->standalone = tag->standalone;
     if (tag->standalone) {
         nd->indent = p->t->src + tag->line_start;
@@ -312,7 +321,7 @@ static int add_tag(parser_t *p, size_t at, const tag_t *tag)
         return 0;
     default:
         add_node(p, tag->sigil ? N_RAW : N_VAR, tag->name, tag->name_len);
-        take_name(p, tag);
+        terminate_name(p, tag);
         return 0;
     }
     /* comments, delimiters and closes leave no node, but an inline one still
@@ -357,8 +366,8 @@ tmpl_t *tmpl_parse(const char *src, size_t len, char *err, size_t errlen)
     t->src = mem_alloc(len + 1);
     memcpy(t->src, src, len);
     t->src[len] = '\0';
-    parser_t p = {.src = src, .len = len, .t = t, .olen = 2, .clen = 2, .err = err,
-                  .errlen = errlen};
+    parser_t p = {
+        .src = src, .len = len, .t = t, .olen = 2, .clen = 2, .err = err, .errlen = errlen};
     memcpy(p.otag, "{{", 2);
     memcpy(p.ctag, "}}", 2);
     if (parse_all(&p) < 0) {
@@ -396,9 +405,12 @@ typedef struct {
     size_t n;
 } escape_t;
 
-static const escape_t html_escapes[256] = {
-    ['&'] = {"&amp;", 5}, ['<'] = {"&lt;", 4},     ['>'] = {"&gt;", 4},
-    ['"'] = {"&quot;", 6}, ['\''] = {"&#39;", 5},
+/* Nonzero at each byte {{x}} must escape: its index in html_entities. */
+static const unsigned char html_special[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+static const escape_t html_entities[] = {
+    {"", 0}, {"&amp;", 5}, {"&lt;", 4}, {"&gt;", 4}, {"&quot;", 6}, {"&#39;", 5},
 };
 
 static int render_range(render_t *r, const tmpl_t *t, size_t i, size_t end);
@@ -432,15 +444,31 @@ static void put_text(render_t *r, const char *s, size_t n)
 
 static void put_escaped(tmpl_buf_t *out, const char *s, size_t n)
 {
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        const escape_t *e = &html_escapes[(unsigned char)s[i]];
-        if (!e->n) continue;
-        buf_put(out, s + run, i - run);
+    for (const char *end = s + n; s < end;) {
+        const char *p = s;
+        while (p < end && !html_special[(unsigned char)*p])
+            p++;
+        buf_put(out, s, (size_t)(p - s));
+        if (p == end) break;
+        const escape_t *e = &html_entities[html_special[(unsigned char)*p]];
         buf_put(out, e->s, e->n);
-        run = i + 1;
+        s = p + 1;
     }
-    buf_put(out, s + run, n - run);
+}
+
+/* Decimal digits without snprintf, which dominated number-heavy pages. */
+static size_t format_int(char *buf, json_int_t v)
+{
+    char digits[24];
+    size_t n = 0, k = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        digits[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0) buf[k++] = '-';
+    while (n)
+        buf[k++] = digits[--n];
+    return k;
 }
 
 /* Shortest "%g" form that reads back as the same double, as JSON writers do. */
@@ -465,7 +493,7 @@ static void put_value(render_t *r, const json_t *v, bool escape)
         n = json_string_length(v);
         break;
     case JSON_INTEGER:
-        n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        n = format_int(num, json_integer_value(v));
         s = num;
         break;
     case JSON_REAL:

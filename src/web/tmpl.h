@@ -13,7 +13,7 @@
  *   - A parsed tmpl_t never changes, and owns a private copy of its source.
  *   - Rendering never nests deeper than TMPL_MAX_DEPTH sections plus partials,
  *     so a self-including partial fails with -1 instead of exhausting the stack.
- *   - On failure tmpl_render leaves out exactly as it found it.
+ *   - On failure tmpl_render leaves out's contents exactly as it found them.
  *
  * Falsey values, following the spec's "!!data" rule: a missing name, null,
  * false, 0, 0.0, "" and []. Every other value, including {}, is truthy.

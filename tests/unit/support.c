@@ -43,3 +43,77 @@ int support_contains(const unsigned char *hay, size_t hlen, const void *needle, 
 {
     return nlen && memmem(hay, hlen, needle, nlen) != NULL;
 }
+
+typedef struct {
+    sms_gw_t gw;
+    char code[8], phone[16];
+    int sent;
+    int fail; /* nonzero: the gateway refuses */
+} capture_gw_t;
+
+static int capture_send(sms_gw_t *gw, const char *phone, const char *text, const char *code, const char *purpose,
+                        int64_t now)
+{
+    capture_gw_t *g = (capture_gw_t *)gw;
+    (void)text, (void)purpose, (void)now;
+    if (g->fail) return -1;
+    snprintf(g->code, sizeof g->code, "%s", code);
+    snprintf(g->phone, sizeof g->phone, "%s", phone);
+    g->sent++;
+    return 0;
+}
+
+static void capture_free(sms_gw_t *gw)
+{
+    free(gw);
+}
+
+env_t *support_env_new(void)
+{
+    env_t *e = mem_calloc(1, sizeof(*e));
+    char path[1024], err[256];
+    e->dir = support_tmpdir();
+    conf_defaults(&e->conf);
+    snprintf(e->conf.data_dir, sizeof e->conf.data_dir, "%s", e->dir);
+    log_open(&e->log, NULL);
+    snprintf(path, sizeof path, "%s/keys.json", e->dir);
+    if (vault_open(&e->vault, path, true, err, sizeof err)) PANIC(err);
+    snprintf(path, sizeof path, "%s/linli.db", e->dir);
+    if (db_open(&e->db, path, false, &e->log) || db_migrate(e->db)) PANIC("db");
+    capture_gw_t *g = mem_calloc(1, sizeof(*g));
+    g->gw.send = capture_send;
+    g->gw.free = capture_free;
+    e->sms = &g->gw;
+    e->arena = arena_new(8192);
+    e->ctx = (ctx_t){.db = e->db, .vault = e->vault, .arena = e->arena, .log = &e->log, .conf = &e->conf,
+                     .sms = e->sms, .now = 1800000000, .client = "192.0.2.1", .agent = "test"};
+    return e;
+}
+
+void support_env_free(env_t *e)
+{
+    db_close(e->db);
+    vault_close(e->vault);
+    e->sms->free(e->sms);
+    arena_free(e->arena);
+    support_rmtree(e->dir);
+    free(e->dir);
+    free(e);
+}
+
+const char *support_last_code(env_t *e)
+{
+    return ((capture_gw_t *)e->sms)->code;
+}
+
+void support_ctx_reset(env_t *e)
+{
+    e->ctx.err_code = NULL;
+    e->ctx.err_field = NULL;
+    e->ctx.retry_after = 0;
+}
+
+void support_sms_fail(env_t *e, int fail)
+{
+    ((capture_gw_t *)e->sms)->fail = fail;
+}

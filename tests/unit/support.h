@@ -19,4 +19,34 @@ unsigned char *support_read_file(const char *path, size_t *len);
 /* 1 if needle occurs in haystack (binary-safe). */
 int support_contains(const unsigned char *hay, size_t hlen, const void *needle, size_t nlen);
 
+
+
+#include "base/arena.h"
+#include "base/conf.h"
+#include "base/ctx.h"
+#include "base/log.h"
+#include "store/db.h"
+#include "store/vault.h"
+#include "domain/sms.h"
+
+/* A complete data folder for domain tests: keys, migrated database, a capturing SMS gateway. */
+typedef struct {
+    char *dir;
+    conf_t conf;
+    log_t log;
+    vault_t *vault;
+    db_t *db;
+    arena_t *arena;
+    sms_gw_t *sms;   /* records the last message in last_code/last_phone */
+    ctx_t ctx;       /* ready to use; ctx.now starts at 1,800,000,000 */
+} env_t;
+
+env_t *support_env_new(void);
+void support_env_free(env_t *e);
+/* The code of the last SMS the env's gateway sent. */
+const char *support_last_code(env_t *e);
+/* Makes the env's SMS gateway refuse (1) or accept (0) messages. */
+void support_sms_fail(env_t *e, int fail);
+/* Resets the context's error fields and arena between two calls. */
+void support_ctx_reset(env_t *e);
 #endif

@@ -11,6 +11,7 @@
 #   gps.webp       WebP with GPS in its EXIF chunk and XMP
 #   progressive.jpg  an ordinary progressive JPEG (about ten scans: must pass the scan limit)
 #   orient6.jpg    64x32 as stored, red left / blue right, EXIF Orientation 6 (turn 90° clockwise)
+#   p3.jpg         pure red in Display P3 with its ICC profile (must come out as sRGB red)
 #   alpha.png      RGBA with a transparent right half (the output is JPEG: flattened onto white)
 #   deep.png       16-bit RGB (must come out 8-bit with the same colours)
 #   cmyk.jpg       CMYK JPEG (must come out as 3-band sRGB)
@@ -72,6 +73,10 @@ vips join "$tmp/red.v" "$tmp/blue.v" "$tmp/rb.v" horizontal
 vips copy "$tmp/rb.v" "$tmp/rbs.v" --interpretation srgb
 vips jpegsave "$tmp/rbs.v" orient6.jpg --Q 90
 exiftool -q -overwrite_original -n -EXIF:Orientation=6 orient6.jpg
+
+# Pure sRGB red stored as Display P3 numbers (about 234 51 34) with the P3 profile embedded,
+# as iPhones do: without a colour conversion the profile's loss would dull the red.
+vips icc_transform "$tmp/red.v" "p3.jpg[Q=95]" p3 --input-profile srgb
 
 # Opaque green left half, fully transparent right half.
 vips linear "$tmp/z.v" "$tmp/g4.v" "1 1 1 1" "0 255 0 255" --uchar

@@ -19,8 +19,8 @@
 #include <string.h>
 
 #define CORPUS_ROWS 3000
-#define TEXT_CAP 1024
-#define MAX_TERMS 32
+#define TEXT_CAP    1024
+#define MAX_TERMS   32
 
 /* ---- deterministic generator ------------------------------------------ */
 
@@ -42,23 +42,28 @@ static int rng_below(rng_t *g, int n)
 }
 
 static const char *const zh_words[] = {
-    "搬家", "租房", "保姆", "二手车", "家政", "保洁", "月嫂", "开锁", "维修", "空调", "房东", "直租",
-    "急", "单间", "手机", "出售", "转让", "招聘", "司机", "厨师", "服务员", "小区", "地铁", "附近",
-    "押一付一", "拎包入住", "精装修", "个人", "全新", "九成新", "电动车", "自行车", "冰箱", "洗衣机",
-    "上门", "清洗", "疏通", "管道", "家教", "宠物", "猫", "狗", "二手", "公司", "北京", "朝阳区",
-    "面议", "包吃住", "日结", "兼职", "周末", "笔记本", "沙发", "车", "房", "租", "新", "家",
+    "搬家",   "租房", "保姆",   "二手车", "家政",   "保洁", "月嫂",     "开锁",     "维修",
+    "空调",   "房东", "直租",   "急",     "单间",   "手机", "出售",     "转让",     "招聘",
+    "司机",   "厨师", "服务员", "小区",   "地铁",   "附近", "押一付一", "拎包入住", "精装修",
+    "个人",   "全新", "九成新", "电动车", "自行车", "冰箱", "洗衣机",   "上门",     "清洗",
+    "疏通",   "管道", "家教",   "宠物",   "猫",     "狗",   "二手",     "公司",     "北京",
+    "朝阳区", "面议", "包吃住", "日结",   "兼职",   "周末", "笔记本",   "沙发",     "车",
+    "房",     "租",   "新",     "家",
 };
 static const char *const latin_words[] = {
-    "iPhone", "13", "iPad", "WiFi", "BMW", "5G", "Pro", "Max", "USB", "A4", "2000", "ok", "K12", "24h",
+    "iPhone", "13",  "iPad", "WiFi", "BMW", "5G",  "Pro",
+    "Max",    "USB", "A4",   "2000", "ok",  "K12", "24h",
 };
-static const char *const fullwidth_words[] = {"ＡＢＣ", "１２３", "ｉＰｈｏｎｅ", "ＷｉＦｉ", "１３", "Ｐｒｏ"};
+static const char *const fullwidth_words[] = {"ＡＢＣ",   "１２３", "ｉＰｈｏｎｅ",
+                                              "ＷｉＦｉ", "１３",   "Ｐｒｏ"};
 static const char *const separators[] = {
     " ", "，", "。", "！", "、", "🏠", "-", "/", "\n", "·", "（", "）", "~", "\t", "　", ":", "\"",
 };
 /* Common Han characters (3 bytes each in UTF-8) and a few from extension A. */
-static const char common_han[] = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可"
-                                 "主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电"
-                                 "力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还";
+static const char common_han[] =
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可"
+    "主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电"
+    "力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还";
 static const char *const ext_a[] = {"㐀", "㑇", "㒰", "㓁", "䶵"};
 
 typedef struct {
@@ -108,11 +113,16 @@ static void gen_item(rng_t *g, sbuf_t *b)
 {
     int r = rng_below(g, 100);
     char num[16];
-    if (r < 55) sb_puts(b, zh_words[rng_below(g, (int)ARRAY_LEN(zh_words))]);
-    else if (r < 75) gen_han_run(g, b);
-    else if (r < 88) gen_latin(g, b);
-    else if (r < 94) sb_puts(b, fullwidth_words[rng_below(g, (int)ARRAY_LEN(fullwidth_words))]);
-    else snprintf(num, sizeof num, "%d", rng_below(g, 5000)), sb_puts(b, num);
+    if (r < 55)
+        sb_puts(b, zh_words[rng_below(g, (int)ARRAY_LEN(zh_words))]);
+    else if (r < 75)
+        gen_han_run(g, b);
+    else if (r < 88)
+        gen_latin(g, b);
+    else if (r < 94)
+        sb_puts(b, fullwidth_words[rng_below(g, (int)ARRAY_LEN(fullwidth_words))]);
+    else
+        snprintf(num, sizeof num, "%d", rng_below(g, 5000)), sb_puts(b, num);
 }
 
 /* Items joined sometimes directly, so words also fuse into longer runs. */
@@ -121,7 +131,8 @@ static void gen_text(rng_t *g, char *out, int items)
     sbuf_t b = {out, 0, TEXT_CAP};
     out[0] = '\0';
     for (int i = 0; i < items; i++) {
-        if (i > 0 && rng_below(g, 2)) sb_puts(&b, separators[rng_below(g, (int)ARRAY_LEN(separators))]);
+        if (i > 0 && rng_below(g, 2))
+            sb_puts(&b, separators[rng_below(g, (int)ARRAY_LEN(separators))]);
         gen_item(g, &b);
     }
 }
@@ -132,7 +143,11 @@ static void gen_text(rng_t *g, char *out, int items)
 static long model_decode(const unsigned char *s, size_t *i)
 {
     unsigned char c = s[*i];
-    int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    int n = c < 0x80             ? 1
+            : (c & 0xE0) == 0xC0 ? 2
+            : (c & 0xF0) == 0xE0 ? 3
+            : (c & 0xF8) == 0xF0 ? 4
+                                 : 0;
     if (n == 0) return (*i)++, -1;
     long cp = n == 1 ? c : c & (0x3F >> (n - 1));
     for (int k = 1; k < n; k++) {
@@ -160,9 +175,12 @@ static void model_normalise(const char *in, char *out, size_t cap)
         long cp = model_decode(s, &i);
         if (cp >= 0xFF10 && cp <= 0xFF5A) cp -= 0xFEE0;
         if (cp >= 'A' && cp <= 'Z') cp += 32;
-        if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) out[o++] = (char)cp;
-        else if (model_is_han(cp)) memcpy(out + o, in + at, i - at), o += i - at;
-        else out[o++] = ' ';
+        if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+            out[o++] = (char)cp;
+        else if (model_is_han(cp))
+            memcpy(out + o, in + at, i - at), o += i - at;
+        else
+            out[o++] = ' ';
     }
     out[o++] = ' ';
     out[o] = '\0';
@@ -191,7 +209,8 @@ static int model_terms(const char *query, term_t *terms)
         }
         bool latin = is_word_byte(norm[i]);
         size_t j = i;
-        while (norm[j] && norm[j] != ' ' && is_word_byte(norm[j]) == latin) j++;
+        while (norm[j] && norm[j] != ' ' && is_word_byte(norm[j]) == latin)
+            j++;
         memcpy(terms[n].text, norm + i, j - i);
         terms[n].text[j - i] = '\0';
         terms[n++].latin = latin;
@@ -225,15 +244,19 @@ static sqlite3 *open_db(void)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
     assert_int_equal(fts_register(db), 0);
-    assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='linli')", NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='linli')", NULL,
+                     NULL, NULL),
+        SQLITE_OK);
     return db;
 }
 
 static void insert_row(sqlite3 *db, const char *title, int tlen, const char *body, int blen)
 {
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t(title, body) VALUES (?1, ?2)", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "INSERT INTO t(title, body) VALUES (?1, ?2)", -1, &st, NULL),
+        SQLITE_OK);
     sqlite3_bind_text(st, 1, title, tlen, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, body, blen, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
@@ -288,7 +311,8 @@ static int fts_rows(sqlite3 *db, const char *match, bool *hit, int nrows)
     sqlite3_stmt *st = NULL;
     int n = 0, rc;
     memset(hit, 0, (size_t)nrows * sizeof *hit);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1", -1, &st, NULL),
+                     SQLITE_OK);
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
@@ -321,9 +345,10 @@ static int check_query(const corpus_t *c, const char *query)
         for (int k = 0; k < nterms && want; k++)
             want = model_has(c->ntitle[i], &terms[k]) || model_has(c->nbody[i], &terms[k]);
         if (want != hit[i])
-            fail_msg("query [%s] -> %s: row %d %s by FTS5 but %s by the scan\n  title: %s\n  body: %s", query,
-                     match, i + 1, hit[i] ? "found" : "missed", want ? "matches" : "does not match", c->title[i],
-                     c->body[i]);
+            fail_msg(
+                "query [%s] -> %s: row %d %s by FTS5 but %s by the scan\n  title: %s\n  body: %s",
+                query, match, i + 1, hit[i] ? "found" : "missed",
+                want ? "matches" : "does not match", c->title[i], c->body[i]);
     }
     free(hit);
     arena_free(a);
@@ -335,7 +360,8 @@ static int check_query(const corpus_t *c, const char *query)
 /* A piece of a random row: a substring of n Han characters, or a Latin/digit token. */
 static bool pick_piece(const corpus_t *c, rng_t *g, bool latin, int nchars, char *out)
 {
-    const char *norm = rng_below(g, 2) ? c->ntitle[rng_below(g, c->nrows)] : c->nbody[rng_below(g, c->nrows)];
+    const char *norm =
+        rng_below(g, 2) ? c->ntitle[rng_below(g, c->nrows)] : c->nbody[rng_below(g, c->nrows)];
     term_t terms[MAX_TERMS];
     int n = model_terms(norm, terms);
     for (int tries = 0; tries < n; tries++) {
@@ -360,7 +386,8 @@ static void retype(rng_t *g, const char *in, char *out)
     for (const char *p = in; *p; p++) {
         char ch = *p;
         if (mode == 2) {
-            unsigned cp = (unsigned char)(ch >= 'a' && ch <= 'z' && rng_below(g, 2) ? ch - 32 : ch) + 0xFEE0u;
+            unsigned cp =
+                (unsigned char)(ch >= 'a' && ch <= 'z' && rng_below(g, 2) ? ch - 32 : ch) + 0xFEE0u;
             out[o++] = (char)(0xE0 | (cp >> 12));
             out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
             out[o++] = (char)(0x80 | (cp & 0x3F));
@@ -378,9 +405,12 @@ static void sampled_queries(const corpus_t *c, uint64_t seed, int n, int count)
     char piece[TEXT_CAP], typed[TEXT_CAP];
     for (int q = 0; q < count; q++) {
         if (!pick_piece(c, &g, n == 0, n == 0 ? 0 : n, piece)) continue;
-        if (n == 0) retype(&g, piece, typed);
-        else strcpy(typed, piece);
-        if (check_query(c, typed) == 0) fail_msg("sampled query [%s] found no row, but it came from one", typed);
+        if (n == 0)
+            retype(&g, piece, typed);
+        else
+            strcpy(typed, piece);
+        if (check_query(c, typed) == 0)
+            fail_msg("sampled query [%s] found no row, but it came from one", typed);
     }
 }
 
@@ -389,8 +419,10 @@ static void sampled_queries(const corpus_t *c, uint64_t seed, int n, int count)
 static void test_B8_two_char_query_finds_every_containing_row(void **state)
 {
     const corpus_t *c = *state;
-    const char *queries[] = {"搬家", "租房", "保姆", "家政", "保洁", "月嫂", "开锁", "维修", "房东", "直租", "单间"};
-    for (size_t i = 0; i < ARRAY_LEN(queries); i++) assert_true(check_query(c, queries[i]) > 0);
+    const char *queries[] = {"搬家", "租房", "保姆", "家政", "保洁", "月嫂",
+                             "开锁", "维修", "房东", "直租", "单间"};
+    for (size_t i = 0; i < ARRAY_LEN(queries); i++)
+        assert_true(check_query(c, queries[i]) > 0);
     sampled_queries(c, 2, 2, 300);
 }
 
@@ -398,7 +430,8 @@ static void test_B8_one_char_query_finds_every_row_with_that_char(void **state)
 {
     const corpus_t *c = *state;
     const char *queries[] = {"急", "车", "房", "租", "家", "新", "猫", "㐀", "䶵"};
-    for (size_t i = 0; i < ARRAY_LEN(queries); i++) assert_true(check_query(c, queries[i]) > 0);
+    for (size_t i = 0; i < ARRAY_LEN(queries); i++)
+        assert_true(check_query(c, queries[i]) > 0);
     sampled_queries(c, 1, 1, 200);
 }
 
@@ -416,9 +449,11 @@ static void test_B8_three_and_more_char_queries_are_substrings(void **state)
 static void test_B8_latin_and_digit_queries_match_whole_tokens(void **state)
 {
     const corpus_t *c = *state;
-    const char *queries[] = {"iphone", "IPHONE", "ｉＰｈｏｎｅ", "13", "１３", "abc", "ＡＢＣ", "123", "wifi", "5g", "pro",
-                             "iphone13", "k12", "24H", "a4", "2000"};
-    for (size_t i = 0; i < ARRAY_LEN(queries); i++) check_query(c, queries[i]);
+    const char *queries[] = {"iphone", "IPHONE", "ｉＰｈｏｎｅ", "13",  "１３", "abc",
+                             "ＡＢＣ", "123",    "wifi",         "5g",  "pro",  "iphone13",
+                             "k12",    "24H",    "a4",           "2000"};
+    for (size_t i = 0; i < ARRAY_LEN(queries); i++)
+        check_query(c, queries[i]);
     assert_true(check_query(c, "iPhone") > 0);
     sampled_queries(c, 7, 0, 200);
 }
@@ -427,15 +462,18 @@ static void test_B8_unseen_words_find_nothing_on_both_sides(void **state)
 {
     const corpus_t *c = *state;
     const char *queries[] = {"火星", "量子计算机", "zebra", "99999999", "鑫", "搬家公司北京朝阳"};
-    for (size_t i = 0; i < ARRAY_LEN(queries); i++) check_query(c, queries[i]);
+    for (size_t i = 0; i < ARRAY_LEN(queries); i++)
+        check_query(c, queries[i]);
 }
 
 static void test_B8_mixed_queries_and_every_part(void **state)
 {
     const corpus_t *c = *state;
-    const char *fixed[] = {"iPhone手机", "iPhone 13", "急 租房", "二手车 BMW", "搬家 北京", "租房,单间", "手机13",
-                           "ｉＰｈｏｎｅ１３", "  搬家\t\n保洁  "};
-    for (size_t i = 0; i < ARRAY_LEN(fixed); i++) check_query(c, fixed[i]);
+    const char *fixed[] = {"iPhone手机", "iPhone 13",        "急 租房",
+                           "二手车 BMW", "搬家 北京",        "租房,单间",
+                           "手机13",     "ｉＰｈｏｎｅ１３", "  搬家\t\n保洁  "};
+    for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
+        check_query(c, fixed[i]);
     rng_t g = {11};
     char typed[TEXT_CAP], piece[TEXT_CAP];
     for (int q = 0; q < 300; q++) {
@@ -454,10 +492,30 @@ static void test_B8_mixed_queries_and_every_part(void **state)
 static void test_B8_hostile_queries_are_quoted_not_obeyed(void **state)
 {
     const corpus_t *c = *state;
-    const char *queries[] = {"\"", "*", "NEAR(", "OR", "-", "^", ":", "搬家 OR 租房", "搬家 NOT 租房", "搬家 AND",
-                             "NEAR(搬家 租房, 2)", "title:搬家", "{title body}:租房", "-搬家", "^租房", "搬家*",
-                             "\"搬家\" OR \"租房\"", "a\"b", "(租房)", "租房 + 保姆", "iphone:13", "'); DROP TABLE t;--"};
-    for (size_t i = 0; i < ARRAY_LEN(queries); i++) check_query(c, queries[i]);
+    const char *queries[] = {"\"",
+                             "*",
+                             "NEAR(",
+                             "OR",
+                             "-",
+                             "^",
+                             ":",
+                             "搬家 OR 租房",
+                             "搬家 NOT 租房",
+                             "搬家 AND",
+                             "NEAR(搬家 租房, 2)",
+                             "title:搬家",
+                             "{title body}:租房",
+                             "-搬家",
+                             "^租房",
+                             "搬家*",
+                             "\"搬家\" OR \"租房\"",
+                             "a\"b",
+                             "(租房)",
+                             "租房 + 保姆",
+                             "iphone:13",
+                             "'); DROP TABLE t;--"};
+    for (size_t i = 0; i < ARRAY_LEN(queries); i++)
+        check_query(c, queries[i]);
 
     arena_t *a = arena_new(4096);
     assert_null(fts_query(a, "\""));
@@ -478,16 +536,22 @@ static void test_B8_two_char_rows_the_trigram_tokenizer_cannot_find(void **state
 {
     (void)state;
     sqlite3 *db = open_db();
-    const char *rows[] = {"搬家", "专业搬家公司", "租房", "二手车出售", "二手 车", "二手自行车", "车手二", "保姆 急聘"};
-    for (size_t i = 0; i < ARRAY_LEN(rows); i++) insert_row(db, rows[i], -1, "", 0);
+    const char *rows[] = {"搬家",    "专业搬家公司", "租房",   "二手车出售",
+                          "二手 车", "二手自行车",   "车手二", "保姆 急聘"};
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++)
+        insert_row(db, rows[i], -1, "", 0);
     bool hit[ARRAY_LEN(rows)];
     /* why this module exists: the built-in trigram table answers 搬家 with nothing */
-    assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE tri USING fts5(title, body, tokenize='trigram');"
-                                      "INSERT INTO tri SELECT title, body FROM t",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "CREATE VIRTUAL TABLE tri USING fts5(title, body, tokenize='trigram');"
+                     "INSERT INTO tri SELECT title, body FROM t",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tri WHERE tri MATCH '搬家'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM tri WHERE tri MATCH '搬家'", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 0);
     sqlite3_finalize(st);
@@ -537,7 +601,8 @@ static int check_bounds(void *ctx, int tflags, const char *tok, int ntok, int st
     unsigned char copy[72] = {0}; /* terminated, so a bad token cannot make the check overread */
     memcpy(copy, tok, (size_t)ntok);
     size_t i = 0;
-    while (i < (size_t)ntok) assert_true(model_decode(copy, &i) >= 0);
+    while (i < (size_t)ntok)
+        assert_true(model_decode(copy, &i) >= 0);
     assert_true(i == (size_t)ntok);
     b->count++;
     return SQLITE_OK;
@@ -575,18 +640,21 @@ static void test_cjk_and_latin_runs_are_separate_tokens(void **state)
     (void)state;
     const char *s = "iPhone手机13";
     toks_t t = {0};
-    assert_int_equal(run_tokenizer(s, (int)strlen(s), FTS5_TOKENIZE_DOCUMENT, collect, &t), SQLITE_OK);
+    assert_int_equal(run_tokenizer(s, (int)strlen(s), FTS5_TOKENIZE_DOCUMENT, collect, &t),
+                     SQLITE_OK);
     const char *want[] = {"iphone", "手机", "手", "机", "13"};
     const int flags[] = {0, 0, FTS5_TOKEN_COLOCATED, 0, 0}; /* 手 shares 手机's position */
     assert_int_equal(t.n, 5);
-    for (int i = 0; i < 5; i++) assert_string_equal(t.text[i], want[i]), assert_int_equal(t.tflags[i], flags[i]);
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(t.text[i], want[i]), assert_int_equal(t.tflags[i], flags[i]);
     assert_int_equal(t.start[1], 6), assert_int_equal(t.end[1], 12);
     assert_int_equal(t.start[4], 12), assert_int_equal(t.end[4], 14);
 
     toks_t q = {0};
     assert_int_equal(run_tokenizer(s, (int)strlen(s), FTS5_TOKENIZE_QUERY, collect, &q), SQLITE_OK);
     assert_int_equal(q.n, 3);
-    assert_string_equal(q.text[0], "iphone"), assert_string_equal(q.text[1], "手机"), assert_string_equal(q.text[2], "13");
+    assert_string_equal(q.text[0], "iphone"), assert_string_equal(q.text[1], "手机"),
+        assert_string_equal(q.text[2], "13");
 }
 
 static void test_full_width_ascii_is_folded_and_punctuation_separates(void **state)
@@ -594,23 +662,30 @@ static void test_full_width_ascii_is_folded_and_punctuation_separates(void **sta
     (void)state;
     const char *s = "ＡＢＣ１２３，Ｐｒｏ！🏠Ｍａｘ　x-y";
     toks_t t = {0};
-    assert_int_equal(run_tokenizer(s, (int)strlen(s), FTS5_TOKENIZE_DOCUMENT, collect, &t), SQLITE_OK);
+    assert_int_equal(run_tokenizer(s, (int)strlen(s), FTS5_TOKENIZE_DOCUMENT, collect, &t),
+                     SQLITE_OK);
     const char *want[] = {"abc123", "pro", "max", "x", "y"};
     assert_int_equal(t.n, 5);
-    for (int i = 0; i < 5; i++) assert_string_equal(t.text[i], want[i]);
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(t.text[i], want[i]);
     assert_int_equal(t.start[0], 0), assert_int_equal(t.end[0], 18); /* offsets are in the source */
 }
 
 static void test_invalid_utf8_is_skipped_without_reading_past_the_end(void **state)
 {
     (void)state;
-    /* lone continuation, overlong '/', surrogate, above U+10FFFF, and 搬 cut short at the end */
-    const char s[] = "\x80搬\xc0\xaf家\xed\xa0\x80" "ab\xf4\x90\x80\x80" "z\xe6\x90";
+    /* lone continuation, overlong '/', surrogate, above U+10FFFF, three overlong 'A's
+     * (which must not become a token), and 搬 cut short at the very end */
+    const char s[] = "\x80搬\xc0\xaf家\xed\xa0\x80"
+                     "ab\xf4\x90\x80\x80"
+                     "z\xe0\x81\x81\xf0\x80\x81\x81\xc1\x81\xe6\x90";
     toks_t t = {0};
-    assert_int_equal(run_tokenizer(s, (int)sizeof s - 1, FTS5_TOKENIZE_DOCUMENT, collect, &t), SQLITE_OK);
+    assert_int_equal(run_tokenizer(s, (int)sizeof s - 1, FTS5_TOKENIZE_DOCUMENT, collect, &t),
+                     SQLITE_OK);
     const char *want[] = {"搬", "家", "ab", "z"};
     assert_int_equal(t.n, 4);
-    for (int i = 0; i < 4; i++) assert_string_equal(t.text[i], want[i]);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(t.text[i], want[i]);
 
     arena_t *a = arena_new(4096);
     assert_string_equal(fts_query(a, "\xff搬\xc0\xaf家\xe6\x90"), "\"搬\" AND \"家\"");
@@ -628,13 +703,44 @@ static void test_random_bytes_never_escape_the_buffer(void **state)
         for (int i = 0; i < len; i++) {
             /* bias towards UTF-8 lead and continuation bytes and real Han */
             int r = rng_below(&g, 4);
-            buf[i] = (char)(r == 0 ? 0x80 + rng_below(&g, 64) : r == 1 ? 0xE4 + rng_below(&g, 6) : rng_below(&g, 256));
+            buf[i] = (char)(r == 0   ? 0x80 + rng_below(&g, 64)
+                            : r == 1 ? 0xE4 + rng_below(&g, 6)
+                                     : rng_below(&g, 256));
         }
         bounds_t b = {len, 0};
-        assert_int_equal(run_tokenizer(buf, len, round % 2 ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT,
+        assert_int_equal(run_tokenizer(buf, len,
+                                       round % 2 ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT,
                                        check_bounds, &b),
                          SQLITE_OK);
     }
+}
+
+/* Whatever bytes are typed, the expression is well formed and names no column or operator. */
+static void test_B8_random_typed_bytes_make_a_valid_match(void **state)
+{
+    const corpus_t *c = *state;
+    rng_t g = {5};
+    char buf[160];
+    bool *hit = mem_alloc((size_t)c->nrows * sizeof *hit);
+    arena_t *a = arena_new(4096);
+    for (int round = 0; round < 300; round++) {
+        int len = rng_below(&g, (int)sizeof buf);
+        for (int i = 0; i < len; i++) {
+            int r = rng_below(&g, 3);
+            buf[i] = (char)(r == 0   ? 1 + rng_below(&g, 127)
+                            : r == 1 ? 0xE4 + rng_below(&g, 6)
+                                     : 0x80 + rng_below(&g, 64));
+        }
+        buf[len] = '\0';
+        const char *m = fts_query(a, buf);
+        if (!m) continue;
+        for (const char *p = m; *p; p++)
+            assert_true((unsigned char)*p >= 0x80 ||
+                        strchr("\" ANDabcdefghijklmnopqrstuvwxyz0123456789", *p));
+        fts_rows(c->db, m, hit, c->nrows);
+    }
+    arena_free(a);
+    free(hit);
 }
 
 static void test_empty_and_huge_inputs(void **state)
@@ -646,7 +752,8 @@ static void test_empty_and_huge_inputs(void **state)
 
     int len = 1 << 20;
     char *big = mem_alloc((size_t)len);
-    for (int i = 0; i + 3 <= len; i += 3) memcpy(big + i, "房", 3);
+    for (int i = 0; i + 3 <= len; i += 3)
+        memcpy(big + i, "房", 3);
     big[len - 1] = 'x'; /* 1 MB of one Han run, then a letter */
     b = (bounds_t){len, 0};
     assert_int_equal(run_tokenizer(big, len, FTS5_TOKENIZE_DOCUMENT, check_bounds, &b), SQLITE_OK);
@@ -678,14 +785,17 @@ static void test_query_caps_terms_and_bytes(void **state)
     (void)state;
     arena_t *a = arena_new(4096);
     char q[512] = "";
-    for (int i = 0; i < 20; i++) strcat(q, "a ");
+    for (int i = 0; i < 20; i++)
+        strcat(q, "a ");
     const char *m = fts_query(a, q);
     int n = 0;
-    for (const char *p = m; (p = strstr(p, "\"a\"")); p++) n++;
+    for (const char *p = m; (p = strstr(p, "\"a\"")); p++)
+        n++;
     assert_int_equal(n, 16);
 
     q[0] = '\0';
-    for (int i = 0; i < 40; i++) strcat(q, "房");
+    for (int i = 0; i < 40; i++)
+        strcat(q, "房");
     m = fts_query(a, q);
     assert_int_equal(strlen(m), 2 + 33 * 3); /* the run is cut at a character boundary */
 
@@ -731,8 +841,10 @@ static void test_register_rejects_no_db_and_unknown_options(void **state)
     (void)state;
     assert_int_equal(fts_register(NULL), -1);
     sqlite3 *db = open_db();
-    assert_int_not_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE x USING fts5(a, tokenize='linli bigram')", NULL, NULL, NULL),
-                         SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "CREATE VIRTUAL TABLE x USING fts5(a, tokenize='linli bigram')", NULL,
+                     NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
 }
 
@@ -751,6 +863,7 @@ int main(void)
         cmocka_unit_test(test_full_width_ascii_is_folded_and_punctuation_separates),
         cmocka_unit_test(test_invalid_utf8_is_skipped_without_reading_past_the_end),
         cmocka_unit_test(test_random_bytes_never_escape_the_buffer),
+        cmocka_unit_test(test_B8_random_typed_bytes_make_a_valid_match),
         cmocka_unit_test(test_empty_and_huge_inputs),
         cmocka_unit_test(test_B8_empty_query_has_no_keyword),
         cmocka_unit_test(test_query_caps_terms_and_bytes),

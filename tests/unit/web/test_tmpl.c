@@ -21,7 +21,7 @@
 
 typedef struct {
     const char *name;
-    const tmpl_t *t;
+    tmpl_t *t;
 } named_tmpl_t;
 
 typedef struct {
@@ -48,7 +48,8 @@ static void add_partial(partials_t *ps, const char *name, const char *src)
 
 static void free_partials(partials_t *ps)
 {
-    for (size_t i = 0; i < ps->n; i++) tmpl_free((tmpl_t *)ps->items[i].t);
+    for (size_t i = 0; i < ps->n; i++)
+        tmpl_free(ps->items[i].t);
     ps->n = 0;
 }
 
@@ -152,7 +153,8 @@ static void test_every_spec_case_renders_exactly(void **state)
                               "inverted.json", "partials.json",   "sections.json"};
     int found = 0, passed = 0, total = 0;
     for (int i = 0; i < nfiles; i++) {
-        for (size_t k = 0; k < ARRAY_LEN(required); k++) found += !strcmp(files[i]->d_name, required[k]);
+        for (size_t k = 0; k < ARRAY_LEN(required); k++)
+            found += !strcmp(files[i]->d_name, required[k]);
         run_spec_file(files[i]->d_name, &passed, &total);
         free(files[i]);
     }
@@ -169,8 +171,9 @@ static void test_escapes_script_tags_and_quotes(void **state)
     (void)state;
     assert_renders("<p>{{x}}</p>", "{\"x\": \"<script>alert('hi & bye')</script>\"}",
                    "<p>&lt;script&gt;alert(&#39;hi &amp; bye&#39;)&lt;/script&gt;</p>");
-    assert_renders("<a title=\"{{t}}\" data-x='{{t}}'>", "{\"t\": \"\\\" onclick=\\\"x' y\"}",
-                   "<a title=\"&quot; onclick=&quot;x&#39; y\" data-x='&quot; onclick=&quot;x&#39; y'>");
+    assert_renders(
+        "<a title=\"{{t}}\" data-x='{{t}}'>", "{\"t\": \"\\\" onclick=\\\"x' y\"}",
+        "<a title=\"&quot; onclick=&quot;x&#39; y\" data-x='&quot; onclick=&quot;x&#39; y'>");
     /* escaping applies to data reached through sections and partials alike */
     assert_renders("{{#l}}{{.}}{{/l}}", "{\"l\": [\"<b>\", \"&\"]}", "&lt;b&gt;&amp;");
 }
@@ -209,6 +212,8 @@ static void test_numbers_and_booleans_interpolate_plainly(void **state)
                    "{\"a\": -42, \"b\": 9007199254740993, \"c\": 0.1, \"d\": 2.5e-7,"
                    " \"e\": 3.0, \"f\": true, \"g\": false}",
                    "-42 9007199254740993 0.1 2.5e-07 3 true false");
+    assert_renders("{{a}} {{b}} {{c}}", "{\"a\": -9223372036854775808, \"b\": 0, \"c\": 10}",
+                   "-9223372036854775808 0 10");
     /* objects and arrays have no text form */
     assert_renders("[{{o}}][{{l}}]", "{\"o\": {\"k\": 1}, \"l\": [1]}", "[][]");
 }
@@ -367,14 +372,16 @@ static void test_recursion_within_the_depth_limit_renders(void **state)
     partials_t ps = {.n = 0};
     add_partial(&ps, "node", "({{#kids}}{{>node}}{{/kids}})");
     json_t *leaf = json_pack("{s:[]}", "kids"); /* else "kids" resolves in the parent */
-    for (int i = 0; i < 19; i++) leaf = json_pack("{s:[o]}", "kids", leaf);
+    for (int i = 0; i < 19; i++)
+        leaf = json_pack("{s:[o]}", "kids", leaf);
     tmpl_t *root = tmpl_parse("{{>node}}", 9, NULL, 0);
     tmpl_buf_t out;
     tmpl_buf_init(&out);
     assert_int_equal(tmpl_render(root, leaf, find_partial, &ps, &out), 0);
     assert_int_equal(out.len, 40);
     /* 40 levels deep needs 80: refused */
-    for (int i = 0; i < 20; i++) leaf = json_pack("{s:[o]}", "kids", leaf);
+    for (int i = 0; i < 20; i++)
+        leaf = json_pack("{s:[o]}", "kids", leaf);
     tmpl_buf_reset(&out);
     assert_int_equal(tmpl_render(root, leaf, find_partial, &ps, &out), -1);
     tmpl_buf_free(&out);
@@ -413,7 +420,8 @@ static void test_one_megabyte_template_renders(void **state)
     const char *rendered = "<li class=\"x\">A&lt;B &amp; <b>[1][2]</li>\n";
     size_t ulen = strlen(unit), count = (1u << 20) / ulen + 1;
     char *src = mem_alloc(ulen * count);
-    for (size_t i = 0; i < count; i++) memcpy(src + i * ulen, unit, ulen);
+    for (size_t i = 0; i < count; i++)
+        memcpy(src + i * ulen, unit, ulen);
     tmpl_t *t = tmpl_parse(src, ulen * count, NULL, 0);
     free(src);
     assert_non_null(t);
@@ -434,9 +442,10 @@ static void test_random_templates_never_crash(void **state)
 {
     (void)state;
     static const char *const bits[] = {
-        "{{", "}}", "{{{", "}}}", "#a", "^a", "/a", "#b", "/b", ">p", ">q", "!", "=", "&", ".",
-        "a", "b.c", " ", "\n", "\r\n", "\t", "x", "<% %>", "=}}", "{{=| |=}}", "|", "%>", "<%",
-        "{{#a}}", "{{/a}}", "{{>p}}", "  {{>q}}\n", "{{.}}", "\0",
+        "{{", "}}",     "{{{",    "}}}",    "#a",         "^a",    "/a",        "#b",  "/b",
+        ">p", ">q",     "!",      "=",      "&",          ".",     "a",         "b.c", " ",
+        "\n", "\r\n",   "\t",     "x",      "<% %>",      "=}}",   "{{=| |=}}", "|",   "%>",
+        "<%", "{{#a}}", "{{/a}}", "{{>p}}", "  {{>q}}\n", "{{.}}", "\0",
     };
     partials_t ps = {.n = 0};
     add_partial(&ps, "p", "P{{a}}\n");
