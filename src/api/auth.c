@@ -36,7 +36,8 @@ int api_auth_login(req_t *r)
     in_val_t in[4];
     acct_login_t out;
     if (http_input(r, spec, 4, in)) return 0;
-    if (in[1].present == in[2].present) return http_error(r, "missing_field", "code");
+    if (!in[1].present && !in[2].present) return http_error(r, "missing_field", "code");
+    if (in[1].present && in[2].present) return http_error(r, "invalid_field", "password"); /* one way at a time */
     int accept = in[3].present ? (int)in[3].i : 0;
     int res = in[1].present ? acct_login_code(&r->ctx, in[0].s, in[1].s, accept, &out)
                             : acct_login_password(&r->ctx, in[0].s, in[2].s, accept, &out);

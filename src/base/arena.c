@@ -89,6 +89,7 @@ void *arena_zalloc(arena_t *a, size_t n)
 
 char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
+    n = strnlen(s, n); /* like strndup: never reads past the string's end */
     char *p = arena_alloc(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';

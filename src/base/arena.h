@@ -18,7 +18,7 @@ void arena_free(arena_t *a);
 void *arena_alloc(arena_t *a, size_t n);         /* 16-byte aligned, uninitialised */
 void *arena_zalloc(arena_t *a, size_t n);        /* zeroed */
 char *arena_strdup(arena_t *a, const char *s);
-char *arena_strndup(arena_t *a, const char *s, size_t n);
+char *arena_strndup(arena_t *a, const char *s, size_t n); /* at most n bytes, stops at NUL */
 char *arena_printf(arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena_t *a, const char *fmt, va_list ap);
 void arena_on_free(arena_t *a, arena_cleanup_fn fn, void *data);

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static size_t utf8_chars(const char *s);
+
 int acct_phone_normalize(const char *in, char out[ACCT_PHONE_LEN + 1])
 {
     char digits[32];
@@ -63,7 +65,7 @@ static void code_hash(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *c
 }
 
 static const char SQL_RECENT[] =
-    "SELECT max(created_at), count(*) FROM sms_codes WHERE phone_bi = ? AND created_at > ?";
+    "SELECT max(created_at), count(*), min(created_at) FROM sms_codes WHERE phone_bi = ? AND created_at > ?";
 static const char SQL_RETIRE[] = "UPDATE sms_codes SET used = 1 WHERE phone_bi = ? AND purpose = ? AND used = 0";
 static const char SQL_NEW_CODE[] =
     "INSERT INTO sms_codes(phone_bi, purpose, code_hash, created_at, expires_at) VALUES (?,?,?,?,?)";
@@ -81,6 +83,7 @@ static int number_limits(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
     }
     int64_t last = sqlite3_column_int64(st, 0);
     int today = sqlite3_column_int(st, 1);
+    int64_t oldest = sqlite3_column_int64(st, 2);
     bool any = sqlite3_column_type(st, 0) != SQLITE_NULL;
     sqlite3_reset(st);
     if (any && c->now - last < c->conf->sms_interval_s) {
@@ -88,7 +91,7 @@ static int number_limits(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
         return ctx_fail(c, LL_LIMIT, "rate_limited", "phone");
     }
     if (today >= c->conf->sms_per_number_day) {
-        c->retry_after = 3600;
+        c->retry_after = (int)(oldest + 86400 - c->now); /* the window is a rolling day */
         return ctx_fail(c, LL_LIMIT, "rate_limited", "phone");
     }
     return LL_OK;
@@ -129,7 +132,9 @@ int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
     if (!valid_purpose(purpose)) return ctx_fail(c, LL_INVALID, "invalid_field", "purpose");
     if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
-    if (c->client && rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour)) {
+    int limited = c->client ? rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour) : LL_OK;
+    if (limited == LL_ERR) return LL_ERR;
+    if (limited) {
         audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
         return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
     }
@@ -363,7 +368,7 @@ int acct_login_code(ctx_t *c, const char *phone_in, const char *code, int accept
  * verified when the number has no account or no password, so every failed
  * password sign-in costs one Argon2id and timing tells nothing.
  */
-static const char DECOY_HASH[] =
+static const char DECOY_HASH[crypto_pwhash_STRBYTES] =
     "$argon2id$v=19$m=65536,t=2,p=1$ybfF9ZaFyT/20hmTaLhE/A$KyBRUgHqlmzKG9sik1Vq8e8RGDi7mCdcqF2IfLW3FQQ";
 
 int acct_login_password(ctx_t *c, const char *phone_in, const char *password, int accept_version,
@@ -375,13 +380,15 @@ int acct_login_password(ctx_t *c, const char *phone_in, const char *password, in
     int accept;
     if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
-    if (rl_hit(c, "pw-number", phone, 3600, 10)) return LL_LIMIT;
-    int res = find_account(c, bi, &a);
+    int res = rl_peek(c, "pw-fail", phone, 3600, 10);
+    if (res) return res;
+    res = find_account(c, bi, &a);
     if (res != LL_OK && res != LL_NOTFOUND) return res;
     const char *hash = res == LL_OK && a.password_hash ? a.password_hash : DECOY_HASH;
     bool ok = password && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 &&
               res == LL_OK && a.password_hash;
     if (!ok) {
+        if (rl_hit(c, "pw-fail", phone, 3600, 10) == LL_ERR) return LL_ERR;
         ctx_fail(c, LL_DENIED, "login_failed", NULL);
         audit_failure(c, a.id, "password");
         return LL_DENIED;
@@ -415,7 +422,7 @@ static const struct {
     {"hometown", PI_USER_HOMETOWN, offsetof(acct_profile_t, hometown), 30},
     {"occupation", PI_USER_OCCUPATION, offsetof(acct_profile_t, occupation), 30},
     {"position", PI_USER_POSITION, offsetof(acct_profile_t, position), 30},
-    {"interests", PI_USER_INTERESTS, offsetof(acct_profile_t, interests), 200},
+    {"interests", PI_USER_INTERESTS, offsetof(acct_profile_t, interests), 400}, /* JSON of 10 x 20 */
     {"email", PI_USER_EMAIL, offsetof(acct_profile_t, email), 100},
     {"qq", PI_USER_QQ, offsetof(acct_profile_t, qq), 12},
 };
@@ -579,14 +586,15 @@ fail:
 
 static const char SQL_PHONE_OF[] = "SELECT phone_bi FROM users WHERE id = ?";
 static const char SQL_SET_PASSWORD[] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?";
+static const char SQL_END_OTHERS[] = "DELETE FROM sessions WHERE user_id = ? AND id <> ?";
 
 int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *password)
 {
     uint8_t bi[VAULT_BLIND_LEN];
     char hash[crypto_pwhash_STRBYTES];
     int64_t code_id;
-    size_t n = password ? strlen(password) : 0;
-    if (n < 8 || n > 128) return ctx_fail(c, LL_INVALID, "weak_password", "password");
+    size_t n = password ? strlen(password) : 0, chars = password ? utf8_chars(password) : 0;
+    if (chars < 8 || chars > 128) return ctx_fail(c, LL_INVALID, "weak_password", "password");
     sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
@@ -606,6 +614,11 @@ int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *passw
     sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, c->now);
     sqlite3_bind_int64(st, 3, uid);
+    if (db_run(c->db, st)) goto fail;
+    /* whoever knew the old password is signed out everywhere else */
+    if (!(st = db_stmt(c->db, SQL_END_OTHERS))) goto fail;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_int64(st, 2, c->session_id);
     if (db_run(c->db, st) || audit_append(c, "auth.password_set", uid, uid, NULL)) goto fail;
     return db_commit(c->db) ? LL_ERR : LL_OK;
 fail:

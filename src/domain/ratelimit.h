@@ -14,4 +14,7 @@
  */
 int rl_hit(ctx_t *c, const char *scope, const char *key, int window_s, int limit);
 
+/* Like rl_hit but counts nothing: LL_LIMIT if the window is already past limit. */
+int rl_peek(ctx_t *c, const char *scope, const char *key, int window_s, int limit);
+
 #endif

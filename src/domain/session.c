@@ -33,6 +33,17 @@ static void bind_sealed(ctx_t *c, sqlite3_stmt *st, int idx, pi_id_t f, const ui
     sqlite3_bind_blob(st, idx, blob, (int)n, SQLITE_STATIC);
 }
 
+/* A User-Agent as shown in the session list: printable ASCII, at most 200 bytes. */
+static char *clean_agent(ctx_t *c)
+{
+    if (!c->agent) return NULL;
+    size_t n = strnlen(c->agent, 200);
+    char *s = arena_strndup(c->arena, c->agent, n);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) s[i] = '?';
+    return s;
+}
+
 int sess_create(ctx_t *c, int64_t uid, const uint8_t dek[VAULT_KEY_LEN], char **token, int64_t *sid)
 {
     uint8_t raw[TOKEN_BYTES], h[32];
@@ -49,7 +60,7 @@ int sess_create(ctx_t *c, int64_t uid, const uint8_t dek[VAULT_KEY_LEN], char **
     sqlite3_bind_int64(st, 4, c->now);
     sqlite3_bind_int64(st, 5, c->now + (int64_t)c->conf->session_max_days * 86400);
     bind_sealed(c, st, 6, PI_SESSION_IP, dek, c->client);
-    bind_sealed(c, st, 7, PI_SESSION_AGENT, dek, c->agent ? arena_strndup(c->arena, c->agent, 200) : NULL);
+    bind_sealed(c, st, 7, PI_SESSION_AGENT, dek, clean_agent(c));
     if (db_run(c->db, st)) return LL_ERR;
     *sid = db_last_id(c->db);
     *token = tok;
@@ -90,7 +101,7 @@ int sess_authenticate(ctx_t *c, const char *token, int64_t *uid, int64_t *sid)
 }
 
 static const char SQL_LIST[] = "SELECT id, created_at, last_seen, expires_at, ip, user_agent FROM sessions "
-                               "WHERE user_id = ? AND expires_at > ? ORDER BY last_seen DESC LIMIT 100";
+                               "WHERE user_id = ?1 AND expires_at > ?2 AND last_seen > ?2 - ?3 ORDER BY last_seen DESC LIMIT 100";
 
 static char *open_field(ctx_t *c, sqlite3_stmt *st, int col, pi_id_t f, const uint8_t *dek)
 {
@@ -110,6 +121,7 @@ int sess_list(ctx_t *c, int64_t uid, sess_info_t **items, size_t *n)
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
     sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_int64(st, 3, (int64_t)c->conf->session_idle_days * 86400);
     sess_info_t *v = arena_zalloc(c->arena, 100 * sizeof(*v));
     size_t k = 0;
     int rc;

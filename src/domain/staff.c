@@ -30,6 +30,10 @@ static int change(ctx_t *c, const char *phone, const char *role, bool grant)
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
     if (grant) sqlite3_bind_int64(st, 3, c->now);
     if (db_run(c->db, st)) goto fail;
+    if (db_changes(c->db) == 0) { /* nothing changed: nothing to record */
+        db_rollback(c->db);
+        return grant ? LL_OK : ctx_fail(c, LL_NOTFOUND, "not_found", "role");
+    }
     if (audit_append(c, grant ? "staff.granted" : "staff.revoked", 0, uid,
                      arena_printf(c->arena, "{\"role\":\"%s\"}", role)))
         goto fail;

@@ -14,6 +14,13 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
+    return false;
+}
+
 static int check_field(req_t *r, const in_field_t *f, json_t *v, in_val_t *out)
 {
     out->present = true;
@@ -40,9 +47,13 @@ static int check_field(req_t *r, const in_field_t *f, json_t *v, in_val_t *out)
     case IN_STR_ARRAY:
         if (!json_is_array(v)) return http_error(r, "invalid_type", f->name), -1;
         if (f->max && json_array_size(v) > (size_t)f->max) return http_error(r, "invalid_field", f->name), -1;
-        for (size_t i = 0; i < json_array_size(v); i++)
-            if (!json_is_string(json_array_get(v, i)) || utf8_len(json_string_value(json_array_get(v, i))) > 20)
-                return http_error(r, "invalid_field", f->name), -1;
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            json_t *item = json_array_get(v, i);
+            if (!json_is_string(item)) return http_error(r, "invalid_type", f->name), -1;
+            const char *s = json_string_value(item);
+            size_t n = utf8_len(s);
+            if (n == 0 || n > 20 || has_control(s)) return http_error(r, "invalid_field", f->name), -1;
+        }
         out->arr = v;
         return 0;
     }

@@ -42,7 +42,8 @@ const route_t *http_route(const route_t *routes, size_t n, const char *method, c
     for (size_t i = 0; i < n; i++) {
         if (!match(routes[i].pattern, path, params)) continue;
         *path_known = true;
-        if (!strcmp(routes[i].method, method)) return &routes[i];
+        if (!strcmp(routes[i].method, method) || (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET")))
+            return &routes[i];
     }
     return NULL;
 }

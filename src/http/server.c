@@ -139,6 +139,7 @@ static void run_route(req_t *r)
             return;
         }
     }
+    if (parse_body(r)) return;
     r->route->fn(r);
     if (!r->responded) http_error(r, "internal", NULL);
 }
@@ -156,7 +157,6 @@ static void dispatch(req_t *r)
         http_error(r, "body_too_large", NULL);
         return;
     }
-    if (parse_body(r)) return;
     /* held for the handler only: a slow reader must not keep a connection from others */
     r->ctx.db = dbpool_acquire(s->pool);
     run_route(r);

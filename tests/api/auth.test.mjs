@@ -189,3 +189,52 @@ test('F6: the audit log records sign-ins, failures and code sends, and its chain
   assert.equal(a.code, 0, a.out);
   assert.match(a.out, /audit-chain: \d+ entries verify/);
 });
+
+test('F4: a session signed in with a garbled User-Agent is still listed and can be ended', async () => {
+  const phone = '13800001010';
+  await L.req('POST', '/api/v1/auth/sms-code', { body: { phone } });
+  const body = JSON.stringify({ phone, code: L.lastCode(phone), accept_policy_version: 1 });
+  const { connect } = await import('node:net');
+  const reply = await new Promise((resolve) => {
+    const s = connect(L.port, '127.0.0.1', () => {
+      s.write(Buffer.concat([Buffer.from('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n'
+        + 'Content-Type: application/json\r\nUser-Agent: bad'), Buffer.from([0xff, 0xfe, 0xe4, 0xb8]),
+      Buffer.from(`\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)]));
+    });
+    let data = '';
+    s.on('data', (d) => { data += d; });
+    s.on('end', () => resolve(data));
+  });
+  const token = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).token;
+  const list = await L.req('GET', '/api/v1/me/sessions', { token });
+  assert.equal(list.json.items.length, 1);
+  assert.match(list.json.items[0].device, /^bad\?+$/);
+});
+
+test('A4: setting a password signs out every other session', async () => {
+  const phone = '13800001011';
+  const a = await L.signIn(phone);
+  L.sql(`UPDATE sms_codes SET created_at = created_at - 120`);
+  const b = await L.signIn(phone);
+  L.sql(`UPDATE sms_codes SET created_at = created_at - 120`);
+  await L.req('POST', '/api/v1/auth/sms-code', { body: { phone, purpose: 'password' } });
+  const code = L.outbox().filter((m) => m.phone === phone && m.purpose === 'password').at(-1).code;
+  assert.equal((await L.req('PUT', '/api/v1/me/password', { token: b.token, body: { password: '八个字的中文密码呀', code } })).status, 200);
+  assert.equal((await L.req('GET', '/api/v1/me', { token: a.token })).status, 401);
+  assert.equal((await L.req('GET', '/api/v1/me', { token: b.token })).status, 200);
+});
+
+test('HEAD is answered like GET, without a body', async () => {
+  const res = await fetch(L.base + '/healthz', { method: 'HEAD' });
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), '');
+});
+
+test('F5: revoking a role the account does not hold is an error and records nothing', async () => {
+  await L.signIn('13800001012');
+  const before = L.sql("SELECT count(*) FROM audit_log WHERE event = 'staff.revoked'");
+  const r = run(L.dir, 'staff', 'revoke', '13800001012', 'auditor');
+  assert.notEqual(r.code, 0);
+  assert.match(r.out, /does not hold/);
+  assert.equal(L.sql("SELECT count(*) FROM audit_log WHERE event = 'staff.revoked'"), before);
+});

@@ -116,7 +116,7 @@ static void test_A1_sending_is_limited_per_number(void **state)
 static void test_A1_sending_is_limited_per_client_address(void **state)
 {
     env_t *e = *state;
-    char phone[16];
+    char phone[24];
     int ok = 0;
     for (int i = 0; i < 40; i++) {
         snprintf(phone, sizeof phone, "1390000%04d", i);
