@@ -15,6 +15,7 @@
 #include "domain/staff.h"
 #include "http/server.h"
 #include "privacy/audit.h"
+#include "privacy/check.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
 #include <errno.h>
@@ -197,31 +198,35 @@ static int cmd_staff(server_t *s, cli_t *cli)
     bool grant = !strcmp(cli->args[0], "grant");
     int rc = grant ? staff_grant(&c, cli->args[1], cli->args[2]) : staff_revoke(&c, cli->args[1], cli->args[2]);
     dbpool_release(s->pool, db);
-    arena_free(a);
-    if (rc == LL_NOTFOUND) fprintf(stderr, "linli: no account has that phone number\n");
+    if (rc == LL_NOTFOUND && c.err_field) fprintf(stderr, "linli: that account does not hold that role\n");
+    else if (rc == LL_NOTFOUND) fprintf(stderr, "linli: no account has that phone number\n");
     else if (rc == LL_INVALID) fprintf(stderr, "linli: invalid phone number or role\n");
     else if (rc) fprintf(stderr, "linli: failed\n");
     else printf("%s %s\n", grant ? "granted" : "revoked", cli->args[2]);
+    arena_free(a);
     return rc ? 1 : 0;
 }
 
+/* Prints one line per check; exits 0 when every check passes, 1 on findings, 2 if it could not check. */
 static int cmd_audit(server_t *s)
 {
     audit_report_t rep;
     db_t *db = dbpool_acquire(s->pool);
-    int rc = audit_verify(db, s->vault, &rep);
+    int chain = audit_verify(db, s->vault, &rep);
+    int schema = check_schema(db, stdout), sealed = check_sealed(db, stdout);
     dbpool_release(s->pool, db);
-    if (rc < 0) {
-        fprintf(stderr, "linli: audit: cannot read the audit log\n");
+    if (chain < 0 || schema < 0 || sealed < 0) {
+        fprintf(stderr, "linli: audit: cannot read the database\n");
         return 2;
     }
-    if (rc > 0) {
+    if (chain > 0)
         printf("FAIL audit-chain: entry %lld does not verify (%lld entries read)\n", (long long)rep.first_bad,
                (long long)rep.entries);
-        return 1;
-    }
-    printf("ok   audit-chain: %lld entries verify\n", (long long)rep.entries);
-    return 0;
+    else
+        printf("ok   audit-chain: %lld entries verify\n", (long long)rep.entries);
+    if (!schema) printf("ok   declarations: every column is declared once\n");
+    if (!sealed) printf("ok   sealed-fields: every declared sealed or hashed field holds only sealed values\n");
+    return chain || schema || sealed ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,79 @@
+/*
+ * check.c — declaration checks for `linli audit` (see check.h).
+ *
+ * The per-column queries name tables and columns from pi_decl.h, compile-time
+ * constants, never input: identifiers cannot be bound as parameters.
+ */
+#include "privacy/check.h"
+#include "privacy/pi.h"
+#include "store/vault.h"
+#include <string.h>
+
+static int declared(const char *table, const char *column)
+{
+    int n = pi_find(table, column) >= 0;
+    for (size_t i = 0; i < pi_nonpi_count; i++)
+        if (!strcmp(pi_nonpi[i].table, table) && !strcmp(pi_nonpi[i].column, column)) n++;
+    return n;
+}
+
+static const char SQL_COLUMNS[] =
+    "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE 'CREATE VIRTUAL%' "
+    "AND NOT EXISTS (SELECT 1 FROM sqlite_schema v WHERE v.sql LIKE 'CREATE VIRTUAL%' "
+    "  AND m.name IN (v.name || '_data', v.name || '_idx', v.name || '_content', v.name || '_docsize',"
+    "                 v.name || '_config'))";
+
+int check_schema(db_t *db, FILE *out)
+{
+    sqlite3_stmt *st;
+    int findings = 0;
+    if (sqlite3_prepare_v2(db_handle(db), SQL_COLUMNS, -1, &st, NULL) != SQLITE_OK) return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0), *c = (const char *)sqlite3_column_text(st, 1);
+        int n = declared(t, c);
+        if (n == 1) continue;
+        fprintf(out, "FAIL undeclared-column: %s.%s is declared %d times in pi_decl.h\n", t, c, n);
+        findings++;
+    }
+    sqlite3_finalize(st);
+    return findings;
+}
+
+/* Rows of table.column whose value is present but not in the form the declaration promises. */
+static int count_bad(db_t *db, const pi_field_t *f, long long *bad)
+{
+    char sql[512];
+    sqlite3_stmt *st;
+    if (f->flags & F_ENCRYPT)
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL AND (typeof(\"%s\") <> 'blob' OR "
+                 "length(\"%s\") < %d OR substr(\"%s\", 1, 2) <> X'4C31')",
+                 f->table, f->column, f->column, f->column, VAULT_HDR_LEN + VAULT_TAG_LEN, f->column);
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL AND (typeof(\"%s\") <> 'blob' OR "
+                 "length(\"%s\") NOT IN (16, 32))",
+                 f->table, f->column, f->column, f->column);
+    if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    int rc = sqlite3_step(st);
+    *bad = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int check_sealed(db_t *db, FILE *out)
+{
+    int findings = 0;
+    for (int i = 0; i < PI__COUNT; i++) {
+        const pi_field_t *f = &pi_fields[i];
+        long long bad;
+        if (!(f->flags & (F_ENCRYPT | F_BLIND))) continue;
+        if (count_bad(db, f, &bad)) return -1;
+        if (!bad) continue;
+        fprintf(out, "FAIL %s: %lld rows of %s.%s are not %s\n", f->flags & F_ENCRYPT ? "plaintext-pi" : "blind-index",
+                bad, f->table, f->column, f->flags & F_ENCRYPT ? "sealed" : "keyed hashes");
+        findings++;
+    }
+    return findings;
+}

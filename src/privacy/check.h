@@ -1,0 +1,15 @@
+/*
+ * check.h — self-audit of a live database against the PI declarations
+ * (`linli audit`): columns nobody declared, personal data in clear where
+ * the declaration says sealed, blind indexes that are not hashes.
+ */
+#ifndef LL_CHECK_H
+#define LL_CHECK_H
+#include "store/db.h"
+#include <stdio.h>
+
+/* Prints one line per finding to out; returns the number of findings, or -1 on error. */
+int check_schema(db_t *db, FILE *out);
+int check_sealed(db_t *db, FILE *out);
+
+#endif
