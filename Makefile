@@ -38,13 +38,14 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/unit/%: tests/unit/%.c $(OBJS) $(TESTCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  TEST-LD $@"
-	@$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(OBJS) $(TESTCOMMON) $(LDFLAGS) $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(OBJS) $(TESTCOMMON) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 $(TESTCOMMON): tests/unit/support.c tests/unit/support.h
 	@mkdir -p $(dir $@)
-	@$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
+	@$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
 
--include $(OBJS:.o=.d) $(BUILD)/src/main.d
+# header dependencies of every object and test (a changed struct rebuilds all its users)
+-include $(OBJS:.o=.d) $(BUILD)/src/main.d $(TESTCOMMON:.o=.d) $(TESTBINS:=.d)
 
 # Installs the Debian and npm packages the build and the tests need (idempotent).
 deps:

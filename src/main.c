@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "privacy/audit.h"
 #include "privacy/check.h"
+#include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
 #include <errno.h>
@@ -102,6 +103,11 @@ static int open_store(server_t *s, bool access_log)
         return -1;
     }
     if (!access_log) s->conf.access_log = false;
+    s->regions = region_load(s->conf.regions_file, err, sizeof err);
+    if (!s->regions) {
+        log_error(&s->log, "regions: %s (set regions_file)", err);
+        return -1;
+    }
     if (*s->conf.key_file) snprintf(path, sizeof path, "%s", s->conf.key_file);
     else conf_data_path(&s->conf, "keys.json", path, sizeof path);
     if (vault_open(&s->vault, path, true, err, sizeof err)) {
@@ -124,13 +130,15 @@ static void close_store(server_t *s)
     dbpool_free(s->pool);
     vault_close(s->vault);
     if (s->sms) s->sms->free(s->sms);
+    region_free(s->regions);
     log_close(&s->log);
 }
 
 /* A context for a command-line unit of work. */
 static ctx_t command_ctx(server_t *s, db_t *db, arena_t *a)
 {
-    ctx_t c = {.db = db, .vault = s->vault, .arena = a, .log = &s->log, .conf = &s->conf, .sms = s->sms};
+    ctx_t c = {.db = db, .vault = s->vault, .arena = a, .log = &s->log, .conf = &s->conf, .sms = s->sms,
+               .regions = s->regions};
     c.now = (int64_t)time(NULL);
     return c;
 }
@@ -153,6 +161,10 @@ static int cmd_serve(server_t *s)
     sigset_t set;
     int sig;
     if (open_sms(s)) return 1;
+    if (photo_init("linli")) {
+        log_error(&s->log, "cannot start the image library");
+        return 1;
+    }
     s->routes = api_routes;
     s->nroutes = api_nroutes;
     signal(SIGPIPE, SIG_IGN);
@@ -166,6 +178,7 @@ static int cmd_serve(server_t *s)
     sigwait(&set, &sig);
     fprintf(stderr, "linli: stopping\n");
     server_stop(s);
+    photo_shutdown();
     return 0;
 }
 

@@ -21,6 +21,30 @@ int api_me_patch(req_t *r);
 int api_me_password(req_t *r);
 int api_me_sessions(req_t *r);
 int api_me_session_delete(req_t *r);
+int api_me_listings(req_t *r);
+int api_me_history(req_t *r);
+int api_me_history_clear(req_t *r);
+int api_categories(req_t *r);
+int api_regions(req_t *r);
+int api_listing_create(req_t *r);
+int api_listing_get(req_t *r);
+int api_listing_patch(req_t *r);
+int api_listing_delete(req_t *r);
+int api_listing_renew(req_t *r);
+int api_listing_contact(req_t *r);
+int api_listing_report(req_t *r);
+int api_search(req_t *r);
+int api_admin_queue(req_t *r);
+int api_admin_listing(req_t *r);
+int api_admin_approve(req_t *r);
+int api_admin_reject(req_t *r);
+int api_admin_blocklist(req_t *r);
+int api_admin_block_add(req_t *r);
+int api_admin_block_delete(req_t *r);
+
+/* Listing JSON shared by the listing, search and admin handlers. */
+struct listing;
+json_t *api_listing_summary(req_t *r, const struct listing *l, const char *photo);
 
 /* ISO 8601 UTC time in the request's arena. */
 const char *api_time(req_t *r, int64_t t);

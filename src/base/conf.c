@@ -46,6 +46,9 @@ static const setting_t settings[] = {
     B("cookie_secure", cookie_secure, "false"),
     B("db_sync_full", db_sync_full, "true"),
     B("access_log", access_log, "true"),
+    B("premoderate", premoderate, "false"),
+    S("regions_file", regions_file, "assets/regions/regions.tsv"),
+    S("photo_dir", photo_dir, ""),
 };
 
 static int apply(conf_t *c, const setting_t *s, const char *v, char *err, int errlen)

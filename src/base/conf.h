@@ -30,6 +30,9 @@ typedef struct conf {
     bool cookie_secure;        /* true behind TLS */
     bool db_sync_full;         /* fsync every commit (durable against power loss) */
     bool access_log;
+    bool premoderate;          /* every new listing waits for a moderator */
+    char regions_file[512];    /* administrative divisions with centres */
+    char photo_dir[512];       /* empty: <data_dir>/photos */
 } conf_t;
 
 void conf_defaults(conf_t *c);

@@ -15,6 +15,7 @@ struct arena;
 struct log;
 struct conf;
 struct sms_gw;
+struct region_db;
 
 typedef struct ctx {
     struct db *db;
@@ -23,6 +24,7 @@ typedef struct ctx {
     struct log *log;
     const struct conf *conf;
     struct sms_gw *sms;
+    const struct region_db *regions; /* immutable, shared by all threads */
     int64_t now;          /* unix seconds */
     const char *client;   /* the client's address: personal data, never logged */
     const char *agent;    /* User-Agent, for the session list */

@@ -15,6 +15,7 @@
 #include "domain/ratelimit.h"
 #include "domain/session.h"
 #include "domain/sms.h"
+#include "domain/validate.h"
 #include "privacy/audit.h"
 #include "privacy/pi.h"
 #include "store/db.h"
@@ -24,8 +25,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-
-static size_t utf8_chars(const char *s);
 
 int acct_phone_normalize(const char *in, char out[ACCT_PHONE_LEN + 1])
 {
@@ -466,27 +465,8 @@ int acct_profile_get(ctx_t *c, int64_t uid, acct_profile_t *p)
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
 
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
-    return false;
-}
 
-static bool valid_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-    return at && at != s && !strchr(at + 1, '@') && strchr(at + 1, '.') && at[1] != '.' &&
-           s[strlen(s) - 1] != '.' && !strpbrk(s, " <>\"'");
-}
 
 static bool all_digits(const char *s)
 {

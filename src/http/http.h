@@ -24,7 +24,9 @@ typedef int (*handler_fn)(req_t *r);
 
 enum {
     R_PUBLIC = 0,
-    R_AUTH = 1u << 0, /* a valid session is required (F4) */
+    R_AUTH = 1u << 0,    /* a valid session is required (F4) */
+    R_OPTAUTH = 1u << 1, /* a session is used when present (own drafts, footprints) */
+    R_UPLOAD = 1u << 2,  /* raw body up to max_upload_kb, not parsed as JSON (multipart uploads) */
 };
 
 typedef struct route {
@@ -32,6 +34,7 @@ typedef struct route {
     const char *pattern; /* "/api/v1/me/sessions/{id}": {id} matches a positive integer */
     handler_fn fn;
     unsigned flags;
+    const char *role; /* staff role required (F5, least privilege), or NULL */
 } route_t;
 
 #define REQ_MAX_PARAMS 4
@@ -43,7 +46,7 @@ struct req {
     const char *method, *path;
     char *body;
     size_t body_len, body_cap, body_limit;
-    bool too_large, responded, cookie_auth;
+    bool too_large, responded, cookie_auth, path_known;
     const route_t *route;
     int64_t params[REQ_MAX_PARAMS];
     json_t *json; /* the parsed body, owned by the arena */
@@ -58,7 +61,7 @@ struct req_header {
     const char *name, *value;
 };
 
-typedef enum { IN_STR, IN_INT, IN_BOOL, IN_STR_NULL, IN_STR_ARRAY } in_type_t;
+typedef enum { IN_STR, IN_INT, IN_BOOL, IN_STR_NULL, IN_STR_ARRAY, IN_INT_NULL, IN_NUM_NULL, IN_OBJECT } in_type_t;
 
 typedef struct {
     const char *name;
@@ -72,7 +75,8 @@ typedef struct {
     const char *s;
     long long i;
     bool b;
-    json_t *arr;
+    double d;
+    json_t *arr, *obj;
 } in_val_t;
 
 /*
@@ -89,6 +93,8 @@ int http_error(req_t *r, const char *code, const char *field);
 int http_fail(req_t *r, int res);
 /* Adds a response header to the next response. */
 void http_header(req_t *r, const char *name, const char *value);
+/* A query-string argument, or NULL. */
+const char *http_query(req_t *r, const char *name);
 /* A request header, or NULL. */
 const char *http_req_header(req_t *r, const char *name);
 

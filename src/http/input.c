@@ -24,7 +24,7 @@ static bool has_control(const char *s)
 static int check_field(req_t *r, const in_field_t *f, json_t *v, in_val_t *out)
 {
     out->present = true;
-    if (json_is_null(v) && f->type == IN_STR_NULL) {
+    if (json_is_null(v) && (f->type == IN_STR_NULL || f->type == IN_INT_NULL || f->type == IN_NUM_NULL)) {
         out->is_null = true;
         return 0;
     }
@@ -35,7 +35,16 @@ static int check_field(req_t *r, const in_field_t *f, json_t *v, in_val_t *out)
         out->s = json_string_value(v);
         if (f->max && utf8_len(out->s) > (size_t)f->max) return http_error(r, "invalid_field", f->name), -1;
         return 0;
+    case IN_NUM_NULL:
+        if (!json_is_number(v)) return http_error(r, "invalid_type", f->name), -1;
+        out->d = json_number_value(v);
+        return 0;
+    case IN_OBJECT:
+        if (!json_is_object(v)) return http_error(r, "invalid_type", f->name), -1;
+        out->obj = v;
+        return 0;
     case IN_INT:
+    case IN_INT_NULL:
         if (!json_is_integer(v)) return http_error(r, "invalid_type", f->name), -1;
         out->i = json_integer_value(v);
         if (out->i < 0 || (f->max && out->i > f->max)) return http_error(r, "invalid_field", f->name), -1;

@@ -13,6 +13,7 @@
 #include "base/mem.h"
 #include "base/result.h"
 #include "domain/session.h"
+#include "domain/staff.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -38,6 +39,11 @@ void http_header(req_t *r, const char *name, const char *value)
     r->headers = h;
 }
 
+const char *http_query(req_t *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 const char *http_req_header(req_t *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -53,7 +59,7 @@ static void add_security_headers(struct MHD_Response *resp)
 
 int http_json(req_t *r, unsigned status, json_t *obj)
 {
-    char *text = json_dumps(obj, JSON_COMPACT);
+    char *text = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(obj);
     if (!text) PANIC("json_dumps");
     struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -128,18 +134,23 @@ static int parse_body(req_t *r)
 /* Authenticates if the route needs it, then runs the handler. */
 static void run_route(req_t *r)
 {
-    if (r->route->flags & R_AUTH) {
+    if (r->route->flags & (R_AUTH | R_OPTAUTH)) {
         int res = authenticate(r);
-        if (res != LL_OK) {
+        if (res == LL_ERR || (res != LL_OK && (r->route->flags & R_AUTH))) {
             http_error(r, res == LL_ERR ? "internal" : "unauthenticated", NULL);
             return;
         }
+        if (res != LL_OK) r->ctx.user_id = r->ctx.session_id = 0;
         if (!origin_ok(r)) {
             http_error(r, "csrf_failed", NULL);
             return;
         }
     }
-    if (parse_body(r)) return;
+    if (r->route->role && !staff_has(&r->ctx, r->ctx.user_id, r->route->role)) {
+        http_error(r, "forbidden", NULL);
+        return;
+    }
+    if (!(r->route->flags & R_UPLOAD) && parse_body(r)) return;
     r->route->fn(r);
     if (!r->responded) http_error(r, "internal", NULL);
 }
@@ -147,10 +158,8 @@ static void run_route(req_t *r)
 static void dispatch(req_t *r)
 {
     server_t *s = r->srv;
-    bool path_known;
-    r->route = http_route(s->routes, s->nroutes, r->method, r->path, r->params, &path_known);
     if (!r->route) {
-        http_error(r, path_known ? "method_not_allowed" : "not_found", NULL);
+        http_error(r, r->path_known ? "method_not_allowed" : "not_found", NULL);
         return;
     }
     if (r->too_large) {
@@ -173,13 +182,16 @@ static req_t *req_new(server_t *s, struct MHD_Connection *conn, const char *meth
     r->conn = conn;
     r->method = arena_strdup(a, method);
     r->path = arena_strdup(a, url);
-    r->body_limit = (size_t)s->conf.max_body_kb * 1024;
+    r->route = http_route(s->routes, s->nroutes, r->method, r->path, r->params, &r->path_known);
+    bool upload = r->route && (r->route->flags & R_UPLOAD);
+    r->body_limit = (size_t)(upload ? s->conf.max_upload_kb : s->conf.max_body_kb) * 1024;
     r->started_ns = now_ns();
     r->ctx.arena = a;
     r->ctx.vault = s->vault;
     r->ctx.log = &s->log;
     r->ctx.conf = &s->conf;
     r->ctx.sms = s->sms;
+    r->ctx.regions = s->regions;
     r->ctx.now = (int64_t)time(NULL);
     r->ctx.client = client_address(r);
     r->ctx.agent = http_req_header(r, MHD_HTTP_HEADER_USER_AGENT);

@@ -12,6 +12,7 @@
 #include "store/db.h"
 #include "store/vault.h"
 #include "domain/sms.h"
+#include "domain/region.h"
 
 typedef struct server {
     conf_t conf;
@@ -19,6 +20,7 @@ typedef struct server {
     vault_t *vault;
     dbpool_t *pool;
     sms_gw_t *sms;
+    region_db_t *regions;
     const route_t *routes;
     size_t nroutes;
     struct MHD_Daemon *mhd;

@@ -58,6 +58,9 @@ const char *pi_purpose_label(unsigned bit)
     case P_SECURITY: return "账号与交易安全";
     case P_PROFILE: return "个人资料展示与管理";
     case P_EXPORT: return "响应您查阅、复制个人信息的请求";
+    case P_PUBLISH: return "信息发布与展示";
+    case P_CONTACT: return "帮助有意者联系发布者";
+    case P_VERIFY: return "核验信息真实性";
     }
     return "";
 }
@@ -69,6 +72,7 @@ const char *pi_retention_label(arena_t *a, pi_id_t f)
     case RET_ACCOUNT: return "账号存续期间；注销后删除";
     case RET_DAYS: return arena_printf(a, "%d天，期满删除或匿名化", d->days);
     case RET_LAW: return arena_printf(a, "%d天（法律规定的最短期限）", d->days);
+    case RET_LISTING: return "信息存续期间；信息删除或账号注销后删除";
     }
     return "";
 }
@@ -133,6 +137,35 @@ static char *mask_ip(arena_t *a, const char *s)
     return arena_printf(a, "%.*s*", (int)(dot - s + 1), s);
 }
 
+/* 京A·****5: province character, letter, the last character */
+static char *mask_plate(arena_t *a, const char *s)
+{
+    size_t first = 1;
+    while (s[first] && ((unsigned char)s[first] & 0xC0) == 0x80) first++;
+    size_t n = strlen(s);
+    if (n < first + 3) return arena_strdup(a, "****");
+    return arena_printf(a, "%.*s%c·****%c", (int)first, s, s[first], s[n - 1]);
+}
+
+/* The first six characters (city, district), the rest starred. */
+static char *mask_address(arena_t *a, const char *s)
+{
+    size_t i = 0;
+    for (int chars = 0; s[i] && chars < 6; chars++) {
+        i++;
+        while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+    }
+    return arena_printf(a, "%.*s****", (int)i, s);
+}
+
+/* 1101**********002X: region prefix and last four. */
+static char *mask_id(arena_t *a, const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 8) return arena_strdup(a, "****");
+    return arena_printf(a, "%.4s**********%s", s, s + n - 4);
+}
+
 char *pi_mask(arena_t *a, pi_id_t f, const char *plain)
 {
     if (!plain) return NULL;
@@ -143,6 +176,9 @@ char *pi_mask(arena_t *a, pi_id_t f, const char *plain)
     case MASK_NAME: return *plain ? mask_name(a, plain) : arena_strdup(a, "");
     case MASK_EMAIL: return mask_email(a, plain);
     case MASK_IP: return mask_ip(a, plain);
+    case MASK_PLATE: return mask_plate(a, plain);
+    case MASK_ADDRESS: return mask_address(a, plain);
+    case MASK_ID: return mask_id(a, plain);
     }
     return arena_strdup(a, "******");
 }

@@ -35,11 +35,14 @@ enum {
     P_SECURITY = 1u << 1, /* 账号与交易安全 */
     P_PROFILE = 1u << 2,  /* 个人资料展示与管理 */
     P_EXPORT = 1u << 3,   /* 响应您查阅、复制个人信息的请求（每个字段都允许） */
-    P__COUNT = 4
+    P_PUBLISH = 1u << 4,  /* 信息发布与展示 */
+    P_CONTACT = 1u << 5,  /* 帮助有意者联系发布者 */
+    P_VERIFY = 1u << 6,   /* 核验信息真实性（仅审核人员） */
+    P__COUNT = 7
 };
 
 typedef enum { BASIS_CONSENT, BASIS_CONTRACT, BASIS_LEGAL_DUTY, BASIS_LEGITIMATE } pi_basis_t;
-typedef enum { RET_ACCOUNT, RET_DAYS, RET_LAW } pi_retention_t;
+typedef enum { RET_ACCOUNT, RET_DAYS, RET_LAW, RET_LISTING } pi_retention_t;
 enum {
     F_NONE = 0,
     F_ENCRYPT = 1u << 0,      /* sealed with the subject's data key */
@@ -48,7 +51,7 @@ enum {
     F_SENSITIVE = 1u << 3,    /* 个人敏感信息 */
     F_KEPT_BY_LAW = 1u << 4,  /* survives account cancellation until its period ends */
 };
-typedef enum { MASK_NONE, MASK_HIDE, MASK_PHONE, MASK_NAME, MASK_EMAIL, MASK_IP } pi_mask_t;
+typedef enum { MASK_NONE, MASK_HIDE, MASK_PHONE, MASK_NAME, MASK_EMAIL, MASK_IP, MASK_PLATE, MASK_ADDRESS, MASK_ID } pi_mask_t;
 enum { SHARE_NONE = 0 };
 
 typedef enum {

@@ -109,3 +109,97 @@ NOTPI("audit_log", "event", "event name")
 NOTPI("audit_log", "detail", "event detail; never holds personal data (tested)")
 NOTPI("audit_log", "prev", "hash chain")
 NOTPI("audit_log", "hash", "hash chain")
+
+/* listings: information people post (B1–B7, B12, B13) */
+PI(LISTING_TITLE, "listings", "title", "发布的信息标题", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "您主动发布、供他人查看的信息")
+PI(LISTING_DESCRIPTION, "listings", "description", "发布的信息描述", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "您主动发布、供他人查看的信息")
+PI(LISTING_ATTRS, "listings", "attrs", "信息的分类属性（如职位、户型、车型）", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按类别填写、公开展示的信息属性")
+PI(LISTING_DISTRICT, "listings", "district", "信息所在区县", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按区县筛选信息")
+PI(LISTING_LAT, "listings", "lat", "信息位置纬度（约百米精度）", CAT_LOCATION, P_PUBLISH, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "为附近的人显示距离（选填）；只保存信息的位置，不保存您的行踪")
+PI(LISTING_LNG, "listings", "lng", "信息位置经度（约百米精度）", CAT_LOCATION, P_PUBLISH, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "为附近的人显示距离（选填）；只保存信息的位置，不保存您的行踪")
+PI(LISTING_PHONE, "listings", "contact_phone", "联系电话", CAT_BASIC, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "公开显示为 138****8000；登录用户点击后查看完整号码，每次查看都有记录")
+PI(LISTING_EMAIL, "listings", "contact_email", "联系邮箱", CAT_BASIC, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_ENCRYPT, MASK_EMAIL, SHARE_NONE, "招聘信息中供求职者联系招聘方")
+PI(LISTING_ADDRESS, "listings", "address", "详细地址", CAT_LOCATION, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_ENCRYPT, MASK_ADDRESS, SHARE_NONE, "生活服务与房产信息中便于上门或看房；公开时只显示到区县")
+PI(LISTING_PLATE, "listings", "plate", "车牌号码", CAT_OTHER, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_ENCRYPT, MASK_PLATE, SHARE_NONE, "二手车信息中核对车辆；公开时显示为 京A·****5")
+PI(LISTING_OWNER_NAME, "listings", "owner_name", "房屋权利人姓名", CAT_IDENTITY, P_VERIFY, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_ENCRYPT | F_SENSITIVE, MASK_NAME, SHARE_NONE, "仅用于核验房源真实性，从不公开")
+PI(LISTING_OWNER_ID, "listings", "owner_id_number", "房屋权利人身份证号", CAT_IDENTITY, P_VERIFY, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_ENCRYPT | F_SENSITIVE, MASK_ID, SHARE_NONE, "仅用于核验房源真实性，从不公开")
+PI(LISTING_OWNERSHIP_DOC, "listings", "ownership_doc", "房屋权属证明编号", CAT_PROPERTY, P_VERIFY, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_ENCRYPT | F_SENSITIVE, MASK_HIDE, SHARE_NONE, "仅用于核验房源真实性，从不公开")
+NOTPI("listings", "id", "listing number")
+NOTPI("listings", "user_id", "poster's account; erased with the account")
+NOTPI("listings", "category", "category of the offer")
+NOTPI("listings", "subcategory", "sub-category of the offer")
+NOTPI("listings", "price_fen", "price of the offer, in fen")
+NOTPI("listings", "city", "city of the offer, a division code")
+NOTPI("listings", "status", "review and life-cycle state")
+NOTPI("listings", "moderation_note", "reason given by moderation; never personal data")
+NOTPI("listings", "report_count", "number of reports")
+NOTPI("listings", "created_at", "listing bookkeeping")
+NOTPI("listings", "updated_at", "listing bookkeeping")
+NOTPI("listings", "expires_at", "listing bookkeeping")
+
+/* listings_fts: the search index of published listings, derived from the columns above */
+PI(FTS_TITLE, "listings_fts", "title", "搜索索引中的信息标题", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让他人用关键词找到您发布的信息")
+PI(FTS_DESCRIPTION, "listings_fts", "description", "搜索索引中的信息描述", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让他人用关键词找到您发布的信息")
+NOTPI("listings_fts", "tags", "city, district and category codes of the listing")
+
+/* listings_geo: the nearby index of published listings with a position */
+PI(GEO_POINT, "listings_geo", "min_lat", "附近搜索索引中的信息位置", CAT_LOCATION, P_PUBLISH, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "为附近的人显示距离；与 listings.lat/lng 相同")
+NOTPI("listings_geo", "id", "listing number")
+NOTPI("listings_geo", "max_lat", "same point as min_lat (declared there)")
+NOTPI("listings_geo", "min_lng", "same point as min_lat (declared there)")
+NOTPI("listings_geo", "max_lng", "same point as min_lat (declared there)")
+NOTPI("listings_geo", "category", "category of the listing")
+
+/* listing_reports: one report per person per listing (B13) */
+NOTPI("listing_reports", "listing_id", "reported listing")
+NOTPI("listing_reports", "user_id", "reporting account; erased with the account")
+NOTPI("listing_reports", "reason", "chosen reason code")
+NOTPI("listing_reports", "at", "report time")
+
+/* blocklist: words and URL patterns moderation refuses (B13) */
+NOTPI("blocklist", "id", "entry number")
+NOTPI("blocklist", "kind", "word or url")
+NOTPI("blocklist", "pattern", "blocked word or host; never personal data")
+NOTPI("blocklist", "added_at", "entry bookkeeping")
+
+/* listing_photos: re-encoded photos of a listing (B11) */
+PI(PHOTO_FILE, "listing_photos", "name", "信息照片", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "随信息公开展示；上传时已去除拍摄位置等全部元数据")
+NOTPI("listing_photos", "id", "photo number")
+NOTPI("listing_photos", "listing_id", "listing the photo belongs to")
+NOTPI("listing_photos", "width", "pixel width")
+NOTPI("listing_photos", "height", "pixel height")
+NOTPI("listing_photos", "bytes", "file size")
+NOTPI("listing_photos", "created_at", "photo bookkeeping")
+
+/* browse_history and search_history: 浏览足迹 and 搜索历史 (B8, F2, G2) */
+PI(BROWSE_LISTING, "browse_history", "listing_id", "浏览足迹", CAT_WEB_RECORD, P_PROFILE, BASIS_CONSENT,
+   RET_DAYS, 30, "at", F_NONE, MASK_NONE, SHARE_NONE, "在“我的足迹”中让您找回看过的信息；最多保存1个月，可随时清除")
+PI(BROWSE_IP, "browse_history", "ip", "浏览时的IP地址", CAT_WEB_RECORD, P_SECURITY, BASIS_LEGITIMATE,
+   RET_DAYS, 30, "at", F_ENCRYPT, MASK_IP, SHARE_NONE, "识别异常访问；最多保存1个月")
+NOTPI("browse_history", "id", "row number")
+NOTPI("browse_history", "user_id", "owner of the record")
+NOTPI("browse_history", "at", "time of the visit, part of the record")
+PI(SEARCH_QUERY, "search_history", "query", "搜索关键词", CAT_WEB_RECORD, P_PROFILE, BASIS_CONSENT,
+   RET_DAYS, 30, "at", F_ENCRYPT, MASK_NONE, SHARE_NONE, "在搜索框下方显示您最近的搜索；最多保存1个月，可随时清除")
+PI(SEARCH_IP, "search_history", "ip", "搜索时的IP地址", CAT_WEB_RECORD, P_SECURITY, BASIS_LEGITIMATE,
+   RET_DAYS, 30, "at", F_ENCRYPT, MASK_IP, SHARE_NONE, "识别异常访问；最多保存1个月")
+NOTPI("search_history", "id", "row number")
+NOTPI("search_history", "user_id", "owner of the record")
+NOTPI("search_history", "at", "time of the search, part of the record")

@@ -70,9 +70,9 @@ test('a slow client is cut off after the connection timeout', async () => {
     const s = connect(L.port, '127.0.0.1', () => s.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"ph'));
     s.on('close', () => resolve(Date.now() - t0));
     s.on('error', () => {});
-    setTimeout(() => { s.destroy(); resolve(-1); }, 8000);
+    setTimeout(() => { s.destroy(); resolve(-1); }, 12000);
   });
-  assert.ok(closed > 0 && closed < 6000, `closed after ${closed} ms`);
+  assert.ok(closed >= 1500 && closed < 9000, `closed after ${closed} ms (timeout 2 s)`);
   assert.equal((await L.req('GET', '/healthz')).status, 200);
 });
 

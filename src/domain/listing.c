@@ -1,0 +1,776 @@
+/*
+ * listing.c — posting, changing, showing and moderating listings (listing.h).
+ *
+ * Invariants: a listing is in listings_fts and listings_geo exactly while its
+ * status is 'published' (index_add / index_remove are called on every
+ * transition, inside the transaction that changes the status). The search
+ * index is contentless, so removing an entry needs the text it was added
+ * with: index_text() derives it from the stored row the same way every time.
+ * Private fields are sealed with the poster's data key.
+ */
+#include "domain/listing.h"
+#include "base/arena.h"
+#include "base/conf.h"
+#include "base/mem.h"
+#include "base/result.h"
+#include "domain/ratelimit.h"
+#include "domain/region.h"
+#include "domain/validate.h"
+#include "privacy/audit.h"
+#include "store/db.h"
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The private columns, in the order of SQL_LOAD's columns 17.. */
+static const pi_id_t private_cols[] = {PI_LISTING_EMAIL, PI_LISTING_ADDRESS, PI_LISTING_PLATE,
+                                       PI_LISTING_OWNER_NAME, PI_LISTING_OWNER_ID, PI_LISTING_OWNERSHIP_DOC};
+#define NPRIV (sizeof private_cols / sizeof private_cols[0])
+
+static const char SQL_LOAD[] =
+    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
+    "status, moderation_note, created_at, updated_at, expires_at, contact_email, address, plate, owner_name, "
+    "owner_id_number, ownership_doc, contact_phone FROM listings WHERE id = ?";
+
+static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? arena_strdup(c->arena, s) : NULL;
+}
+
+static json_t *parse_attrs(ctx_t *c, const char *text)
+{
+    json_t *a = json_loads(text ? text : "{}", 0, NULL);
+    if (!json_is_object(a)) {
+        json_decref(a);
+        a = json_object();
+    }
+    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, a);
+    return a;
+}
+
+/* Sealed columns of a loaded row, kept for the callers that open them. */
+typedef struct {
+    const void *blob[PI__COUNT];
+    size_t len[PI__COUNT];
+} sealed_t;
+
+static void keep_blob(ctx_t *c, sqlite3_stmt *st, int col, pi_id_t f, sealed_t *s)
+{
+    if (sqlite3_column_type(st, col) != SQLITE_BLOB) return;
+    s->len[f] = (size_t)sqlite3_column_bytes(st, col);
+    s->blob[f] = memcpy(arena_alloc(c->arena, s->len[f]), sqlite3_column_blob(st, col), s->len[f]);
+}
+
+static void fill(ctx_t *c, sqlite3_stmt *st, listing_t *l, sealed_t *s)
+{
+    memset(l, 0, sizeof(*l));
+    l->id = sqlite3_column_int64(st, 0);
+    l->user_id = sqlite3_column_int64(st, 1);
+    l->cat = cat_find((const char *)sqlite3_column_text(st, 2));
+    l->subcategory = col_text(c, st, 3);
+    l->title = col_text(c, st, 4);
+    l->description = col_text(c, st, 5);
+    l->attrs = parse_attrs(c, (const char *)sqlite3_column_text(st, 6));
+    l->has_price = sqlite3_column_type(st, 7) != SQLITE_NULL;
+    l->price_fen = sqlite3_column_int64(st, 7);
+    l->city = sqlite3_column_int64(st, 8);
+    l->district = sqlite3_column_int64(st, 9);
+    l->has_point = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    l->lat = sqlite3_column_double(st, 10);
+    l->lng = sqlite3_column_double(st, 11);
+    l->status = col_text(c, st, 12);
+    l->moderation_note = col_text(c, st, 13);
+    l->created_at = sqlite3_column_int64(st, 14);
+    l->updated_at = sqlite3_column_int64(st, 15);
+    l->expires_at = sqlite3_column_int64(st, 16);
+    l->own = c->user_id && c->user_id == l->user_id;
+    if (!s) return;
+    memset(s, 0, sizeof(*s));
+    for (size_t i = 0; i < NPRIV; i++) keep_blob(c, st, 17 + (int)i, private_cols[i], s);
+    keep_blob(c, st, 23, PI_LISTING_PHONE, s);
+}
+
+static int load(ctx_t *c, int64_t id, listing_t *l, sealed_t *s)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_LOAD);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) fill(c, st, l, s);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW && !l->cat) return LL_ERR;
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? ctx_fail(c, LL_NOTFOUND, "not_found", NULL) : LL_ERR;
+}
+
+void listing_fill_row(ctx_t *c, sqlite3_stmt *st, listing_t *out)
+{
+    fill(c, st, out, NULL);
+}
+
+int listing_load(ctx_t *c, int64_t id, listing_t *out)
+{
+    return load(c, id, out, NULL);
+}
+
+/* ---- the search and nearby indexes ---- */
+
+static const char *index_tags(ctx_t *c, const listing_t *l)
+{
+    return arena_printf(c->arena, "c%lld d%lld k%s s%s", (long long)l->city, (long long)l->district, l->cat->slug,
+                        l->subcategory ? l->subcategory : "none");
+}
+
+/* Description plus the public text attributes, so "厨师" finds a job whose position is 厨师. */
+static const char *index_text(ctx_t *c, const listing_t *l)
+{
+    const char *text = l->description, *key;
+    json_t *v;
+    json_object_foreach(l->attrs, key, v)
+    {
+        if (json_is_string(v)) text = arena_printf(c->arena, "%s %s", text, json_string_value(v));
+    }
+    return text;
+}
+
+static const char SQL_FTS_ADD[] = "INSERT INTO listings_fts(rowid, title, description, tags) VALUES (?,?,?,?)";
+static const char SQL_FTS_DEL[] =
+    "INSERT INTO listings_fts(listings_fts, rowid, title, description, tags) VALUES ('delete',?,?,?,?)";
+static const char SQL_GEO_ADD[] = "INSERT INTO listings_geo VALUES (?, ?, ?, ?, ?, ?)";
+static const char SQL_GEO_DEL[] = "DELETE FROM listings_geo WHERE id = ?";
+
+static int fts_write(ctx_t *c, const char *sql, const listing_t *l)
+{
+    sqlite3_stmt *st = db_stmt(c->db, sql);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, l->id);
+    sqlite3_bind_text(st, 2, l->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, index_text(c, l), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, index_tags(c, l), -1, SQLITE_STATIC);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static int index_add(ctx_t *c, const listing_t *l)
+{
+    if (fts_write(c, SQL_FTS_ADD, l)) return LL_ERR;
+    if (!l->has_point) return LL_OK;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_GEO_ADD);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, l->id);
+    sqlite3_bind_double(st, 2, l->lat);
+    sqlite3_bind_double(st, 3, l->lat);
+    sqlite3_bind_double(st, 4, l->lng);
+    sqlite3_bind_double(st, 5, l->lng);
+    sqlite3_bind_text(st, 6, l->cat->slug, -1, SQLITE_STATIC);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static int index_remove(ctx_t *c, const listing_t *l)
+{
+    if (fts_write(c, SQL_FTS_DEL, l)) return LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_GEO_DEL);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, l->id);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+/* ---- moderation rules (B13) ---- */
+
+static const char SQL_BLOCKED_WORD[] =
+    "SELECT 1 FROM blocklist WHERE kind = 'word' AND instr(?1, pattern) > 0 LIMIT 1";
+static const char SQL_BLOCKED_HOST[] =
+    "SELECT 1 FROM blocklist WHERE kind = 'url' AND (?1 = pattern OR ?1 LIKE '%.' || pattern) LIMIT 1";
+
+static bool host_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+           ch == '-';
+}
+
+static int host_blocked(ctx_t *c, const char *host, size_t n, bool *blocked)
+{
+    char *h = arena_strndup(c->arena, host, n);
+    for (char *p = h; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCKED_HOST);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    *blocked = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
+/* Every link in the text (http://, https://, www.) against the URL blocklist. */
+static int links_blocked(ctx_t *c, const char *text, bool *blocked)
+{
+    static const char *const starts[] = {"http://", "https://", "www."};
+    *blocked = false;
+    for (const char *p = text; *p && !*blocked; p++) {
+        for (size_t i = 0; i < ARRAY_LEN(starts) && !*blocked; i++) {
+            size_t k = strlen(starts[i]);
+            if (strncasecmp(p, starts[i], k)) continue;
+            const char *h = i == 2 ? p : p + k, *e = h;
+            while (host_char(*e)) e++;
+            if (e > h && host_blocked(c, h, (size_t)(e - h), blocked)) return LL_ERR;
+            p = e > p ? e - 1 : p;
+            break;
+        }
+    }
+    return LL_OK;
+}
+
+/* True when the listing must wait for a moderator. */
+static int needs_review(ctx_t *c, const listing_t *l, bool *review)
+{
+    const char *text = arena_printf(c->arena, "%s\n%s", l->title, index_text(c, l));
+    *review = c->conf->premoderate;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCKED_WORD);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) *review = true;
+    else if (rc != SQLITE_DONE) return LL_ERR;
+    bool link = false;
+    if (links_blocked(c, text, &link)) return LL_ERR;
+    if (link) *review = true;
+    return LL_OK;
+}
+
+/* ---- checking input ---- */
+
+static bool text_ok(const char *s, size_t min, size_t max)
+{
+    size_t n = utf8_chars(s);
+    for (const char *p = s; *p; p++)
+        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) return false;
+    return n >= min && n <= max;
+}
+
+/* China's extent, with a margin: a point outside is a mistake, not a place we serve. */
+static bool point_ok(double lat, double lng)
+{
+    return isfinite(lat) && isfinite(lng) && lat >= 3 && lat <= 54 && lng >= 73 && lng <= 136;
+}
+
+/* Checks the merged listing l and its category values; the field at fault goes to c->err_field. */
+static int check_listing(ctx_t *c, const listing_t *l, const char *phone)
+{
+    if (!l->cat) return ctx_fail(c, LL_INVALID, "invalid_field", "category");
+    if (l->subcategory && !cat_sub_find(l->cat, l->subcategory))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "subcategory");
+    if (!l->title || !text_ok(l->title, 2, 50)) return ctx_fail(c, LL_INVALID, "invalid_field", "title");
+    if (!l->description || !text_ok(l->description, 0, 2000))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "description");
+    if (l->has_price && (l->price_fen < 0 || l->price_fen > 100000000000LL))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "price");
+    if (region_level(c->regions, (uint32_t)l->city) != REGION_CITY)
+        return ctx_fail(c, LL_INVALID, "invalid_field", "city");
+    if (l->district && !region_is_district_of(c->regions, (uint32_t)l->district, (uint32_t)l->city))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "district");
+    if (l->has_point && !point_ok(l->lat, l->lng)) return ctx_fail(c, LL_INVALID, "invalid_field", "lat");
+    if (!phone || !valid_contact_phone(phone)) return ctx_fail(c, LL_INVALID, "invalid_field", "contact_phone");
+    return LL_OK;
+}
+
+/* ---- writing ---- */
+
+static void bind_sealed(ctx_t *c, sqlite3_stmt *st, int idx, pi_id_t f, const uint8_t *dek, const char *v)
+{
+    if (!v) return;
+    size_t n;
+    uint8_t *b = pi_seal(c->arena, f, dek, v, strlen(v), &n);
+    sqlite3_bind_blob(st, idx, b, (int)n, SQLITE_STATIC);
+}
+
+static const char SQL_INSERT[] =
+    "INSERT INTO listings(user_id, category, subcategory, title, description, attrs, price_fen, city, district, "
+    "lat, lng, status, created_at, updated_at, expires_at, contact_email, address, plate, owner_name, "
+    "owner_id_number, ownership_doc, contact_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char SQL_UPDATE[] =
+    "UPDATE listings SET subcategory=?2, title=?3, description=?4, attrs=?5, price_fen=?6, city=?7, "
+    "district=?8, lat=?9, lng=?10, status=?11, updated_at=?12, contact_email=?13, address=?14, plate=?15, "
+    "owner_name=?16, owner_id_number=?17, ownership_doc=?18, contact_phone=?19 WHERE id=?1";
+
+/* Binds the columns shared by INSERT (from first) and UPDATE, in SQL_INSERT order. */
+static void bind_row(sqlite3_stmt *st, int first, const listing_t *l)
+{
+    char *attrs = json_dumps(l->attrs, JSON_COMPACT | JSON_SORT_KEYS);
+    int i = first;
+    if (l->subcategory) sqlite3_bind_text(st, i, l->subcategory, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i + 1, l->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i + 2, l->description, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i + 3, attrs ? attrs : "{}", -1, SQLITE_TRANSIENT);
+    free(attrs);
+    if (l->has_price) sqlite3_bind_int64(st, i + 4, l->price_fen);
+    sqlite3_bind_int64(st, i + 5, l->city);
+    if (l->district) sqlite3_bind_int64(st, i + 6, l->district);
+    if (l->has_point) {
+        sqlite3_bind_double(st, i + 7, l->lat);
+        sqlite3_bind_double(st, i + 8, l->lng);
+    }
+    sqlite3_bind_text(st, i + 9, l->status, -1, SQLITE_STATIC);
+}
+
+static void bind_private(ctx_t *c, sqlite3_stmt *st, int first, const cat_values_t *v, const char *phone,
+                         const uint8_t *dek)
+{
+    for (size_t k = 0; k < NPRIV; k++) bind_sealed(c, st, first + (int)k, private_cols[k], dek, v->priv[private_cols[k]]);
+    bind_sealed(c, st, first + (int)NPRIV, PI_LISTING_PHONE, dek, phone);
+}
+
+static double round3(double x)
+{
+    return round(x * 1000.0) / 1000.0; /* about 100 m: where the offer is, not where someone stands */
+}
+
+/* Copies the input over l (a change keeps what is not given). */
+static void apply_input(ctx_t *c, listing_t *l, const listing_in_t *in)
+{
+    if (in->category) l->cat = cat_find(in->category);
+    if (in->subcategory) l->subcategory = *in->subcategory ? in->subcategory : NULL;
+    if (in->title) l->title = in->title;
+    if (in->description) l->description = in->description;
+    if (in->has_price) l->has_price = true, l->price_fen = in->price_fen;
+    if (in->clear_price) l->has_price = false;
+    if (in->has_city) l->city = in->city;
+    if (in->has_district) l->district = in->district;
+    if (in->has_point) l->has_point = true, l->lat = round3(in->lat), l->lng = round3(in->lng);
+    if (in->clear_point) l->has_point = false;
+    (void)c;
+}
+
+int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **status)
+{
+    listing_t l = {.user_id = c->user_id, .description = ""};
+    cat_values_t v = {0};
+    uint8_t dek[VAULT_KEY_LEN];
+    bool review;
+    apply_input(c, &l, in);
+    if (!in->category || !l.cat) return ctx_fail(c, LL_INVALID, in->category ? "invalid_field" : "missing_field", "category");
+    int res = check_listing(c, &l, in->contact_phone);
+    if (res || (res = cat_validate(c, l.cat, in->fields, &v))) return res;
+    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, v.attrs);
+    l.attrs = v.attrs;
+    if ((res = pi_subject_key(c, c->user_id, dek)) || (res = needs_review(c, &l, &review))) return res;
+    l.status = review ? "pending" : "published";
+    if (db_begin(c->db)) return LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_INSERT);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, c->user_id);
+    sqlite3_bind_text(st, 2, l.cat->slug, -1, SQLITE_STATIC);
+    bind_row(st, 3, &l);
+    sqlite3_bind_int64(st, 13, c->now);
+    sqlite3_bind_int64(st, 14, c->now);
+    sqlite3_bind_int64(st, 15, c->now + LISTING_DAYS * 86400);
+    bind_private(c, st, 16, &v, in->contact_phone, dek);
+    if (db_run(c->db, st)) goto fail;
+    l.id = db_last_id(c->db);
+    if (!review && index_add(c, &l)) goto fail;
+    if (db_commit(c->db)) goto fail;
+    sodium_memzero(dek, sizeof dek);
+    *id = l.id;
+    *status = l.status;
+    return LL_OK;
+fail:
+    sodium_memzero(dek, sizeof dek);
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+/* Opens one sealed private value for purpose; NULL if absent or not allowed. */
+static const char *open_priv(ctx_t *c, const sealed_t *s, pi_id_t f, unsigned purpose, const uint8_t *dek)
+{
+    char *out = NULL;
+    if (!s->blob[f]) return NULL;
+    return pi_open(c->arena, f, purpose, dek, s->blob[f], s->len[f], &out) == LL_OK ? out : NULL;
+}
+
+static int load_photos(ctx_t *c, listing_t *l);
+
+int listing_get(ctx_t *c, int64_t id, listing_t *out)
+{
+    sealed_t s;
+    uint8_t dek[VAULT_KEY_LEN];
+    int res = load(c, id, out, &s);
+    if (res) return res;
+    if (strcmp(out->status, "published") && !out->own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    if ((res = pi_subject_key(c, out->user_id, dek))) return res;
+    const char *phone = open_priv(c, &s, PI_LISTING_PHONE, P_PUBLISH, dek);
+    out->contact_masked = phone ? pi_mask(c->arena, PI_LISTING_PHONE, phone) : NULL;
+    for (size_t i = 0; i < out->cat->nfields; i++) {
+        const cat_field_t *f = &out->cat->fields[i];
+        if (f->show != CF_SHOW_MASKED) continue;
+        const char *v = open_priv(c, &s, (pi_id_t)f->pi, P_PUBLISH, dek);
+        out->masked[f->pi] = v ? pi_mask(c->arena, (pi_id_t)f->pi, v) : NULL;
+    }
+    sodium_memzero(dek, sizeof dek);
+    return load_photos(c, out);
+}
+
+static const char SQL_PHOTOS[] = "SELECT name FROM listing_photos WHERE listing_id = ? ORDER BY id LIMIT 20";
+
+static int load_photos(ctx_t *c, listing_t *l)
+{
+    const char **names = arena_zalloc(c->arena, 21 * sizeof(char *));
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PHOTOS);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, l->id);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 20) names[n++] = col_text(c, st, 0);
+    sqlite3_reset(st);
+    l->photos = names;
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LL_OK : LL_ERR;
+}
+
+/* Loads the caller's own listing or answers 404, whoever else owns it. */
+static int load_own(ctx_t *c, int64_t id, listing_t *l, sealed_t *s)
+{
+    int res = load(c, id, l, s);
+    if (res == LL_OK && !l->own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    return res;
+}
+
+/* The stored fields as one object, private ones opened, for merging a change. */
+static json_t *current_fields(ctx_t *c, const listing_t *l, const sealed_t *s, const uint8_t *dek)
+{
+    json_t *f = json_deep_copy(l->attrs);
+    for (size_t i = 0; i < l->cat->nfields; i++) {
+        const cat_field_t *fd = &l->cat->fields[i];
+        if (fd->pi < 0) continue;
+        const char *v = open_priv(c, s, (pi_id_t)fd->pi, P_EXPORT, dek);
+        if (v) json_object_set_new(f, fd->name, json_string(v));
+    }
+    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, f);
+    return f;
+}
+
+/* The state after a change: rejected listings go back to review; hidden and expired stay. */
+static const char *state_after_change(const char *old, bool review)
+{
+    if (!strcmp(old, "hidden") || !strcmp(old, "expired")) return old;
+    return review || !strcmp(old, "rejected") ? "pending" : "published";
+}
+
+int listing_update(ctx_t *c, int64_t id, const listing_in_t *in, const char **status)
+{
+    listing_t old, l;
+    sealed_t s;
+    cat_values_t v;
+    uint8_t dek[VAULT_KEY_LEN];
+    bool review;
+    int res = load_own(c, id, &old, &s);
+    if (res) return res;
+    if (in->category && strcmp(in->category, old.cat->slug))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "category"); /* a new category is a new listing */
+    if ((res = pi_subject_key(c, c->user_id, dek))) return res;
+    json_t *fields = current_fields(c, &old, &s, dek);
+    if (in->fields && json_is_object(in->fields)) json_object_update(fields, in->fields);
+    else if (in->fields) return ctx_fail(c, LL_INVALID, "invalid_type", "fields");
+    const char *phone = in->contact_phone ? in->contact_phone : open_priv(c, &s, PI_LISTING_PHONE, P_EXPORT, dek);
+    l = old;
+    apply_input(c, &l, in);
+    if ((res = check_listing(c, &l, phone)) || (res = cat_validate(c, l.cat, fields, &v))) goto out;
+    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, v.attrs);
+    l.attrs = v.attrs;
+    if ((res = needs_review(c, &l, &review))) goto out;
+    l.status = state_after_change(old.status, review);
+    res = LL_ERR;
+    if (db_begin(c->db)) goto out;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_UPDATE);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    bind_row(st, 2, &l);
+    sqlite3_bind_int64(st, 12, c->now);
+    bind_private(c, st, 13, &v, phone, dek);
+    if (db_run(c->db, st)) goto fail;
+    if (!strcmp(old.status, "published") && index_remove(c, &old)) goto fail;
+    if (!strcmp(l.status, "published") && index_add(c, &l)) goto fail;
+    if (db_commit(c->db)) goto fail;
+    *status = l.status;
+    res = LL_OK;
+    goto out;
+fail:
+    db_rollback(c->db);
+out:
+    sodium_memzero(dek, sizeof dek);
+    return res;
+}
+
+static void photo_path(ctx_t *c, const char *name, char *out, size_t n)
+{
+    if (*c->conf->photo_dir) snprintf(out, n, "%s/%s", c->conf->photo_dir, name);
+    else snprintf(out, n, "%s/photos/%s", c->conf->data_dir, name);
+}
+
+static const char SQL_DELETE[] = "DELETE FROM listings WHERE id = ?";
+
+int listing_delete(ctx_t *c, int64_t id)
+{
+    listing_t l;
+    int res = load_own(c, id, &l, NULL);
+    if (res || (res = load_photos(c, &l))) return res;
+    if (db_begin(c->db)) return LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_DELETE);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    if ((!strcmp(l.status, "published") && index_remove(c, &l)) || db_run(c->db, st)) goto fail;
+    if (db_commit(c->db)) goto fail;
+    for (const char **p = l.photos; *p; p++) { /* the rows are gone: the files follow (thumbnails too) */
+        char path[1200];
+        photo_path(c, *p, path, sizeof path);
+        unlink(path);
+        snprintf(path + strlen(path) - 4, 16, "_t.jpg");
+        unlink(path);
+    }
+    return LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+static const char SQL_RENEW[] = "UPDATE listings SET expires_at = ?2, status = ?3, updated_at = ?4 WHERE id = ?1";
+
+int listing_renew(ctx_t *c, int64_t id)
+{
+    listing_t l;
+    int res = load_own(c, id, &l, NULL);
+    if (res) return res;
+    bool expired = !strcmp(l.status, "expired");
+    if (!expired && strcmp(l.status, "published")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
+    if (db_begin(c->db)) return LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_RENEW);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->now + LISTING_DAYS * 86400);
+    sqlite3_bind_text(st, 3, "published", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    if (db_run(c->db, st) || (expired && index_add(c, &l))) goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+/* Runs a SELECT of SQL_LOAD's columns (bound by the caller) into an arena array. */
+static int collect(ctx_t *c, sqlite3_stmt *st, listing_t **items, size_t *n, size_t max)
+{
+    listing_t *v = arena_zalloc(c->arena, max * sizeof(*v));
+    size_t k = 0;
+    int rc;
+    while (k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fill(c, st, &v[k], NULL);
+        if (v[k].cat) k++;
+    }
+    if (k == max) rc = SQLITE_DONE;
+    sqlite3_reset(st);
+    *items = v;
+    *n = k;
+    return rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
+static const char SQL_MINE[] =
+    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
+    "status, moderation_note, created_at, updated_at, expires_at FROM listings WHERE user_id = ? "
+    "ORDER BY id DESC LIMIT 200";
+
+int listing_mine(ctx_t *c, listing_t **items, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_MINE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, c->user_id);
+    return collect(c, st, items, n, 200);
+}
+
+int listing_contact(ctx_t *c, int64_t id, listing_contact_t *out, const category_t **cat)
+{
+    listing_t l;
+    sealed_t s;
+    uint8_t dek[VAULT_KEY_LEN];
+    char uid[24];
+    memset(out, 0, sizeof(*out));
+    int res = load(c, id, &l, &s);
+    if (res) return res;
+    if (strcmp(l.status, "published") && !l.own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    snprintf(uid, sizeof uid, "%lld", (long long)c->user_id);
+    if ((res = rl_hit(c, "contact", uid, 3600, 30))) return res;
+    if ((res = pi_subject_key(c, l.user_id, dek))) return res;
+    out->phone = open_priv(c, &s, PI_LISTING_PHONE, P_CONTACT, dek);
+    for (size_t i = 0; i < l.cat->nfields; i++) {
+        const cat_field_t *f = &l.cat->fields[i];
+        if (f->show == CF_SHOW_MASKED || f->show == CF_SHOW_CONTACT)
+            out->fields[f->pi] = open_priv(c, &s, (pi_id_t)f->pi, P_CONTACT, dek);
+    }
+    sodium_memzero(dek, sizeof dek);
+    *cat = l.cat;
+    if (!l.own &&
+        audit_append(c, "listing.contact_revealed", c->user_id, l.user_id,
+                     arena_printf(c->arena, "{\"listing\":%lld}", (long long)id)))
+        return LL_ERR;
+    return LL_OK;
+}
+
+static const char *const report_reasons[] = {"fraud", "spam", "illegal", "wrong_category", "duplicate", "other"};
+static const char SQL_REPORT[] = "INSERT OR IGNORE INTO listing_reports(listing_id, user_id, reason, at) VALUES (?,?,?,?)";
+static const char SQL_REPORTED[] =
+    "UPDATE listings SET report_count = report_count + 1 WHERE id = ? RETURNING report_count";
+static const char SQL_SET_STATUS[] = "UPDATE listings SET status = ?2, moderation_note = ?3, updated_at = ?4 WHERE id = ?1";
+
+static int set_status(ctx_t *c, int64_t id, const char *status, const char *note)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_SET_STATUS);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    if (note) sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static bool reason_ok(const char *r)
+{
+    for (size_t i = 0; r && i < ARRAY_LEN(report_reasons); i++)
+        if (!strcmp(r, report_reasons[i])) return true;
+    return false;
+}
+
+int listing_report(ctx_t *c, int64_t id, const char *reason)
+{
+    listing_t l;
+    if (!reason_ok(reason)) return ctx_fail(c, LL_INVALID, "invalid_field", "reason");
+    int res = load(c, id, &l, NULL);
+    if (res) return res;
+    if (strcmp(l.status, "published") && !l.own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    if (db_begin(c->db)) return LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_REPORT);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->user_id);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    if (db_run(c->db, st)) goto fail;
+    if (db_changes(c->db) == 0) {
+        db_rollback(c->db);
+        return ctx_fail(c, LL_CONFLICT, "already_reported", NULL);
+    }
+    if (!(st = db_stmt(c->db, SQL_REPORTED))) goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    int count = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    if (count < 0) goto fail;
+    if (count >= LISTING_REPORTS_HIDE && !strcmp(l.status, "published") &&
+        (set_status(c, id, "hidden", "reported") || index_remove(c, &l)))
+        goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+static const char SQL_QUEUE[] =
+    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
+    "status, moderation_note, created_at, updated_at, expires_at FROM listings WHERE status = ? "
+    "ORDER BY id LIMIT 100";
+
+int listing_queue(ctx_t *c, const char *status, listing_t **items, size_t *n)
+{
+    if (strcmp(status, "pending") && strcmp(status, "hidden") && strcmp(status, "rejected"))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "status");
+    sqlite3_stmt *st = db_stmt(c->db, SQL_QUEUE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+    return collect(c, st, items, n, 100);
+}
+
+static const char SQL_CLEAR_REPORTS[] = "UPDATE listings SET report_count = 0 WHERE id = ?";
+
+int listing_moderate(ctx_t *c, int64_t id, bool approve, const char *note)
+{
+    listing_t l;
+    int res = load(c, id, &l, NULL);
+    if (res) return res;
+    bool was_published = !strcmp(l.status, "published");
+    if (!strcmp(l.status, "expired")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
+    if (db_begin(c->db)) return LL_ERR;
+    if (set_status(c, id, approve ? "published" : "rejected", approve ? NULL : note)) goto fail;
+    if (approve && !was_published && index_add(c, &l)) goto fail;
+    if (!approve && was_published && index_remove(c, &l)) goto fail;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CLEAR_REPORTS);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, id);
+    if (approve && db_run(c->db, st)) goto fail;
+    if (audit_append(c, "listing.moderated", c->user_id, l.user_id,
+                     arena_printf(c->arena, "{\"listing\":%lld,\"decision\":\"%s\"}", (long long)id,
+                                  approve ? "approve" : "reject")))
+        goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+int listing_private(ctx_t *c, int64_t id, const char *values[PI__COUNT], const category_t **cat)
+{
+    listing_t l;
+    sealed_t s;
+    uint8_t dek[VAULT_KEY_LEN];
+    int res = load(c, id, &l, &s);
+    if (res || (res = pi_subject_key(c, l.user_id, dek))) return res;
+    const char *names = "";
+    for (size_t i = 0; i < l.cat->nfields; i++) {
+        const cat_field_t *f = &l.cat->fields[i];
+        if (f->show != CF_SHOW_STAFF || !s.blob[f->pi]) continue;
+        values[f->pi] = open_priv(c, &s, (pi_id_t)f->pi, P_VERIFY, dek);
+        names = arena_printf(c->arena, "%s%s\"%s\"", names, *names ? "," : "", f->name);
+    }
+    sodium_memzero(dek, sizeof dek);
+    *cat = l.cat;
+    /* F5: every staff read of personal data is recorded, with what was read */
+    return audit_append(c, "pi.staff_read", c->user_id, l.user_id,
+                        arena_printf(c->arena, "{\"listing\":%lld,\"purpose\":\"verify\",\"fields\":[%s]}",
+                                     (long long)id, names))
+               ? LL_ERR
+               : LL_OK;
+}
+
+static const char SQL_BLOCK_ADD[] = "INSERT OR IGNORE INTO blocklist(kind, pattern, added_at) VALUES (?,?,?)";
+static const char SQL_BLOCK_DEL[] = "DELETE FROM blocklist WHERE id = ?";
+static const char SQL_BLOCK_LIST[] = "SELECT id, kind, pattern FROM blocklist ORDER BY kind, pattern";
+
+int listing_block_add(ctx_t *c, const char *kind, const char *pattern)
+{
+    if (strcmp(kind, "word") && strcmp(kind, "url")) return ctx_fail(c, LL_INVALID, "invalid_field", "kind");
+    if (!text_ok(pattern, 1, 100) || strchr(pattern, '\n'))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "pattern");
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCK_ADD);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+int listing_block_remove(ctx_t *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCK_DEL);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    if (db_run(c->db, st)) return LL_ERR;
+    return db_changes(c->db) ? LL_OK : ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+}
+
+json_t *listing_block_list(ctx_t *c)
+{
+    json_t *items = json_array();
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCK_LIST);
+    if (!st) return items;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(items, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                                               "kind", (const char *)sqlite3_column_text(st, 1), "pattern",
+                                               (const char *)sqlite3_column_text(st, 2)));
+    sqlite3_reset(st);
+    return items;
+}

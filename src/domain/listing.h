@@ -1,0 +1,80 @@
+/*
+ * listing.h — information people post (B1–B7), its life cycle, contact
+ * reveal (B12), reports and moderation (B13).
+ *
+ * States: pending (waiting for a moderator) → published → expired / removed,
+ * and hidden (many reports) or rejected by moderation. Only published
+ * listings are in the search and nearby indexes; every other state is
+ * invisible to everyone but the poster and staff, and answers 404.
+ */
+#ifndef LL_LISTING_H
+#define LL_LISTING_H
+#include "base/ctx.h"
+#include "domain/category.h"
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LISTING_DAYS 30       /* a listing is shown this long, then renewed or expired */
+#define LISTING_REPORTS_HIDE 3 /* reports from this many people hide it until reviewed */
+
+/* Input of a create or a change; NULL / has_ false = not given (a change keeps the old value). */
+typedef struct {
+    const char *category, *subcategory, *title, *description, *contact_phone;
+    bool has_price, has_city, has_district, has_point, clear_price, clear_point;
+    int64_t price_fen, city, district;
+    double lat, lng;
+    json_t *fields; /* category fields; in a change, merged by name (null removes one) */
+} listing_in_t;
+
+typedef struct listing {
+    int64_t id, user_id;
+    const category_t *cat;
+    const char *subcategory, *title, *description, *status, *moderation_note;
+    json_t *attrs; /* public fields; freed with the arena */
+    bool has_price, has_point;
+    int64_t price_fen, city, district;
+    double lat, lng;
+    const char *contact_masked;
+    const char *masked[PI__COUNT]; /* CF_SHOW_MASKED private fields, masked */
+    const char **photos;           /* photo names, NULL-terminated */
+    int64_t created_at, updated_at, expires_at;
+    bool own; /* the caller posted it */
+} listing_t;
+
+int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **status);
+/* The listing as the caller may see it: published, or the caller's own; else LL_NOTFOUND. */
+int listing_get(ctx_t *c, int64_t id, listing_t *out);
+int listing_update(ctx_t *c, int64_t id, const listing_in_t *in, const char **status);
+int listing_delete(ctx_t *c, int64_t id);
+int listing_renew(ctx_t *c, int64_t id);
+/* The caller's listings, newest first. */
+int listing_mine(ctx_t *c, listing_t **items, size_t *n);
+
+/* Full contact of a published listing for a signed-in person; rate-limited and audited (B12). */
+typedef struct {
+    const char *phone;
+    const char *fields[PI__COUNT]; /* CF_SHOW_MASKED and CF_SHOW_CONTACT fields in full */
+} listing_contact_t;
+int listing_contact(ctx_t *c, int64_t id, listing_contact_t *out, const category_t **cat);
+
+/* One report per person per listing; enough reports hide it for review. */
+int listing_report(ctx_t *c, int64_t id, const char *reason);
+
+/* Staff (moderator): the queue, a decision, the private fields for verification (audited, F5). */
+int listing_queue(ctx_t *c, const char *status, listing_t **items, size_t *n);
+int listing_moderate(ctx_t *c, int64_t id, bool approve, const char *note);
+int listing_private(ctx_t *c, int64_t id, const char *values[PI__COUNT], const category_t **cat);
+
+/* The blocklist (B13). */
+int listing_block_add(ctx_t *c, const char *kind, const char *pattern);
+int listing_block_remove(ctx_t *c, int64_t id);
+json_t *listing_block_list(ctx_t *c);
+
+/* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */
+int listing_load(ctx_t *c, int64_t id, listing_t *out);
+/* Fills out from the first 17 columns of a row in SQL_LOAD order (for search results). */
+void listing_fill_row(ctx_t *c, sqlite3_stmt *st, listing_t *out);
+
+#endif

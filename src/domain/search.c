@@ -1,0 +1,254 @@
+/*
+ * search.c — the search paths and their SQL (see search.h).
+ *
+ * Paths, chosen so an index narrows every filter at once:
+ *   keyword  FTS5 MATCH of the words AND the tag tokens of city, district,
+ *            category, sub-category (one posting-list intersection), newest
+ *            first by walking rowids downwards;
+ *   nearby   the R*Tree box around the point, category in the tree;
+ *   browse   listings_browse(city, category, status, id) or listings_city.
+ * Every variant is a compile-time constant, so prepared statements are cached.
+ * Pagination is by keyset (newest, price) or by offset (relevance, distance,
+ * both bounded by SEARCH_MAX_OFFSET).
+ */
+#include "domain/search.h"
+#include "base/arena.h"
+#include "base/mem.h"
+#include "base/result.h"
+#include "store/db.h"
+#include "store/fts.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEARCH_MAX_OFFSET 1000
+
+#define COLS                                                                                                     \
+    "SELECT l.id, l.user_id, l.category, l.subcategory, l.title, l.description, l.attrs, l.price_fen, l.city, "  \
+    "l.district, l.lat, l.lng, l.status, l.moderation_note, l.created_at, l.updated_at, l.expires_at, "          \
+    "CASE WHEN :lat IS NULL OR l.lat IS NULL THEN NULL ELSE 6371.0 * acos(min(1.0, "                             \
+    "sin(radians(:lat)) * sin(radians(l.lat)) + cos(radians(:lat)) * cos(radians(l.lat)) * "                      \
+    "cos(radians(l.lng - :lng)))) END AS dist, "                                                                 \
+    "(SELECT name FROM listing_photos p WHERE p.listing_id = l.id ORDER BY p.id LIMIT 1) AS photo "
+
+#define FILTERS                                                                                                  \
+    " AND l.status = 'published' AND l.expires_at > :now"                                                        \
+    " AND (:district IS NULL OR l.district = :district) AND (:sub IS NULL OR l.subcategory = :sub)"              \
+    " AND (:pmin IS NULL OR l.price_fen >= :pmin) AND (:pmax IS NULL OR l.price_fen <= :pmax)"                   \
+    " AND (:a1 IS NULL OR json_extract(l.attrs, :a1) = :v1) AND (:a2 IS NULL OR json_extract(l.attrs, :a2) = :v2)" \
+    " AND (:a3 IS NULL OR json_extract(l.attrs, :a3) = :v3) AND (:a4 IS NULL OR json_extract(l.attrs, :a4) = :v4)" \
+    " AND (:lat IS NULL OR (l.lat BETWEEN :lat0 AND :lat1 AND l.lng BETWEEN :lng0 AND :lng1 AND dist <= :r))"
+
+#define FROM_FTS "FROM listings_fts f JOIN listings l ON l.id = f.rowid WHERE listings_fts MATCH :match"
+#define FROM_GEO                                                                                                 \
+    "FROM listings_geo g JOIN listings l ON l.id = g.id WHERE g.min_lat >= :lat0 AND g.max_lat <= :lat1 "        \
+    "AND g.min_lng >= :lng0 AND g.max_lng <= :lng1 AND (:cat IS NULL OR g.category = :cat) "                      \
+    "AND (:city IS NULL OR l.city = :city)"
+#define FROM_CC "FROM listings l WHERE l.city = :city AND l.category = :cat"
+#define FROM_C "FROM listings l WHERE l.city = :city"
+#define FROM_ALL "FROM listings l WHERE (:cat IS NULL OR l.category = :cat)"
+
+#define BY_NEWEST " AND l.id < :after ORDER BY l.id DESC LIMIT :limit"
+#define BY_NEWEST_FTS " AND f.rowid < :after ORDER BY f.rowid DESC LIMIT :limit"
+#define BY_PRICE_ASC                                                                                             \
+    " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen > :cp OR (l.price_fen = :cp AND l.id > :cid))" \
+    " ORDER BY l.price_fen, l.id LIMIT :limit"
+#define BY_PRICE_DESC                                                                                            \
+    " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen < :cp OR (l.price_fen = :cp AND l.id < :cid))" \
+    " ORDER BY l.price_fen DESC, l.id DESC LIMIT :limit"
+#define BY_RANK " ORDER BY f.rank LIMIT :limit OFFSET :offset"
+#define BY_DISTANCE " AND dist IS NOT NULL ORDER BY dist, l.id LIMIT :limit OFFSET :offset"
+
+enum { PATH_FTS, PATH_GEO, PATH_CC, PATH_C, PATH_ALL, PATH__COUNT };
+
+#define VARIANTS(from, newest, rank)                                                                             \
+    {                                                                                                            \
+        [SORT_NEWEST] = COLS from FILTERS newest, [SORT_RELEVANCE] = COLS from FILTERS rank,                     \
+        [SORT_PRICE_ASC] = COLS from FILTERS BY_PRICE_ASC, [SORT_PRICE_DESC] = COLS from FILTERS BY_PRICE_DESC,  \
+        [SORT_DISTANCE] = COLS from FILTERS BY_DISTANCE,                                                         \
+    }
+
+static const char *const SQL[PATH__COUNT][5] = {
+    [PATH_FTS] = VARIANTS(FROM_FTS, BY_NEWEST_FTS, BY_RANK),
+    [PATH_GEO] = VARIANTS(FROM_GEO, BY_NEWEST, BY_NEWEST),
+    [PATH_CC] = VARIANTS(FROM_CC, BY_NEWEST, BY_NEWEST),
+    [PATH_C] = VARIANTS(FROM_C, BY_NEWEST, BY_NEWEST),
+    [PATH_ALL] = VARIANTS(FROM_ALL, BY_NEWEST, BY_NEWEST),
+};
+
+int search_sort_parse(const char *s, search_sort_t *out)
+{
+    static const char *const names[] = {"newest", "relevance", "price_asc", "price_desc", "distance"};
+    for (int i = 0; i < 5; i++)
+        if (s && !strcmp(s, names[i])) return *out = (search_sort_t)i, LL_OK;
+    return LL_INVALID;
+}
+
+typedef struct {
+    int64_t after, cp, cid, offset;
+    bool has_price;
+} cursor_t;
+
+/* Cursors are our own strings: n<id>, p<price>_<id>, o<offset>; anything else is refused. */
+static int cursor_parse(const char *s, search_sort_t sort, cursor_t *cur)
+{
+    char *end;
+    memset(cur, 0, sizeof(*cur));
+    cur->after = INT64_MAX;
+    if (!s) return LL_OK;
+    if (sort == SORT_NEWEST && s[0] == 'n') {
+        cur->after = strtoll(s + 1, &end, 10);
+        return *end || cur->after <= 0 ? LL_INVALID : LL_OK;
+    }
+    if ((sort == SORT_PRICE_ASC || sort == SORT_PRICE_DESC) && s[0] == 'p') {
+        cur->cp = strtoll(s + 1, &end, 10);
+        if (*end != '_') return LL_INVALID;
+        cur->cid = strtoll(end + 1, &end, 10);
+        cur->has_price = true;
+        return *end || cur->cid <= 0 ? LL_INVALID : LL_OK;
+    }
+    if ((sort == SORT_RELEVANCE || sort == SORT_DISTANCE) && s[0] == 'o') {
+        cur->offset = strtoll(s + 1, &end, 10);
+        return *end || cur->offset < 0 || cur->offset > SEARCH_MAX_OFFSET ? LL_INVALID : LL_OK;
+    }
+    return LL_INVALID;
+}
+
+static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i && v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_int(sqlite3_stmt *st, const char *name, bool present, int64_t v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i && present) sqlite3_bind_int64(st, i, v);
+}
+
+static void bind_double(sqlite3_stmt *st, const char *name, bool present, double v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i && present) sqlite3_bind_double(st, i, v);
+}
+
+/* The MATCH expression: the typed words, and the place and category as tag tokens. */
+static const char *match_expr(ctx_t *c, const search_params_t *p)
+{
+    const char *words = fts_query(c->arena, p->q);
+    if (!words) return NULL;
+    const char *m = arena_printf(c->arena, "{title description} : (%s)", words);
+    if (p->city) m = arena_printf(c->arena, "%s AND tags : \"c%lld\"", m, (long long)p->city);
+    if (p->district) m = arena_printf(c->arena, "%s AND tags : \"d%lld\"", m, (long long)p->district);
+    if (p->cat) m = arena_printf(c->arena, "%s AND tags : \"k%s\"", m, p->cat->slug);
+    if (p->subcategory) m = arena_printf(c->arena, "%s AND tags : \"s%s\"", m, p->subcategory);
+    return m;
+}
+
+static void bind_attrs(ctx_t *c, sqlite3_stmt *st, const search_params_t *p)
+{
+    static const char *const an[] = {":a1", ":a2", ":a3", ":a4"}, *const vn[] = {":v1", ":v2", ":v3", ":v4"};
+    for (int i = 0; i < p->nattrs; i++) {
+        const cat_field_t *f = p->attrs[i].field;
+        bind_text(st, an[i], arena_printf(c->arena, "$.%s", f->name));
+        if (f->type == CF_INT) bind_int(st, vn[i], true, strtoll(p->attrs[i].value, NULL, 10));
+        else bind_text(st, vn[i], p->attrs[i].value);
+    }
+}
+
+static void bind_near(sqlite3_stmt *st, const search_params_t *p)
+{
+    if (!p->has_near) return;
+    double dlat = p->radius_km / 111.32, dlng = p->radius_km / (111.32 * cos(p->lat * M_PI / 180.0));
+    bind_double(st, ":lat", true, p->lat);
+    bind_double(st, ":lng", true, p->lng);
+    bind_double(st, ":lat0", true, p->lat - dlat);
+    bind_double(st, ":lat1", true, p->lat + dlat);
+    bind_double(st, ":lng0", true, p->lng - dlng);
+    bind_double(st, ":lng1", true, p->lng + dlng);
+    bind_double(st, ":r", true, p->radius_km);
+}
+
+static void bind_all(ctx_t *c, sqlite3_stmt *st, const search_params_t *p, const char *match, const cursor_t *cur)
+{
+    bind_text(st, ":match", match);
+    bind_int(st, ":now", true, c->now);
+    bind_int(st, ":city", p->city != 0, p->city);
+    bind_int(st, ":district", p->district != 0, p->district);
+    bind_text(st, ":cat", p->cat ? p->cat->slug : NULL);
+    bind_text(st, ":sub", p->subcategory);
+    bind_int(st, ":pmin", p->has_min, p->price_min);
+    bind_int(st, ":pmax", p->has_max, p->price_max);
+    bind_attrs(c, st, p);
+    bind_near(st, p);
+    bind_int(st, ":after", true, cur->after);
+    bind_int(st, ":cp", cur->has_price, cur->cp);
+    bind_int(st, ":cid", cur->has_price, cur->cid);
+    bind_int(st, ":offset", true, cur->offset);
+    bind_int(st, ":limit", true, p->limit + 1); /* one more tells whether a next page exists */
+}
+
+static int choose_path(const search_params_t *p, const char *match)
+{
+    if (match) return PATH_FTS;
+    if (p->has_near) return PATH_GEO;
+    if (p->city && p->cat) return PATH_CC;
+    return p->city ? PATH_C : PATH_ALL;
+}
+
+static const char *next_cursor(ctx_t *c, search_sort_t sort, const listing_t *last, const cursor_t *cur, int limit)
+{
+    switch (sort) {
+    case SORT_NEWEST: return arena_printf(c->arena, "n%lld", (long long)last->id);
+    case SORT_PRICE_ASC:
+    case SORT_PRICE_DESC: return arena_printf(c->arena, "p%lld_%lld", (long long)last->price_fen, (long long)last->id);
+    default:
+        return cur->offset + limit > SEARCH_MAX_OFFSET ? NULL
+                                                       : arena_printf(c->arena, "o%lld", (long long)(cur->offset + limit));
+    }
+}
+
+static int check_params(ctx_t *c, const search_params_t *p, search_sort_t *sort)
+{
+    *sort = p->sort;
+    if (p->sort == SORT_DISTANCE && !p->has_near) return ctx_fail(c, LL_INVALID, "invalid_field", "sort");
+    if (p->has_near && (p->radius_km <= 0 || p->radius_km > 50)) return ctx_fail(c, LL_INVALID, "invalid_field", "radius_km");
+    if (p->subcategory && (!p->cat || !cat_sub_find(p->cat, p->subcategory)))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "subcategory");
+    return LL_OK;
+}
+
+int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *n, const char **next)
+{
+    cursor_t cur;
+    search_sort_t sort;
+    int res = check_params(c, p, &sort);
+    if (res) return res;
+    const char *match = p->q ? match_expr(c, p) : NULL;
+    if (p->q && !match) return ctx_fail(c, LL_INVALID, "invalid_field", "q");
+    if (sort == SORT_RELEVANCE && !match) sort = SORT_NEWEST;
+    if (cursor_parse(p->cursor, sort, &cur)) return ctx_fail(c, LL_INVALID, "invalid_field", "cursor");
+    sqlite3_stmt *st = db_stmt(c->db, SQL[choose_path(p, match)][sort]);
+    if (!st) return LL_ERR;
+    bind_all(c, st, p, match, &cur);
+    search_hit_t *v = arena_zalloc(c->arena, (size_t)(p->limit + 1) * sizeof(*v));
+    size_t k = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && k <= (size_t)p->limit) {
+        listing_t *l = &v[k].l;
+        listing_fill_row(c, st, l);
+        if (!l->cat) continue;
+        v[k].has_distance = sqlite3_column_type(st, 17) != SQLITE_NULL;
+        v[k].distance_km = round(sqlite3_column_double(st, 17) * 10.0) / 10.0;
+        const char *photo = (const char *)sqlite3_column_text(st, 18);
+        v[k].photo = photo ? arena_strdup(c->arena, photo) : NULL;
+        k++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LL_ERR;
+    *next = k > (size_t)p->limit ? next_cursor(c, sort, &v[p->limit - 1].l, &cur, p->limit) : NULL;
+    *n = k > (size_t)p->limit ? (size_t)p->limit : k;
+    *hits = v;
+    return LL_OK;
+}
