@@ -7,6 +7,7 @@
  *   linli keys rotate                  new master key; data keys re-wrapped
  *   linli staff grant|revoke PHONE ROLE
  *   linli audit                        verify the audit chain and the declarations
+ *   linli retention run [--now T]      the retention sweep, at time T for tests
  */
 #include "api/api.h"
 #include "base/arena.h"
@@ -16,6 +17,8 @@
 #include "http/server.h"
 #include "privacy/audit.h"
 #include "privacy/check.h"
+#include "privacy/retention.h"
+#include "domain/listing.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -31,6 +34,7 @@ typedef struct {
     const char *args[4];
     int nargs;
     const char *config;
+    int64_t now; /* --now: the clock for retention, 0 = the real one */
 } cli_t;
 
 static int usage(void)
@@ -41,7 +45,8 @@ static int usage(void)
                     "  keys rotate                   new master key; data keys re-wrapped\n"
                     "  staff grant PHONE ROLE        roles: admin, moderator, support, auditor\n"
                     "  staff revoke PHONE ROLE\n"
-                    "  audit                         check the database against the promises\n");
+                    "  audit                         check the database against the promises\n"
+                    "  retention run [--now UNIX]    run the retention sweep (serve runs it on a schedule)\n");
     return 2;
 }
 
@@ -62,7 +67,11 @@ static int parse_cli(server_t *s, int argc, char **argv, cli_t *cli)
     memset(cli, 0, sizeof(*cli));
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if ((!strcmp(a, "--data") || !strcmp(a, "--listen") || !strcmp(a, "--config")) && i + 1 < argc) {
+        if (!strcmp(a, "--now") && i + 1 < argc) {
+            char *end;
+            cli->now = strtoll(argv[++i], &end, 10);
+            if (*end || cli->now <= 0) return -1;
+        } else if ((!strcmp(a, "--data") || !strcmp(a, "--listen") || !strcmp(a, "--config")) && i + 1 < argc) {
             const char *v = argv[++i];
             if (!strcmp(a, "--data")) data = v;
             else if (!strcmp(a, "--listen")) listen = v;
@@ -156,6 +165,58 @@ static int open_sms(server_t *s)
     return s->sms ? 0 : -1;
 }
 
+/* The retention sweep and listing expiry, as one unit of work at time now. */
+static int sweep(server_t *s, int64_t now, retention_report_t *rep)
+{
+    arena_t *a = arena_new(4096);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    c.now = now;
+    int rc = retention_run(&c, rep);
+    if (rc == LL_OK) rc = listing_expire_due(&c, &rep->listings_expired);
+    dbpool_release(s->pool, db);
+    arena_free(a);
+    return rc;
+}
+
+/* serve's background job: the sweep every sweep_interval_s until shutdown. */
+static void *sweeper_main(void *arg)
+{
+    server_t *s = arg;
+    pthread_mutex_lock(&s->stop_mu);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->conf.sweep_interval_s;
+        pthread_mutex_unlock(&s->stop_mu);
+        retention_report_t rep;
+        if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
+        else
+            log_info(&s->log, "retention: %lld rows deleted, %lld values cleared, %lld sessions ended, %lld listings expired",
+                     (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
+                     (long long)rep.listings_expired);
+        pthread_mutex_lock(&s->stop_mu);
+        while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&s->stop_mu);
+    return NULL;
+}
+
+static int cmd_retention(server_t *s, cli_t *cli)
+{
+    retention_report_t rep;
+    int64_t now = cli->now ? cli->now : (int64_t)time(NULL);
+    if (cli->nargs != 1 || strcmp(cli->args[0], "run")) return usage();
+    if (sweep(s, now, &rep)) {
+        fprintf(stderr, "linli: retention sweep failed\n");
+        return 1;
+    }
+    retention_print(&rep, stdout);
+    printf("listings expired: %lld\n", (long long)rep.listings_expired);
+    return 0;
+}
+
 static int cmd_serve(server_t *s)
 {
     sigset_t set;
@@ -173,10 +234,18 @@ static int cmd_serve(server_t *s)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask; main waits below */
     if (server_start(s)) return 1;
+    pthread_mutex_init(&s->stop_mu, NULL);
+    pthread_cond_init(&s->stop_cv, NULL);
+    pthread_create(&s->sweeper, NULL, sweeper_main, s);
     log_info(&s->log, "serving on http://%s (data in %s)", s->conf.listen, s->conf.data_dir);
     fprintf(stderr, "linli: serving on http://%s (data in %s)\n", s->conf.listen, s->conf.data_dir);
     sigwait(&set, &sig);
     fprintf(stderr, "linli: stopping\n");
+    pthread_mutex_lock(&s->stop_mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->stop_cv);
+    pthread_mutex_unlock(&s->stop_mu);
+    pthread_join(s->sweeper, NULL);
     server_stop(s);
     photo_shutdown();
     return 0;
@@ -251,7 +320,7 @@ int main(int argc, char **argv)
     if (parse_cli(&s, argc, argv, &cli)) return usage();
     bool serve = !strcmp(cli.cmd, "serve");
     if (strcmp(cli.cmd, "serve") && strcmp(cli.cmd, "migrate") && strcmp(cli.cmd, "keys") &&
-        strcmp(cli.cmd, "staff") && strcmp(cli.cmd, "audit"))
+        strcmp(cli.cmd, "staff") && strcmp(cli.cmd, "audit") && strcmp(cli.cmd, "retention"))
         return usage();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = 1;
@@ -260,6 +329,7 @@ int main(int argc, char **argv)
         else if (!strcmp(cli.cmd, "migrate")) rc = (printf("schema up to date\n"), 0);
         else if (!strcmp(cli.cmd, "keys")) rc = cmd_keys(&s, &cli);
         else if (!strcmp(cli.cmd, "staff")) rc = cmd_staff(&s, &cli);
+        else if (!strcmp(cli.cmd, "retention")) rc = cmd_retention(&s, &cli);
         else rc = cmd_audit(&s);
     }
     close_store(&s);

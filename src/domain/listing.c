@@ -774,3 +774,30 @@ json_t *listing_block_list(ctx_t *c)
     sqlite3_reset(st);
     return items;
 }
+
+static const char SQL_DUE[] =
+    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
+    "status, moderation_note, created_at, updated_at, expires_at FROM listings "
+    "WHERE status = 'published' AND expires_at <= ? ORDER BY id LIMIT 500";
+
+int listing_expire_due(ctx_t *c, int64_t *n)
+{
+    *n = 0;
+    for (;;) {
+        listing_t *v;
+        size_t k;
+        if (db_begin(c->db)) return LL_ERR;
+        sqlite3_stmt *st = db_stmt(c->db, SQL_DUE);
+        if (!st) goto fail;
+        sqlite3_bind_int64(st, 1, c->now);
+        if (collect(c, st, &v, &k, 500)) goto fail;
+        for (size_t i = 0; i < k; i++)
+            if (set_status(c, v[i].id, "expired", NULL) || index_remove(c, &v[i])) goto fail;
+        if (db_commit(c->db)) return LL_ERR;
+        *n += (int64_t)k;
+        if (k < 500) return LL_OK;
+    }
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}

@@ -72,6 +72,8 @@ int listing_block_add(ctx_t *c, const char *kind, const char *pattern);
 int listing_block_remove(ctx_t *c, int64_t id);
 json_t *listing_block_list(ctx_t *c);
 
+/* Moves published listings past their expiry to 'expired' and out of the indexes; *n counts them. */
+int listing_expire_due(ctx_t *c, int64_t *n);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */
 int listing_load(ctx_t *c, int64_t id, listing_t *out);
 /* Fills out from the first 17 columns of a row in SQL_LOAD order (for search results). */

@@ -8,6 +8,9 @@
  *   nearby   the R*Tree box around the point, category in the tree;
  *   browse   listings_browse(city, category, status, id) or listings_city.
  * Every variant is a compile-time constant, so prepared statements are cached.
+ * Expiry is not in the SQL (a range on expires_at made SQLite sort in a temp
+ * B-tree): the sweep moves expired listings out of 'published' and out of
+ * the indexes, and rows expired since the last sweep are skipped here.
  * Pagination is by keyset (newest, price) or by offset (relevance, distance,
  * both bounded by SEARCH_MAX_OFFSET).
  */
@@ -33,16 +36,17 @@
     "(SELECT name FROM listing_photos p WHERE p.listing_id = l.id ORDER BY p.id LIMIT 1) AS photo "
 
 #define FILTERS                                                                                                  \
-    " AND l.status = 'published' AND l.expires_at > :now"                                                        \
+    " AND l.status = 'published'"                                                                                \
     " AND (:district IS NULL OR l.district = :district) AND (:sub IS NULL OR l.subcategory = :sub)"              \
     " AND (:pmin IS NULL OR l.price_fen >= :pmin) AND (:pmax IS NULL OR l.price_fen <= :pmax)"                   \
     " AND (:a1 IS NULL OR json_extract(l.attrs, :a1) = :v1) AND (:a2 IS NULL OR json_extract(l.attrs, :a2) = :v2)" \
     " AND (:a3 IS NULL OR json_extract(l.attrs, :a3) = :v3) AND (:a4 IS NULL OR json_extract(l.attrs, :a4) = :v4)" \
     " AND (:lat IS NULL OR (l.lat BETWEEN :lat0 AND :lat1 AND l.lng BETWEEN :lng0 AND :lng1 AND dist <= :r))"
 
-#define FROM_FTS "FROM listings_fts f JOIN listings l ON l.id = f.rowid WHERE listings_fts MATCH :match"
+/* CROSS JOIN fixes the order: the index drives, listings rows are fetched by rowid */
+#define FROM_FTS "FROM listings_fts f CROSS JOIN listings l ON l.id = f.rowid WHERE listings_fts MATCH :match"
 #define FROM_GEO                                                                                                 \
-    "FROM listings_geo g JOIN listings l ON l.id = g.id WHERE g.min_lat >= :lat0 AND g.max_lat <= :lat1 "        \
+    "FROM listings_geo g CROSS JOIN listings l ON l.id = g.id WHERE g.min_lat >= :lat0 AND g.max_lat <= :lat1 "        \
     "AND g.min_lng >= :lng0 AND g.max_lng <= :lng1 AND (:cat IS NULL OR g.category = :cat) "                      \
     "AND (:city IS NULL OR l.city = :city)"
 #define FROM_CC "FROM listings l WHERE l.city = :city AND l.category = :cat"
@@ -173,7 +177,6 @@ static void bind_near(sqlite3_stmt *st, const search_params_t *p)
 static void bind_all(ctx_t *c, sqlite3_stmt *st, const search_params_t *p, const char *match, const cursor_t *cur)
 {
     bind_text(st, ":match", match);
-    bind_int(st, ":now", true, c->now);
     bind_int(st, ":city", p->city != 0, p->city);
     bind_int(st, ":district", p->district != 0, p->district);
     bind_text(st, ":cat", p->cat ? p->cat->slug : NULL);
@@ -238,7 +241,7 @@ int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && k <= (size_t)p->limit) {
         listing_t *l = &v[k].l;
         listing_fill_row(c, st, l);
-        if (!l->cat) continue;
+        if (!l->cat || l->expires_at <= c->now) continue; /* expired since the last sweep */
         v[k].has_distance = sqlite3_column_type(st, 17) != SQLITE_NULL;
         v[k].distance_km = round(sqlite3_column_double(st, 17) * 10.0) / 10.0;
         const char *photo = (const char *)sqlite3_column_text(st, 18);
@@ -250,5 +253,25 @@ int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *
     *next = k > (size_t)p->limit ? next_cursor(c, sort, &v[p->limit - 1].l, &cur, p->limit) : NULL;
     *n = k > (size_t)p->limit ? (size_t)p->limit : k;
     *hits = v;
+    return LL_OK;
+}
+
+int search_plan(ctx_t *c, const search_params_t *p, char *out, size_t n)
+{
+    const char *match = p->q ? match_expr(c, p) : NULL;
+    search_sort_t sort = p->sort == SORT_RELEVANCE && !match ? SORT_NEWEST : p->sort;
+    const char *sql = arena_printf(c->arena, "EXPLAIN QUERY PLAN %s", SQL[choose_path(p, match)][sort]);
+    cursor_t cur;
+    sqlite3_stmt *st;
+    cursor_parse(NULL, sort, &cur);
+    if (sqlite3_prepare_v2(db_handle(c->db), sql, -1, &st, NULL) != SQLITE_OK) return LL_ERR;
+    bind_all(c, st, p, match, &cur);
+    size_t k = 0;
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW && k < n) {
+        int w = snprintf(out + k, n - k, "%s\n", (const char *)sqlite3_column_text(st, 3));
+        k += w > 0 ? (size_t)w : 0;
+    }
+    sqlite3_finalize(st);
     return LL_OK;
 }

@@ -48,6 +48,8 @@ typedef struct {
 
 /* Runs a search; *next is the cursor of the next page or NULL. LL_INVALID with err_field on bad params. */
 int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *n, const char **next);
+/* The query plan (EXPLAIN QUERY PLAN details, one per line) of the statement search_run would use. */
+int search_plan(ctx_t *c, const search_params_t *p, char *out, size_t n);
 /* Parses sort names: newest, relevance, price_asc, price_desc, distance. */
 int search_sort_parse(const char *s, search_sort_t *out);
 

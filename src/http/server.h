@@ -6,6 +6,8 @@
  */
 #ifndef LL_SERVER_H
 #define LL_SERVER_H
+#include <pthread.h>
+#include <stdbool.h>
 #include "base/conf.h"
 #include "base/log.h"
 #include "http/http.h"
@@ -24,6 +26,10 @@ typedef struct server {
     const route_t *routes;
     size_t nroutes;
     struct MHD_Daemon *mhd;
+    pthread_t sweeper;
+    pthread_mutex_t stop_mu;
+    pthread_cond_t stop_cv;
+    bool stopping;
 } server_t;
 
 /* Starts listening on conf.listen with a thread pool; 0 or -1 (logged). */

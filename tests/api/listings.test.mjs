@@ -193,3 +193,22 @@ test('a poster changes, renews and deletes a listing; search follows', async () 
   assert.equal((await L.req('GET', '/api/v1/search?q=洗衣机')).json.items.length, 0);
   assert.equal((await L.req('GET', `/api/v1/listings/${id}`)).status, 404);
 });
+
+test('F2: the sweep expires listings after 30 days; renewing brings one back', async () => {
+  const id = (await post(poster.token, { ...samples.goods, id: undefined, title: '过期测试 沙发' })).json.id;
+  assert.equal((await L.req('GET', '/api/v1/search?q=沙发')).json.items.length, 1);
+  const in31 = Math.floor(Date.now() / 1000) + 31 * 86400;
+  const r = run(L.dir, 'retention', 'run', '--now', String(in31));
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /listings expired: [1-9]/);
+  assert.equal((await L.req('GET', '/api/v1/search?q=沙发')).json.items.length, 0);
+  assert.equal((await L.req('GET', `/api/v1/listings/${id}`)).status, 404);
+  // 31 days on, the poster's idle session has ended too: sign in again
+  assert.equal((await L.req('GET', '/api/v1/me', { token: poster.token })).status, 401);
+  L.sql('UPDATE sms_codes SET created_at = created_at - 120');
+  poster = await L.signIn('13912345678');
+  const mine = await L.req('GET', '/api/v1/me/listings', { token: poster.token });
+  assert.equal(mine.json.items.find((i) => i.id === id).status, 'expired');
+  assert.equal((await L.req('POST', `/api/v1/listings/${id}/renew`, { token: poster.token })).status, 200);
+  assert.equal((await L.req('GET', '/api/v1/search?q=沙发')).json.items.length, 1);
+});

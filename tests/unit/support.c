@@ -85,8 +85,10 @@ env_t *support_env_new(void)
     g->gw.free = capture_free;
     e->sms = &g->gw;
     e->arena = arena_new(8192);
+    e->regions = region_load("assets/regions/regions.tsv", err, sizeof err);
+    if (!e->regions) PANIC(err);
     e->ctx = (ctx_t){.db = e->db, .vault = e->vault, .arena = e->arena, .log = &e->log, .conf = &e->conf,
-                     .sms = e->sms, .now = 1800000000, .client = "192.0.2.1", .agent = "test"};
+                     .sms = e->sms, .regions = e->regions, .now = 1800000000, .client = "192.0.2.1", .agent = "test"};
     return e;
 }
 
@@ -96,6 +98,7 @@ void support_env_free(env_t *e)
     vault_close(e->vault);
     e->sms->free(e->sms);
     arena_free(e->arena);
+    region_free(e->regions);
     support_rmtree(e->dir);
     free(e->dir);
     free(e);

@@ -28,6 +28,7 @@ int support_contains(const unsigned char *hay, size_t hlen, const void *needle, 
 #include "store/db.h"
 #include "store/vault.h"
 #include "domain/sms.h"
+#include "domain/region.h"
 
 /* A complete data folder for domain tests: keys, migrated database, a capturing SMS gateway. */
 typedef struct {
@@ -37,6 +38,7 @@ typedef struct {
     vault_t *vault;
     db_t *db;
     arena_t *arena;
+    region_db_t *regions;
     sms_gw_t *sms;   /* records the last message in last_code/last_phone */
     ctx_t ctx;       /* ready to use; ctx.now starts at 1,800,000,000 */
 } env_t;

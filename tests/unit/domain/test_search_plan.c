@@ -1,0 +1,82 @@
+/*
+ * test_search_plan.c — each hot search uses the index designed for it
+ * (STYLE: "each hot query has a test that its plan uses the intended index"),
+ * and none sorts its rows in a temporary B-tree.
+ */
+#include "support.h"
+#include "domain/search.h"
+#include <string.h>
+
+static void plan(env_t *e, search_params_t *p, char *buf, size_t n)
+{
+    if (!p->limit) p->limit = 20;
+    assert_int_equal(search_plan(&e->ctx, p, buf, n), 0);
+}
+
+static void test_keyword_city_category_newest_walks_the_full_text_index(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.q = "搬家", .city = 1101, .cat = cat_find("services"), .sort = SORT_NEWEST};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "SCAN f VIRTUAL TABLE INDEX"));
+    assert_non_null(strstr(buf, "SEARCH l USING INTEGER PRIMARY KEY"));
+    assert_null(strstr(buf, "TEMP B-TREE")); /* newest first comes from the index order, not a sort */
+}
+
+static void test_browse_city_category_uses_listings_browse(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.city = 1101, .cat = cat_find("housing"), .sort = SORT_NEWEST};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX listings_browse"));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+}
+
+static void test_browse_city_uses_listings_city(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.city = 1101, .sort = SORT_NEWEST};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX listings_city"));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+}
+
+static void test_nearby_uses_the_rtree(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.has_near = true, .lat = 39.96, .lng = 116.3, .radius_km = 5, .cat = cat_find("services"),
+                         .sort = SORT_DISTANCE};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "SCAN g VIRTUAL TABLE INDEX"));
+    assert_non_null(strstr(buf, "SEARCH l USING INTEGER PRIMARY KEY"));
+    assert_null(strstr(buf, "SCAN l")); /* the box narrows first; only its rows are sorted by distance */
+}
+
+static int setup(void **state)
+{
+    *state = support_env_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    support_env_free(*state);
+    return 0;
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_keyword_city_category_newest_walks_the_full_text_index),
+        T(test_browse_city_category_uses_listings_browse),
+        T(test_browse_city_uses_listings_city),
+        T(test_nearby_uses_the_rtree),
+    };
+    return cmocka_run_group_tests_name("search_plan", tests, NULL, NULL);
+}
