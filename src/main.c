@@ -10,6 +10,7 @@
  *   linli retention run [--now T]      the retention sweep, at time T for tests
  */
 #include "api/api.h"
+#include "web/web.h"
 #include "base/arena.h"
 #include "base/mem.h"
 #include "base/result.h"
@@ -226,8 +227,12 @@ static int cmd_serve(server_t *s)
         log_error(&s->log, "cannot start the image library");
         return 1;
     }
-    s->routes = api_routes;
-    s->nroutes = api_nroutes;
+    /* one table for the router: the API's routes, then the pages' */
+    route_t *all = mem_calloc(api_nroutes + web_nroutes, sizeof(route_t));
+    memcpy(all, api_routes, api_nroutes * sizeof(route_t));
+    if (web_nroutes) memcpy(all + api_nroutes, web_routes, web_nroutes * sizeof(route_t));
+    s->routes = all;
+    s->nroutes = api_nroutes + web_nroutes;
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -248,6 +253,7 @@ static int cmd_serve(server_t *s)
     pthread_join(s->sweeper, NULL);
     server_stop(s);
     photo_shutdown();
+    free(all);
     return 0;
 }
 

@@ -16,6 +16,8 @@
 #include "domain/session.h"
 #include "domain/sms.h"
 #include "domain/validate.h"
+#include "domain/listing.h"
+#include "privacy/subject.h"
 #include "privacy/audit.h"
 #include "privacy/pi.h"
 #include "store/db.h"
@@ -601,6 +603,35 @@ int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *passw
     sqlite3_bind_int64(st, 2, c->session_id);
     if (db_run(c->db, st) || audit_append(c, "auth.password_set", uid, uid, NULL)) goto fail;
     return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return res;
+}
+
+int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt)
+{
+    uint8_t bi[VAULT_BLIND_LEN];
+    int64_t code_id;
+    const char **files = NULL;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) memcpy(bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return LL_NOTFOUND;
+    int res = check_code(c, bi, "cancel", code, &code_id);
+    if (res) return res;
+    if (db_begin(c->db)) return LL_ERR;
+    if ((res = use_code(c, code_id))) goto fail;
+    res = LL_ERR;
+    if (listing_erase_prepare(c, uid, &files) || subject_erase(c, uid, receipt)) goto fail;
+    if (audit_append(c, "account.cancelled", uid, uid, NULL) || db_commit(c->db)) {
+        json_decref(*receipt);
+        goto fail;
+    }
+    listing_unlink_photos(c, files);
+    return LL_OK;
 fail:
     db_rollback(c->db);
     return res;

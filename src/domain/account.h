@@ -10,6 +10,7 @@
 #define LL_ACCOUNT_H
 #include "base/ctx.h"
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #define ACCT_PHONE_LEN 11
@@ -54,6 +55,13 @@ int acct_profile_update(ctx_t *c, int64_t uid, const acct_change_t *changes, int
 int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *password);
 /* The account of a phone number, for staff commands; LL_NOTFOUND if none. */
 int acct_find_by_phone(ctx_t *c, const char *phone, int64_t *uid);
+/*
+ * Cancels the account (注销, G4) after a fresh "cancel" code (G6): listings
+ * leave the indexes, every row tied to the account is erased per the
+ * declarations, the data key is destroyed with the account row, photos are
+ * removed. *receipt says what was erased and what the law keeps.
+ */
+int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt);
 /* Records a (re-)acceptance of policy version `version` by uid. */
 int acct_accept_policy(ctx_t *c, int64_t uid, int version);
 

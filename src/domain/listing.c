@@ -519,13 +519,7 @@ int listing_delete(ctx_t *c, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     if ((!strcmp(l.status, "published") && index_remove(c, &l)) || db_run(c->db, st)) goto fail;
     if (db_commit(c->db)) goto fail;
-    for (const char **p = l.photos; *p; p++) { /* the rows are gone: the files follow (thumbnails too) */
-        char path[1200];
-        photo_path(c, *p, path, sizeof path);
-        unlink(path);
-        snprintf(path + strlen(path) - 4, 16, "_t.jpg");
-        unlink(path);
-    }
+    listing_unlink_photos(c, l.photos); /* the rows are gone: the files follow */
     return LL_OK;
 fail:
     db_rollback(c->db);
@@ -800,4 +794,40 @@ int listing_expire_due(ctx_t *c, int64_t *n)
 fail:
     db_rollback(c->db);
     return LL_ERR;
+}
+
+void listing_unlink_photos(ctx_t *c, const char **names)
+{
+    for (const char **p = names; p && *p; p++) {
+        char path[1200];
+        photo_path(c, *p, path, sizeof path);
+        unlink(path);
+        snprintf(path + strlen(path) - 4, 16, "_t.jpg");
+        unlink(path);
+    }
+}
+
+static const char SQL_ALL_OF[] =
+    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
+    "status, moderation_note, created_at, updated_at, expires_at FROM listings WHERE user_id = ? LIMIT 100000";
+static const char SQL_PHOTOS_OF[] =
+    "SELECT p.name FROM listing_photos p JOIN listings l ON l.id = p.listing_id WHERE l.user_id = ? LIMIT 10000";
+
+int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files)
+{
+    listing_t *v;
+    size_t n, k = 0;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_ALL_OF);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    if (collect(c, st, &v, &n, 100000)) return LL_ERR;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i].status, "published") && index_remove(c, &v[i])) return LL_ERR;
+    const char **names = arena_zalloc(c->arena, 10001 * sizeof(char *));
+    if (!(st = db_stmt(c->db, SQL_PHOTOS_OF))) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    while (k < 10000 && sqlite3_step(st) == SQLITE_ROW) names[k++] = col_text(c, st, 0);
+    sqlite3_reset(st);
+    *files = names;
+    return LL_OK;
 }

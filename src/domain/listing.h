@@ -72,6 +72,14 @@ int listing_block_add(ctx_t *c, const char *kind, const char *pattern);
 int listing_block_remove(ctx_t *c, int64_t id);
 json_t *listing_block_list(ctx_t *c);
 
+/*
+ * Before an account is erased: takes its published listings out of the
+ * indexes (inside the caller's transaction) and lists its photo files
+ * (NULL-terminated, in the arena) for removal after the commit.
+ */
+int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files);
+/* Removes photo files (main and thumbnail) by name. */
+void listing_unlink_photos(ctx_t *c, const char **names);
 /* Moves published listings past their expiry to 'expired' and out of the indexes; *n counts them. */
 int listing_expire_due(ctx_t *c, int64_t *n);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */

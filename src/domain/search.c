@@ -20,6 +20,7 @@
 #include "base/result.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "domain/consent.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,4 +275,27 @@ int search_plan(ctx_t *c, const search_params_t *p, char *out, size_t n)
     }
     sqlite3_finalize(st);
     return LL_OK;
+}
+
+static const char SQL_TASTE[] =
+    "SELECT l.category FROM browse_history b JOIN listings l ON l.id = b.listing_id "
+    "WHERE b.user_id = ? AND b.at > ? GROUP BY l.category ORDER BY count(*) DESC LIMIT 1";
+
+int search_recommend(ctx_t *c, int64_t city, int limit, search_hit_t **hits, size_t *n, bool *personal)
+{
+    search_params_t p = {.city = city, .sort = SORT_NEWEST, .limit = limit};
+    const char *next;
+    *personal = false;
+    if (consent_granted(c, c->user_id, "personalization")) {
+        sqlite3_stmt *st = db_stmt(c->db, SQL_TASTE);
+        if (!st) return LL_ERR;
+        sqlite3_bind_int64(st, 1, c->user_id);
+        sqlite3_bind_int64(st, 2, c->now - 30 * 86400);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            p.cat = cat_find((const char *)sqlite3_column_text(st, 0));
+            *personal = p.cat != NULL;
+        }
+        sqlite3_reset(st);
+    }
+    return search_run(c, &p, hits, n, &next);
 }

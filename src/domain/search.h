@@ -48,6 +48,13 @@ typedef struct {
 
 /* Runs a search; *next is the cursor of the next page or NULL. LL_INVALID with err_field on bad params. */
 int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *n, const char **next);
+/*
+ * Recommendations for a city (C3, D2): with the person's "personalization"
+ * consent, newest listings in the categories of their footprints of the last
+ * 30 days; without it (or signed out), newest listings in the city, the same
+ * for everyone.
+ */
+int search_recommend(ctx_t *c, int64_t city, int limit, search_hit_t **hits, size_t *n, bool *personal);
 /* The query plan (EXPLAIN QUERY PLAN details, one per line) of the statement search_run would use. */
 int search_plan(ctx_t *c, const search_params_t *p, char *out, size_t n);
 /* Parses sort names: newest, relevance, price_asc, price_desc, distance. */

@@ -87,6 +87,12 @@ int http_input(req_t *r, const in_field_t *spec, int n, in_val_t *out);
 
 /* Sends obj (reference stolen) with status. */
 int http_json(req_t *r, unsigned status, json_t *obj);
+/*
+ * Sends bytes (malloc'd data, ownership taken) with a content type and a
+ * Cache-Control value (NULL: no-store); security headers as for JSON.
+ */
+int http_bytes(req_t *r, unsigned status, const char *content_type, void *data, size_t len,
+               const char *cache_control);
 /* Sends the error for a stable code (see errors.c); field may be NULL. */
 int http_error(req_t *r, const char *code, const char *field);
 /* Sends the error for a domain result, from r->ctx.err_code or the result. */

@@ -49,12 +49,32 @@ const char *http_req_header(req_t *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-static void add_security_headers(struct MHD_Response *resp)
+static void add_security_headers(struct MHD_Response *resp, const char *cache_control)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", cache_control ? cache_control : "no-store");
+}
+
+/* Queues resp with the request's extra headers; takes the response. */
+static int queue(req_t *r, unsigned status, struct MHD_Response *resp)
+{
+    for (struct req_header *h = r->headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
+    MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    r->responded = true;
+    return 0;
+}
+
+int http_bytes(req_t *r, unsigned status, const char *content_type, void *data, size_t len,
+               const char *cache_control)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", content_type);
+    add_security_headers(resp, cache_control);
+    return queue(r, status, resp);
 }
 
 int http_json(req_t *r, unsigned status, json_t *obj)
@@ -64,13 +84,8 @@ int http_json(req_t *r, unsigned status, json_t *obj)
     if (!text) PANIC("json_dumps");
     struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    add_security_headers(resp);
-    for (struct req_header *h = r->headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
-    MHD_queue_response(r->conn, status, resp);
-    MHD_destroy_response(resp);
-    r->status = status;
-    r->responded = true;
-    return 0;
+    add_security_headers(resp, NULL);
+    return queue(r, status, resp);
 }
 
 static const char *client_address(req_t *r)

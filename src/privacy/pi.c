@@ -14,18 +14,40 @@ const pi_field_t pi_fields[PI__COUNT] = {
     [PI_##id] = {tbl, col, tbl "." col, label, scenario, cat, (purposes) | P_EXPORT, basis, ret, days, since,    \
                  flags, mask, share},
 #define NOTPI(...)
+#define OWNER(...)
 #include "privacy/pi_decl.h"
 #undef PI
 #undef NOTPI
+#undef OWNER
 };
 
 const pi_nonpi_t pi_nonpi[] = {
 #define PI(...)
 #define NOTPI(tbl, col, why) {tbl, col, why},
+#define OWNER(...)
 #include "privacy/pi_decl.h"
 #undef PI
 #undef NOTPI
+#undef OWNER
 };
+
+const pi_owner_t pi_owners[] = {
+#define PI(...)
+#define NOTPI(...)
+#define OWNER(tbl, where) {tbl, where},
+#include "privacy/pi_decl.h"
+#undef PI
+#undef NOTPI
+#undef OWNER
+};
+const size_t pi_owner_count = ARRAY_LEN(pi_owners);
+
+const pi_owner_t *pi_owner(const char *table)
+{
+    for (size_t i = 0; i < pi_owner_count; i++)
+        if (!strcmp(pi_owners[i].table, table)) return &pi_owners[i];
+    return NULL;
+}
 const size_t pi_nonpi_count = ARRAY_LEN(pi_nonpi);
 
 const char *pi_cat_label(pi_cat_t c)

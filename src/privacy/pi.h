@@ -57,9 +57,11 @@ enum { SHARE_NONE = 0 };
 typedef enum {
 #define PI(id, ...) PI_##id,
 #define NOTPI(...)
+#define OWNER(...)
 #include "privacy/pi_decl.h"
 #undef PI
 #undef NOTPI
+#undef OWNER
     PI__COUNT
 } pi_id_t;
 
@@ -81,7 +83,15 @@ typedef struct {
     const char *table, *column, *why;
 } pi_nonpi_t;
 
+typedef struct {
+    const char *table, *where; /* where: rows of account ?1, or NULL if none can be tied to one */
+} pi_owner_t;
+
 extern const pi_field_t pi_fields[PI__COUNT];
+extern const pi_owner_t pi_owners[];
+extern const size_t pi_owner_count;
+/* How rows of a table belong to an account; NULL if undeclared. */
+const pi_owner_t *pi_owner(const char *table);
 extern const pi_nonpi_t pi_nonpi[];
 extern const size_t pi_nonpi_count;
 

@@ -10,7 +10,28 @@
  *
  * PI(ID, table, column, 名称, category, purposes, legal basis,
  *    retention kind, days, since-column, flags, mask, shared with, 使用场景)
+ *
+ * OWNER(table, condition) says how a table's rows belong to a person: the
+ * condition (with ?1 = the account id) selects them for the export (G5) and
+ * the erasure at cancellation (G4); NULL means the table holds no row that
+ * can be tied back to an account (a keyed hash without the person's input,
+ * or an index derived from another table that is erased with it).
  */
+
+OWNER("users", "id = ?1")
+OWNER("sessions", "user_id = ?1")
+OWNER("sms_codes", "phone_bi = (SELECT phone_bi FROM users WHERE id = ?1)")
+OWNER("rate_limits", NULL)
+OWNER("consents", "user_id = ?1")
+OWNER("staff_roles", "user_id = ?1")
+OWNER("audit_log", "actor = ?1 OR subject = ?1")
+OWNER("listings", "user_id = ?1")
+OWNER("listings_fts", NULL)
+OWNER("listings_geo", NULL)
+OWNER("listing_reports", "user_id = ?1")
+OWNER("listing_photos", "listing_id IN (SELECT id FROM listings WHERE user_id = ?1)")
+OWNER("browse_history", "user_id = ?1")
+OWNER("search_history", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,

@@ -29,7 +29,7 @@ export class Linli {
   constructor(conf = {}) { this.conf = conf; }
 
   async start() {
-    this.dir = mkdtempSync(join(tmpdir(), 'linli-api-'));
+    this.dir ??= mkdtempSync(join(tmpdir(), 'linli-api-')); // a restart keeps its data folder
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     const lines = Object.entries(this.conf).map(([k, v]) => `${k} = ${v}`);

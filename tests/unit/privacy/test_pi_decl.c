@@ -125,6 +125,23 @@ static void test_F2_ip_addresses_tied_to_users_kept_at_most_30_days(void **state
     }
 }
 
+static void test_G4_G5_every_table_with_personal_data_declares_its_owner(void **state)
+{
+    env_t *e = *state;
+    for (int i = 0; i < PI__COUNT; i++) {
+        const pi_owner_t *o = pi_owner(pi_fields[i].table);
+        if (!o) fail_msg("table %s holds personal data but has no OWNER(...) in pi_decl.h", pi_fields[i].table);
+        if (!o->where) continue;
+        char sql[512];
+        sqlite3_stmt *st;
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\" WHERE %s", o->table, o->where);
+        if (sqlite3_prepare_v2(db_handle(e->db), sql, -1, &st, NULL) != SQLITE_OK)
+            fail_msg("OWNER condition of %s does not compile: %s", o->table, sqlite3_errmsg(db_handle(e->db)));
+        assert_int_equal(sqlite3_bind_parameter_count(st), 1);
+        sqlite3_finalize(st);
+    }
+}
+
 static int setup(void **state)
 {
     *state = support_env_new();
@@ -146,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_F3_name_phone_email_qq_are_declared_encrypted),
         cmocka_unit_test(test_E7_every_pi_field_has_published_text),
         cmocka_unit_test(test_F2_ip_addresses_tied_to_users_kept_at_most_30_days),
+        cmocka_unit_test(test_G4_G5_every_table_with_personal_data_declares_its_owner),
     };
     return cmocka_run_group_tests_name("pi_decl", tests, setup, teardown);
 }
