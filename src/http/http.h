@@ -27,11 +27,15 @@ enum {
     R_AUTH = 1u << 0,    /* a valid session is required (F4) */
     R_OPTAUTH = 1u << 1, /* a session is used when present (own drafts, footprints) */
     R_UPLOAD = 1u << 2,  /* raw body up to max_upload_kb, not parsed as JSON (multipart uploads) */
+    R_READ = 1u << 3,    /* reads only: the handler runs in one read transaction (one snapshot, one lock) */
+    R_READ_ANON = 1u << 4, /* reads only when nobody is signed in (signed in, it records footprints) */
+    R_NODB = 1u << 5,    /* needs no database connection */
 };
 
 typedef struct route {
     const char *method;
-    const char *pattern; /* "/api/v1/me/sessions/{id}": {id} matches a positive integer */
+    const char *pattern; /* "/api/v1/me/sessions/{id}": {id} matches a positive integer;
+                            a last segment {file} matches a file name (router.c) */
     handler_fn fn;
     unsigned flags;
     const char *role; /* staff role required (F5, least privilege), or NULL */
@@ -93,6 +97,18 @@ int http_json(req_t *r, unsigned status, json_t *obj);
  */
 int http_bytes(req_t *r, unsigned status, const char *content_type, void *data, size_t len,
                const char *cache_control);
+/*
+ * Sends an HTML page (copied) as text/html with the pages' strict
+ * Content-Security-Policy (no inline script or style, no framing, no
+ * outside origins); security headers and Cache-Control as for JSON.
+ */
+int http_html(req_t *r, unsigned status, const char *html, size_t len);
+/*
+ * Sends bytes that outlive every response (static files cached at start):
+ * neither copied nor freed. Security headers as for JSON.
+ */
+int http_static(req_t *r, const char *content_type, const void *data, size_t len,
+                const char *cache_control);
 /* Sends the error for a stable code (see errors.c); field may be NULL. */
 int http_error(req_t *r, const char *code, const char *field);
 /* Sends the error for a domain result, from r->ctx.err_code or the result. */

@@ -77,6 +77,28 @@ int http_bytes(req_t *r, unsigned status, const char *content_type, void *data, 
     return queue(r, status, resp);
 }
 
+/* What a page may load: only our own files; no inline code, no framing, no form posts elsewhere. */
+#define PAGE_CSP                                                                                         \
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "                 \
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+int http_html(req_t *r, unsigned status, const char *html, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)html, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy", PAGE_CSP);
+    add_security_headers(resp, NULL);
+    return queue(r, status, resp);
+}
+
+int http_static(req_t *r, const char *content_type, const void *data, size_t len, const char *cache_control)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Content-Type", content_type);
+    add_security_headers(resp, cache_control);
+    return queue(r, 200, resp);
+}
+
 int http_json(req_t *r, unsigned status, json_t *obj)
 {
     char *text = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(10));
@@ -166,7 +188,14 @@ static void run_route(req_t *r)
         return;
     }
     if (!(r->route->flags & R_UPLOAD) && parse_body(r)) return;
+    /* a read-only handler sees one snapshot: one BEGIN instead of one implicit transaction per statement */
+    bool read = (r->route->flags & R_READ) || ((r->route->flags & R_READ_ANON) && !r->ctx.user_id);
+    if (read && db_exec(r->ctx.db, "BEGIN")) {
+        http_error(r, "internal", NULL);
+        return;
+    }
     r->route->fn(r);
+    if (read) db_exec(r->ctx.db, "COMMIT");
     if (!r->responded) http_error(r, "internal", NULL);
 }
 
@@ -179,6 +208,10 @@ static void dispatch(req_t *r)
     }
     if (r->too_large) {
         http_error(r, "body_too_large", NULL);
+        return;
+    }
+    if (r->route->flags & R_NODB) {
+        run_route(r);
         return;
     }
     /* held for the handler only: a slow reader must not keep a connection from others */
