@@ -47,6 +47,9 @@ int api_admin_reject(req_t *r);
 int api_admin_blocklist(req_t *r);
 int api_admin_block_add(req_t *r);
 int api_admin_block_delete(req_t *r);
+int api_photo_add(req_t *r);
+int api_photo_delete(req_t *r);
+int api_photo_file(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

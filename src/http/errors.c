@@ -4,6 +4,7 @@
  */
 #include "http/http.h"
 #include "base/result.h"
+#include "media/photo.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -40,19 +41,29 @@ static const err_def_t errors[] = {
     {"unsupported_media_type", 415, "请以 application/json 提交", "Send the body as application/json"},
     {"rate_limited", 429, "操作太频繁，请稍后再试", "Too many requests; try again later"},
     {"sms_unavailable", 503, "短信暂时无法发送，请稍后再试", "SMS cannot be sent right now"},
+    {"multipart_required", 415, "请以 multipart/form-data 上传", "Send the upload as multipart/form-data"},
+    {"multipart_invalid", 400, "上传内容格式不正确", "The multipart body is malformed or over its limits"},
+    {"too_many_photos", 409, "每条信息最多 9 张照片", "A listing has at most 9 photos"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 
-static const err_def_t *find(const char *code)
+/* The upload sanitiser's refusals keep the wording of photo_err_info (media/photo.h). */
+static const int photo_results[] = {PHOTO_ERR_TYPE, PHOTO_ERR_BYTES, PHOTO_ERR_PIXELS, PHOTO_ERR_CORRUPT};
+
+static err_def_t find(const char *code)
 {
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-        if (!strcmp(errors[i].code, code)) return &errors[i];
-    return &errors[sizeof errors / sizeof errors[0] - 1];
+        if (!strcmp(errors[i].code, code)) return errors[i];
+    for (size_t i = 0; i < sizeof photo_results / sizeof photo_results[0]; i++) {
+        const photo_err_info_t *p = photo_err_info(photo_results[i]);
+        if (!strcmp(p->code, code)) return (err_def_t){p->code, (unsigned)p->http_status, p->msg_zh, p->msg_en};
+    }
+    return errors[sizeof errors / sizeof errors[0] - 1];
 }
 
 int http_error(req_t *r, const char *code, const char *field)
 {
-    const err_def_t *e = find(code);
+    const err_def_t found = find(code), *e = &found;
     json_t *err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message", e->zh, "message_en", e->en);
     if (field) json_object_set_new(err, "field", json_string(field));
     if (r->ctx.retry_after > 0 && e->status == 429) {

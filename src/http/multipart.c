@@ -32,13 +32,15 @@ static bool is_ctl(unsigned char ch)
 
 static cur_t skip_ows(cur_t p, cur_t e)
 {
-    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
     return p;
 }
 
 static cur_t skip_token(cur_t p, cur_t e)
 {
-    while (p < e && is_tchar(*p)) p++;
+    while (p < e && is_tchar(*p))
+        p++;
     return p;
 }
 
@@ -62,16 +64,20 @@ static int read_value(cur_t *pp, cur_t e, char *out, size_t cap)
             if (p == e || is_ctl(*p)) return MULTIPART_ERR_MALFORMED;
             if (*p == '"') break;
             if (*p == '\\' && (++p == e || is_ctl(*p))) return MULTIPART_ERR_MALFORMED;
-            if (out && n + 1 < cap) out[n++] = (char)*p;
-            else fits = false;
+            if (out && n + 1 < cap)
+                out[n++] = (char)*p;
+            else
+                fits = false;
         }
         p++;
     } else {
         cur_t s = p;
         p = skip_token(p, e);
         if (p == s) return MULTIPART_ERR_MALFORMED;
-        if (out && (size_t)(p - s) < cap) memcpy(out, s, n = (size_t)(p - s));
-        else fits = false;
+        if (out && (size_t)(p - s) < cap)
+            memcpy(out, s, n = (size_t)(p - s));
+        else
+            fits = false;
     }
     if (out) {
         if (!fits) return MULTIPART_ERR_LIMIT;
@@ -131,7 +137,8 @@ int multipart_boundary(const char *content_type, char *out)
         if (rc < 0) return MULTIPART_ERR_MALFORMED;
         if (!span_is(name[0], name[1], "boundary")) continue;
         /* over 70 characters does not fit: malformed, like any other bad boundary */
-        if (found || param_value(val, out, MULTIPART_MAX_BOUNDARY + 1)) return MULTIPART_ERR_MALFORMED;
+        if (found || param_value(val, out, MULTIPART_MAX_BOUNDARY + 1))
+            return MULTIPART_ERR_MALFORMED;
         found = true;
     }
     size_t n = found ? strlen(out) : 0;
@@ -172,7 +179,8 @@ static int header_line(cur_t p, cur_t e, multipart_part_t *part, bool *seen_disp
     if (p == name || p == e || *p != ':') return MULTIPART_ERR_MALFORMED;
     bool is_disp = span_is(name, p, "content-disposition");
     p = skip_ows(p + 1, e);
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
     for (cur_t q = p; q < e; q++)
         if (is_ctl(*q)) return MULTIPART_ERR_MALFORMED;
     if (!is_disp) return MULTIPART_OK;
@@ -188,7 +196,8 @@ static int part_headers(cur_t *pp, cur_t e, multipart_part_t *part)
     bool seen = false;
     for (int lines = 0;; lines++) {
         cur_t q = p;
-        while (q < e && (size_t)(q - p) <= MULTIPART_MAX_LINE && *q != '\r' && *q != '\n') q++;
+        while (q < e && (size_t)(q - p) <= MULTIPART_MAX_LINE && *q != '\r' && *q != '\n')
+            q++;
         if ((size_t)(q - p) > MULTIPART_MAX_LINE) return MULTIPART_ERR_LIMIT;
         if (e - q < 2 || q[0] != '\r' || q[1] != '\n') return MULTIPART_ERR_MALFORMED;
         if (q == p) { /* the empty line */
@@ -211,24 +220,26 @@ int multipart_parse(const char *content_type, const void *body, size_t len, mult
     size_t blen = strlen(boundary), dlen = 4 + blen; /* delim: CRLF "--" boundary */
     memcpy(delim, "\r\n--", 4);
     memcpy(delim + 4, boundary, blen);
-    if (!body) len = 0;
+    if (!body || len < dlen - 2) return MULTIPART_ERR_MALFORMED;
     cur_t p = body, e = p + len;
     /* the first delimiter opens the body: no preamble */
-    if (len < dlen - 2 || memcmp(p, delim + 2, dlen - 2)) return MULTIPART_ERR_MALFORMED;
+    if (memcmp(p, delim + 2, dlen - 2)) return MULTIPART_ERR_MALFORMED;
     p += dlen - 2;
     for (;;) {
-        if (e - p >= 2 && p[0] == '-' && p[1] == '-') { /* the close delimiter */
+        rc = MULTIPART_ERR_MALFORMED;
+        if (e - p >= 2 && p[0] == '-' &&
+            p[1] == '-') { /* the close delimiter, then at most a CRLF */
             p += 2;
-            if (m->n == 0) return MULTIPART_ERR_MALFORMED;
-            if (p == e || (e - p == 2 && p[0] == '\r' && p[1] == '\n')) return MULTIPART_OK;
-            return MULTIPART_ERR_MALFORMED;
+            if (m->n && (p == e || (e - p == 2 && p[0] == '\r' && p[1] == '\n')))
+                return MULTIPART_OK;
+            break;
         }
         p = skip_ows(p, e); /* transport padding */
-        if (e - p < 2 || p[0] != '\r' || p[1] != '\n') return MULTIPART_ERR_MALFORMED;
+        if (e - p < 2 || p[0] != '\r' || p[1] != '\n') break;
         p += 2;
         if (m->n == MULTIPART_MAX_PARTS) {
-            memset(m, 0, sizeof(*m));
-            return MULTIPART_ERR_LIMIT;
+            rc = MULTIPART_ERR_LIMIT;
+            break;
         }
         multipart_part_t *part = &m->parts[m->n];
         if ((rc = part_headers(&p, e, part))) break;
@@ -242,7 +253,7 @@ int multipart_parse(const char *content_type, const void *body, size_t len, mult
         m->n++;
         p = end + dlen;
     }
-    memset(m, 0, sizeof(*m));
+    memset(m, 0, sizeof(*m)); /* nothing half-parsed leaves */
     return rc;
 }
 
@@ -256,6 +267,7 @@ const multipart_part_t *multipart_find(const multipart_t *m, const char *name)
 size_t multipart_count(const multipart_t *m, const char *name)
 {
     size_t n = 0;
-    for (size_t i = 0; i < m->n; i++) n += !strcmp(m->parts[i].name, name);
+    for (size_t i = 0; i < m->n; i++)
+        n += !strcmp(m->parts[i].name, name);
     return n;
 }

@@ -27,14 +27,14 @@
 /* Results; they do not collide with ll_res_t or photo_res_t. */
 typedef enum {
     MULTIPART_OK = 0,
-    MULTIPART_ERR_TYPE = -50,      /* Content-Type is not multipart/form-data: 415 */
-    MULTIPART_ERR_MALFORMED = -51, /* bad boundary, syntax, truncation, missing final boundary: 400 */
-    MULTIPART_ERR_LIMIT = -52,     /* too many parts or headers, a header line or name too long: 400 */
+    MULTIPART_ERR_TYPE = -50,      /* not multipart/form-data: 415 */
+    MULTIPART_ERR_MALFORMED = -51, /* bad boundary or syntax, truncated, no final boundary: 400 */
+    MULTIPART_ERR_LIMIT = -52,     /* too many parts or headers, a line or name too long: 400 */
 } multipart_res_t;
 
 typedef struct multipart_part {
     char name[MULTIPART_MAX_NAME + 1];
-    bool is_file; /* a filename parameter was given */
+    bool is_file;              /* a filename parameter was given */
     const unsigned char *data; /* into the body */
     size_t len;
 } multipart_part_t;
@@ -44,7 +44,7 @@ typedef struct multipart {
     size_t n;
 } multipart_t;
 
-/* Copies the boundary of a multipart/form-data Content-Type into out (≥ MULTIPART_MAX_BOUNDARY+1 bytes). */
+/* The boundary of a multipart/form-data Content-Type, into out[MULTIPART_MAX_BOUNDARY + 1]. */
 int multipart_boundary(const char *content_type, char *out);
 /* Parses body[0, len) sent with content_type into *m (zeroed first). */
 int multipart_parse(const char *content_type, const void *body, size_t len, multipart_t *m);
