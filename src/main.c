@@ -11,6 +11,7 @@
  */
 #include "api/api.h"
 #include "web/web.h"
+#include "web/site.h"
 #include "base/arena.h"
 #include "base/mem.h"
 #include "base/result.h"
@@ -137,6 +138,7 @@ static int open_store(server_t *s, bool access_log)
 
 static void close_store(server_t *s)
 {
+    web_site_free((web_site_t *)s->site); /* main owns it; requests only read it */
     dbpool_free(s->pool);
     vault_close(s->vault);
     if (s->sms) s->sms->free(s->sms);
@@ -218,11 +220,29 @@ static int cmd_retention(server_t *s, cli_t *cli)
     return 0;
 }
 
+/* The templates and static files, parsed once; a page that cannot parse stops the start. */
+static int load_site(server_t *s)
+{
+    char err[768];
+    web_site_t *site = web_site_load(s->conf.templates_dir, s->conf.static_dir, err, sizeof err);
+    if (site && web_check_site(site, s->conf.templates_dir, err, sizeof err)) {
+        web_site_free(site);
+        site = NULL;
+    }
+    if (!site) {
+        log_error(&s->log, "web: %s", err);
+        fprintf(stderr, "linli: %s\n", err);
+        return -1;
+    }
+    s->site = site;
+    return 0;
+}
+
 static int cmd_serve(server_t *s)
 {
     sigset_t set;
     int sig;
-    if (open_sms(s)) return 1;
+    if (open_sms(s) || load_site(s)) return 1;
     if (photo_init("linli")) {
         log_error(&s->log, "cannot start the image library");
         return 1;

@@ -50,6 +50,10 @@ static const setting_t settings[] = {
     B("premoderate", premoderate, "false"),
     S("regions_file", regions_file, "assets/regions/regions.tsv"),
     S("photo_dir", photo_dir, ""),
+    S("templates_dir", templates_dir, "templates"),
+    S("static_dir", static_dir, "static"),
+    S("operator_name", operator_name, ""),
+    S("privacy_contact", privacy_contact, ""),
 };
 
 static int apply(conf_t *c, const setting_t *s, const char *v, char *err, int errlen)

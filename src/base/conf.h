@@ -34,6 +34,10 @@ typedef struct conf {
     bool premoderate;          /* every new listing waits for a moderator */
     char regions_file[512];    /* administrative divisions with centres */
     char photo_dir[512];       /* empty: <data_dir>/photos */
+    char templates_dir[512];   /* the pages' Mustache templates, read once at start */
+    char static_dir[512];      /* CSS and other files served under /static/, read once at start */
+    char operator_name[256];   /* who runs this site, named in the privacy policy (empty: not stated) */
+    char privacy_contact[256]; /* how to reach the person in charge of personal data (H5) */
 } conf_t;
 
 void conf_defaults(conf_t *c);

@@ -25,6 +25,7 @@ typedef struct server {
     region_db_t *regions;
     const route_t *routes;
     size_t nroutes;
+    const struct web_site *site; /* templates and static files, loaded once (web/site.h) */
     struct MHD_Daemon *mhd;
     pthread_t sweeper;
     pthread_mutex_t stop_mu;

@@ -1,0 +1,270 @@
+/*
+ * policy_page.c — the privacy policy pages and lists (see policy_page.h).
+ *
+ * The policy's text lives in templates/privacy.html; everything in it that
+ * describes personal data comes from here, computed from pi_fields[] on each
+ * request (42 fields: microseconds), so the page can never drift from what
+ * the code enforces.
+ */
+#include "web/policy_page.h"
+#include "base/result.h"
+#include "domain/consent.h"
+#include "domain/policy.h"
+#include "http/server.h"
+#include "privacy/pi.h"
+#include "web/web.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CST_OFFSET     (8 * 3600) /* China Standard Time, no daylight saving */
+#define NOTHING_SHARED "目前我们不向任何第三方共享您的个人信息。"
+
+const char *web_pi_anchor(arena_t *a, int field)
+{
+    return arena_printf(a, "pi-%s-%s", pi_fields[field].table, pi_fields[field].column);
+}
+
+/* How the stored value is protected, or NULL when it is stored as it is. */
+static const char *protection(unsigned flags)
+{
+    if (flags & F_HASHED) return "不可逆散列，无法还原";
+    if (flags & F_BLIND) return "带密钥的单向散列";
+    if (flags & F_ENCRYPT) return "加密存储";
+    return NULL;
+}
+
+static const char *retention(arena_t *a, int field)
+{
+    const char *s = pi_retention_label(a, (pi_id_t)field);
+    if (pi_fields[field].flags & F_KEPT_BY_LAW)
+        return arena_printf(a, "%s；注销账号后仍依法保存至期满", s);
+    return s;
+}
+
+static json_t *purposes(unsigned bits)
+{
+    json_t *arr = json_array();
+    for (unsigned i = 0; i < P__COUNT; i++)
+        if (bits & (1u << i)) json_array_append_new(arr, json_string(pi_purpose_label(1u << i)));
+    return arr;
+}
+
+static json_t *field_json(arena_t *a, int i)
+{
+    const pi_field_t *f = &pi_fields[i];
+    const char *anchor = web_pi_anchor(a, i), *prot = protection(f->flags);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(f->ad));
+    json_object_set_new(o, "label", json_string(f->label));
+    json_object_set_new(o, "category", json_string(pi_cat_label(f->cat)));
+    json_object_set_new(o, "purposes", purposes(f->purposes));
+    json_object_set_new(o, "scenario", json_string(f->scenario));
+    json_object_set_new(o, "basis", json_string(pi_basis_label(f->basis)));
+    json_object_set_new(o, "retention", json_string(retention(a, i)));
+    json_object_set_new(o, "encrypted", json_boolean(prot != NULL));
+    json_object_set_new(o, "protection", prot ? json_string(prot) : json_null());
+    json_object_set_new(o, "sensitive", json_boolean(f->flags & F_SENSITIVE));
+    json_object_set_new(o, "kept_by_law", json_boolean(f->flags & F_KEPT_BY_LAW));
+    json_object_set_new(o, "shared", json_boolean(f->share != SHARE_NONE));
+    json_object_set_new(o, "anchor", json_string(anchor));
+    json_object_set_new(o, "url", json_string(arena_printf(a, "/privacy#%s", anchor)));
+    return o;
+}
+
+json_t *web_pi_inventory(arena_t *a)
+{
+    json_t *items = json_array();
+    for (int i = 0; i < PI__COUNT; i++)
+        json_array_append_new(items, field_json(a, i));
+    return items;
+}
+
+json_t *web_pi_by_category(arena_t *a)
+{
+    json_t *cats = json_array();
+    for (int c = 0; c < CAT__COUNT; c++) {
+        json_t *fields = json_array();
+        for (int i = 0; i < PI__COUNT; i++)
+            if ((int)pi_fields[i].cat == c)
+                json_array_append_new(
+                    fields, json_pack("{s:s, s:s, s:s}", "label", pi_fields[i].label, "scenario",
+                                      pi_fields[i].scenario, "anchor", web_pi_anchor(a, i)));
+        if (json_array_size(fields))
+            json_array_append_new(cats, json_pack("{s:s, s:o}", "label", pi_cat_label((pi_cat_t)c),
+                                                  "fields", fields));
+        else
+            json_decref(fields);
+    }
+    return cats;
+}
+
+json_t *web_pi_time_limited(arena_t *a)
+{
+    json_t *items = json_array();
+    for (int i = 0; i < PI__COUNT; i++)
+        if (pi_fields[i].retention == RET_DAYS || pi_fields[i].retention == RET_LAW)
+            json_array_append_new(items,
+                                  json_pack("{s:s, s:s, s:s, s:i}", "label", pi_fields[i].label,
+                                            "anchor", web_pi_anchor(a, i), "retention",
+                                            retention(a, i), "days", pi_fields[i].days));
+    return items;
+}
+
+static json_t *field_ref(arena_t *a, int i)
+{
+    return json_pack("{s:s, s:s, s:s}", "id", pi_fields[i].ad, "label", pi_fields[i].label,
+                     "anchor", web_pi_anchor(a, i));
+}
+
+/* The host of an http(s) URL, without credentials, port or path. */
+static const char *url_host(arena_t *a, const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    const char *end = p + strcspn(p, "/?#");
+    const char *at = memchr(p, '@', (size_t)(end - p));
+    if (at) p = at + 1;
+    size_t n = strcspn(p, ":/?#");
+    return n ? arena_printf(a, "%.*s", (int)n, p) : "未配置";
+}
+
+json_t *web_pi_sharing(arena_t *a, const conf_t *conf)
+{
+    json_t *recipients = json_array();
+    /* declared shares: one recipient per share bit. No bit exists yet (SHARE_NONE); when one is
+     * added to pi.h with its recipient's name, this lists it under a placeholder until it is named
+     */
+    for (unsigned bit = 0; bit < 32; bit++) {
+        json_t *fields = json_array();
+        for (int i = 0; i < PI__COUNT; i++)
+            if (pi_fields[i].share & (1u << bit)) json_array_append_new(fields, field_ref(a, i));
+        if (json_array_size(fields))
+            json_array_append_new(
+                recipients, json_pack("{s:s, s:s, s:s, s:o}", "name",
+                                      arena_printf(a, "第三方接收方（共享标记 %u）", bit), "kind",
+                                      "共享", "purpose", "见各字段的使用目的", "fields", fields));
+        else
+            json_decref(fields);
+    }
+    /* the production SMS gateway necessarily receives the number it sends a code to */
+    if (conf && !strcmp(conf->sms_gateway, "http")) {
+        json_t *fields = json_array();
+        json_array_append_new(fields, field_ref(a, PI_USER_PHONE));
+        json_array_append_new(
+            recipients,
+            json_pack("{s:s, s:s, s:s, s:s, s:o}", "name",
+                      arena_printf(a, "短信服务商（%s）", url_host(a, conf->sms_http_url)), "kind",
+                      "委托处理", "purpose", "向您的手机发送短信验证码", "basis",
+                      pi_basis_label(BASIS_CONTRACT), "fields", fields));
+    }
+    const char *statement = json_array_size(recipients)
+                                ? "我们仅在下列范围内向第三方提供您的个人信息。"
+                                : NOTHING_SHARED;
+    return json_pack("{s:o, s:[], s:s}", "recipients", recipients, "sdks", "statement", statement);
+}
+
+const char *web_date_cn(arena_t *a, int64_t t, const char **iso)
+{
+    time_t tt = (time_t)(t + CST_OFFSET);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (iso) *iso = arena_printf(a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return arena_printf(a, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* ---- handlers ---- */
+
+static json_t *version_json(req_t *r, const policy_t *p, int current_id)
+{
+    const char *iso, *date = web_date_cn(r->arena, p->published_at, &iso);
+    return json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:b, s:s}", "id", p->id, "version", p->version,
+                     "major", p->major, "summary", p->summary, "date", date, "date_iso", iso,
+                     "current", p->id == current_id, "url",
+                     arena_printf(r->arena, "/privacy?version=%d", p->id));
+}
+
+/* ?version=N: a positive number of at most nine digits, or 0 when absent; -1 when malformed. */
+static int version_arg(req_t *r)
+{
+    const char *q = http_query(r, "version");
+    if (!q) return 0;
+    size_t n = strlen(q);
+    if (n == 0 || n > 9 || q[0] == '0' || strspn(q, "0123456789") != n) return -1;
+    return atoi(q);
+}
+
+static json_t *consent_list(void)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < consent_count; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "label", consent_purposes[i].label,
+                                             "explain", consent_purposes[i].explain, "promise",
+                                             consent_purposes[i].promise));
+    return arr;
+}
+
+int web_privacy(req_t *r)
+{
+    policy_t *v;
+    size_t n;
+    int res = policy_list(&r->ctx, &v, &n);
+    if (res || n == 0) return http_fail(r, res ? res : LL_ERR);
+    int want = version_arg(r);
+    const policy_t *shown = want == 0 ? &v[0] : NULL; /* the list is newest first */
+    for (size_t i = 0; want > 0 && i < n; i++)
+        if (v[i].id == want) shown = &v[i];
+    if (!shown) return web_not_found(r);
+
+    const conf_t *conf = r->ctx.conf;
+    json_t *sharing = web_pi_sharing(r->arena, conf);
+    json_t *ctx = json_object();
+    json_object_set_new(ctx, "title", json_string("个人信息保护政策"));
+    json_object_set_new(ctx, "nav_privacy", json_true());
+    json_object_set_new(ctx, "policy", version_json(r, shown, v[0].id));
+    json_object_set_new(ctx, "latest", version_json(r, &v[0], v[0].id));
+    json_object_set_new(ctx, "past", json_boolean(shown != &v[0]));
+    json_object_set_new(ctx, "categories", web_pi_by_category(r->arena));
+    json_object_set_new(ctx, "fields", web_pi_inventory(r->arena));
+    json_object_set_new(ctx, "field_count", json_integer(PI__COUNT));
+    json_object_set_new(ctx, "time_limited", web_pi_time_limited(r->arena));
+    json_object_set_new(ctx, "nothing_shared",
+                        json_boolean(json_array_size(json_object_get(sharing, "recipients")) == 0));
+    json_object_set_new(ctx, "sharing", sharing);
+    json_object_set_new(ctx, "consents", consent_list());
+    if (*conf->operator_name)
+        json_object_set_new(ctx, "operator_name", json_string(conf->operator_name));
+    if (*conf->privacy_contact)
+        json_object_set_new(ctx, "privacy_contact", json_string(conf->privacy_contact));
+    return web_page(r, 200, "privacy", ctx);
+}
+
+int web_privacy_versions(req_t *r)
+{
+    policy_t *v;
+    size_t n;
+    int res = policy_list(&r->ctx, &v, &n);
+    if (res || n == 0) return http_fail(r, res ? res : LL_ERR);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, version_json(r, &v[i], v[0].id));
+    return web_page(r, 200, "privacy_versions",
+                    json_pack("{s:s, s:b, s:o}", "title", "隐私政策历史版本", "nav_privacy", 1,
+                              "versions", items));
+}
+
+int web_api_inventory(req_t *r)
+{
+    json_t *items = web_pi_inventory(r->arena);
+    return http_json(r, 200,
+                     json_pack("{s:i, s:o, s:s}", "count", (int)json_array_size(items), "items",
+                               items, "policy_url", "/privacy"));
+}
+
+int web_api_sharing(req_t *r)
+{
+    json_t *o = web_pi_sharing(r->arena, r->ctx.conf);
+    json_object_set_new(o, "policy_url", json_string("/privacy#sharing"));
+    return http_json(r, 200, o);
+}

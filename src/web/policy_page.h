@@ -1,0 +1,32 @@
+/*
+ * policy_page.h — the published privacy policy, generated from the
+ * declarations (E7, H4): the data behind /privacy, /privacy/versions,
+ * /api/v1/privacy/inventory and /api/v1/privacy/sharing.
+ *
+ * What always holds: every PI(...) of pi_decl.h appears in the inventory
+ * once, in declaration order, with the anchor its row carries on /privacy;
+ * the sharing list is computed from the declarations' share bits and the
+ * configured outside services, so a new share cannot stay unpublished.
+ * The builders are pure: no database, no request.
+ */
+#ifndef LL_WEB_POLICY_PAGE_H
+#define LL_WEB_POLICY_PAGE_H
+#include "base/arena.h"
+#include "base/conf.h"
+#include <jansson.h>
+#include <stdint.h>
+
+/* The anchor of a field's row on /privacy: "pi-TABLE-COLUMN". */
+const char *web_pi_anchor(arena_t *a, int field);
+/* The 已收集个人信息清单: one object per declared PI field (see docs/api.md). */
+json_t *web_pi_inventory(arena_t *a);
+/* The same fields grouped by category, in category order, empty categories left out. */
+json_t *web_pi_by_category(arena_t *a);
+/* The fields kept for a limited time (days or a legal period), for the retention section. */
+json_t *web_pi_time_limited(arena_t *a);
+/* The 第三方共享个人信息清单: {"recipients": [...], "sdks": [], "statement": "..."}. */
+json_t *web_pi_sharing(arena_t *a, const conf_t *conf);
+/* A date in China Standard Time: "2026年11月1日"; iso gets "2026-11-01" when not NULL. */
+const char *web_date_cn(arena_t *a, int64_t t, const char **iso);
+
+#endif
