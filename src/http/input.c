@@ -14,6 +14,15 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
+/* At most max bytes of s, never ending inside a UTF-8 character (the error body must stay valid JSON text). */
+static const char *cut_utf8(req_t *r, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    if (s[n]) /* cut: step back to the first byte of a character */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return arena_strndup(r->arena, s, n);
+}
+
 static bool has_control(const char *s)
 {
     for (; *s; s++)
@@ -80,7 +89,7 @@ int http_input(req_t *r, const in_field_t *spec, int n, in_val_t *out)
     {
         int i = 0;
         while (i < n && strcmp(spec[i].name, key)) i++;
-        if (i == n) return http_error(r, "unknown_field", arena_strndup(r->arena, key, 64)), -1;
+        if (i == n) return http_error(r, "unknown_field", cut_utf8(r, key, 64)), -1;
         if (check_field(r, &spec[i], val, &out[i])) return -1;
     }
     for (int i = 0; i < n; i++)
