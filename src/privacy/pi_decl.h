@@ -34,14 +34,14 @@ OWNER("browse_history", "user_id = ?1")
 OWNER("search_history", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
-PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
+PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "凭手机号码登录时查找账号；为带密钥的单向散列值")
 PI(USER_PHONE, "users", "phone", "手机号码", CAT_BASIC, P_ACCOUNT | P_SECURITY | P_PROFILE, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "注册、登录、接收验证码与账号安全")
 PI(USER_USERNAME_BI, "users", "username_bi", "用户名（检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "保证用户名不重复；为带密钥的单向散列值")
 PI(USER_USERNAME, "users", "username", "用户名", CAT_IDENTIFIER, P_ACCOUNT | P_PROFILE, BASIS_CONTRACT,
-   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE, "注册时设定，用于识别您的账号")
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE, "您在个人资料中设定（选填），用于识别您的账号")
 PI(USER_NICKNAME, "users", "nickname", "昵称", CAT_IDENTIFIER, P_PROFILE, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料，在您发布的信息旁展示")
 PI(USER_CITY, "users", "city", "所在城市", CAT_BASIC, P_PROFILE, BASIS_CONSENT,
@@ -80,7 +80,7 @@ NOTPI("sessions", "last_seen", "session bookkeeping for the idle timeout")
 NOTPI("sessions", "expires_at", "session bookkeeping")
 
 /* sms_codes: verification codes (A1) */
-PI(CODE_PHONE_BI, "sms_codes", "phone_bi", "手机号码（检索索引）", CAT_IDENTIFIER, P_ACCOUNT | P_SECURITY,
+PI(CODE_PHONE_BI, "sms_codes", "phone_bi", "手机号码（验证码检索索引）", CAT_IDENTIFIER, P_ACCOUNT | P_SECURITY,
    BASIS_CONTRACT, RET_DAYS, 1, "created_at", F_BLIND, MASK_HIDE, SHARE_NONE, "核对短信验证码与发送频率限制")
 NOTPI("sms_codes", "id", "row number")
 NOTPI("sms_codes", "purpose", "what the code is for")

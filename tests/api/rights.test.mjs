@@ -1,0 +1,174 @@
+// rights.test.mjs — see, download, decide, cancel (G1, G3, G4, G5, G6, C3), generated from the declarations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Linli } from './lib.mjs';
+
+const L = new Linli();
+const PHONE = '13566667777';
+const profile = { username: '数据测试员', nickname: '小测', city: '广州', hometown: '汕头', occupation: '工程师',
+  position: '测试', interests: ['徒步'], email: 'tester@example.cn', qq: '55556666' };
+let me, other, listingIds = [];
+
+// The declared PI fields, read from the one source of truth.
+function declaredFields() {
+  const text = readFileSync(new URL('../../src/privacy/pi_decl.h', import.meta.url), 'utf8');
+  return [...text.matchAll(/^PI\(\w+, "(\w+)", "(\w+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+}
+
+function photoPart(bytes) {
+  const b = '----linli' + Date.now();
+  const head = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+  return { body: Buffer.concat([head, bytes, Buffer.from(`\r\n--${b}--\r\n`)]), type: `multipart/form-data; boundary=${b}` };
+}
+
+before(async () => {
+  await L.start();
+  me = await L.signIn(PHONE);
+  other = await L.signIn('13566668888');
+  assert.equal((await L.req('PATCH', '/api/v1/me', { token: me.token, body: profile })).status, 200);
+  L.sql('UPDATE sms_codes SET created_at = created_at - 120');
+  await L.req('POST', '/api/v1/auth/sms-code', { body: { phone: PHONE, purpose: 'password' } });
+  const code = L.outbox().filter((m) => m.phone === PHONE && m.purpose === 'password').at(-1).code;
+  assert.equal((await L.req('PUT', '/api/v1/me/password', { token: me.token, body: { password: 'a-long-password', code } })).status, 200);
+  const base = { city: 4401, district: 440106, contact_phone: PHONE, description: '测试' };
+  const bodies = [
+    { ...base, category: 'housing', title: '导出测试 房源', fields: { rooms: 1, area_m2: 30, address: '广州市天河区导出路1号', owner_name: '导出人', owner_id_number: '11010519491231002X', ownership_doc: '粤房字第1号' } },
+    { ...base, category: 'jobs', title: '导出测试 招聘', fields: { position: '测试员', contact_email: 'jobs@example.cn' } },
+    { ...base, category: 'cars', title: '导出测试 车辆', lat: 23.12, lng: 113.36, fields: { brand: '比亚迪', year: 2021, mileage_km: 100, viewing_place: '天河', plate: '粤A54321' } },
+  ];
+  for (const b of bodies) listingIds.push((await L.req('POST', '/api/v1/listings', { token: me.token, body: b })).json.id);
+  const jpeg = readFileSync(new URL('../data/photos/gps.jpg', import.meta.url));
+  const { body, type } = photoPart(jpeg);
+  const up = await L.req('POST', `/api/v1/listings/${listingIds[0]}/photos`, { token: me.token, raw: body, headers: { 'content-type': type } });
+  assert.equal(up.status, 201, up.text);
+  await L.req('GET', `/api/v1/search?q=导出`, { token: me.token });
+  await L.req('GET', `/api/v1/listings/${listingIds[0]}`, { token: other.token });
+  await L.req('GET', `/api/v1/listings/${listingIds[1]}`, { token: me.token });
+  const someone = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'goods', title: '别人的手机', fields: { condition: '全新' } } });
+  await L.req('GET', `/api/v1/listings/${someone.json.id}`, { token: me.token });
+  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { marketing: true } });
+});
+after(async () => { await L.stop(); L.cleanup(); });
+
+test('G5: every declared personal field appears in the person\'s data, grouped by category', async () => {
+  const res = await L.req('GET', '/api/v1/me/data', { token: me.token });
+  assert.equal(res.status, 200);
+  const fields = new Map(res.json.categories.flatMap((c) => c.fields.map((f) => [f.field, { ...f, category: c.category }])));
+  for (const name of declaredFields()) {
+    const f = fields.get(name);
+    assert.ok(f, `${name} is declared but missing from the export`);
+    assert.ok(f.purposes.length > 0 && f.retention && f.basis, name);
+    if (f.linked) assert.ok(f.values.length > 0, `${name}: no value exported though one was seeded`);
+    else assert.ok(f.note, name);
+  }
+  const values = (n) => fields.get(n).values;
+  assert.deepEqual(values('users.phone'), [PHONE]);
+  assert.deepEqual(values('users.email'), [profile.email]);
+  assert.ok(values('listings.plate').includes('粤A54321'));
+  assert.ok(values('listings.owner_id_number').includes('11010519491231002X'), 'the person may see their own sensitive data');
+  assert.ok(values('search_history.query').includes('导出'));
+  assert.match(values('users.password_hash')[0], /不可还原/);
+  assert.ok(!res.text.includes('别人的手机'), 'nobody else\'s data');
+});
+
+test('G5: the download is a tar with data.json and the person\'s photos', async () => {
+  const res = await fetch(L.base + '/api/v1/me/export', { headers: { authorization: `Bearer ${me.token}` } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-disposition'), /attachment; filename="linli-export.tar"/);
+  const buf = Buffer.from(await res.arrayBuffer());
+  const files = {};
+  for (let off = 0; off + 512 <= buf.length;) {
+    const name = buf.subarray(off, off + 100).toString().replace(/\0.*$/s, '');
+    if (!name) break;
+    const size = parseInt(buf.subarray(off + 124, off + 136).toString(), 8);
+    files[name] = buf.subarray(off + 512, off + 512 + size);
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  const data = JSON.parse(files['linli-export/data.json'].toString());
+  assert.equal(data.account, me.user.id);
+  const photos = Object.keys(files).filter((n) => n.startsWith('photos/'));
+  assert.equal(photos.length, 1);
+  assert.equal(files[photos[0]][0], 0xff, 'a JPEG');
+});
+
+test('G3: each optional use is off until turned on, and withdrawing takes one call', async () => {
+  const fresh = await L.req('GET', '/api/v1/me/consents', { token: other.token });
+  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing']);
+  assert.ok(fresh.json.items.every((i) => i.granted === false && i.decided_at === null));
+  const on = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: true } });
+  assert.equal(on.json.items.find((i) => i.purpose === 'personalization').granted, true);
+  const off = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: false } });
+  assert.equal(off.json.items.find((i) => i.purpose === 'personalization').granted, false);
+  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { telepathy: true } })).status, 400);
+  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { marketing: 'yes' } })).status, 400);
+  assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'consent.withdrawn' AND subject = ${other.user.id}`), '1');
+});
+
+test('C3: with personalisation off, people with different histories get the same recommendations', async () => {
+  const a = await L.signIn('13566660001'), b = await L.signIn('13566660002');
+  await L.req('GET', `/api/v1/listings/${listingIds[0]}`, { token: a.token }); // housing
+  await L.req('GET', `/api/v1/listings/${listingIds[2]}`, { token: b.token }); // cars
+  const ra = await L.req('GET', '/api/v1/recommendations?city=4401', { token: a.token });
+  const rb = await L.req('GET', '/api/v1/recommendations?city=4401', { token: b.token });
+  assert.equal(ra.json.personalized, false);
+  assert.deepEqual(ra.json.items.map((i) => i.id), rb.json.items.map((i) => i.id));
+  for (const t of [a, b]) await L.req('PUT', '/api/v1/me/consents', { token: t.token, body: { personalization: true } });
+  const pa = await L.req('GET', '/api/v1/recommendations?city=4401', { token: a.token });
+  const pb = await L.req('GET', '/api/v1/recommendations?city=4401', { token: b.token });
+  assert.equal(pa.json.personalized, true);
+  assert.ok(pa.json.items.every((i) => i.category === 'housing'));
+  assert.ok(pb.json.items.every((i) => i.category === 'cars'));
+  await L.req('PUT', '/api/v1/me/consents', { token: a.token, body: { personalization: false } });
+  assert.equal((await L.req('GET', '/api/v1/recommendations?city=4401', { token: a.token })).json.personalized, false, 'takes effect on the next request');
+});
+
+test('G4/G6: cancelling needs a fresh code, then nothing of the person remains but the law\'s minimum', async () => {
+  const photoDir = join(L.dir, 'photos');
+  const photosBefore = readdirSync(photoDir).length;
+  assert.ok(photosBefore >= 2);
+  let res = await L.req('DELETE', '/api/v1/me', { token: me.token, body: {} });
+  assert.equal(res.status, 400);
+  res = await L.req('DELETE', '/api/v1/me', { token: me.token, body: { code: '000000' } });
+  assert.equal(res.status, 400);
+  const loginCode = L.lastCode(PHONE);
+  res = await L.req('DELETE', '/api/v1/me', { token: me.token, body: { code: loginCode } });
+  assert.equal(res.status, 400, 'a code for another purpose does not cancel');
+  assert.equal((await L.req('GET', '/api/v1/me', { token: me.token })).status, 200, 'nothing happened yet');
+  L.sql('UPDATE sms_codes SET created_at = created_at - 120');
+  assert.equal((await L.req('POST', '/api/v1/auth/sms-code', { body: { phone: PHONE, purpose: 'cancel' } })).status, 202);
+  const code = L.outbox().filter((m) => m.phone === PHONE && m.purpose === 'cancel').at(-1).code;
+  res = await L.req('DELETE', '/api/v1/me', { token: me.token, body: { code } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.status, 'cancelled');
+  assert.ok(res.json.erased.some((e) => e.table === 'users' && e.rows === 1));
+  assert.ok(res.json.kept.some((k) => k.table === 'audit_log'));
+  assert.match(res.headers.get('set-cookie'), /Max-Age=0/);
+
+  assert.equal((await L.req('GET', '/api/v1/me', { token: me.token })).status, 401);
+  for (const id of listingIds) assert.equal((await L.req('GET', `/api/v1/listings/${id}`)).status, 404);
+  assert.equal((await L.req('GET', '/api/v1/search?q=导出测试')).json.items.length, 0, 'gone from the search index');
+  const uid = me.user.id;
+  for (const [t, cond] of [['users', 'id'], ['sessions', 'user_id'], ['listings', 'user_id'], ['browse_history', 'user_id'],
+    ['search_history', 'user_id'], ['consents', 'user_id']])
+    assert.equal(L.sql(`SELECT count(*) FROM ${t} WHERE ${cond} = ${uid}`), '0', t);
+  assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
+  assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
+  await L.stop(); // checkpoint the WAL, then read every byte the database holds
+  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号'];
+  for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
+    const bytes = readFileSync(join(L.dir, f));
+    for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);
+  }
+  await L.start();
+});
+
+test('G4: the number can register again, as a new person', async () => {
+  L.sql('UPDATE sms_codes SET created_at = created_at - 120');
+  const again = await L.signIn(PHONE);
+  assert.equal(again.user.new, true);
+  assert.notEqual(again.user.id, me.user.id);
+  const data = await L.req('GET', '/api/v1/me/data', { token: again.token });
+  assert.ok(!data.text.includes(profile.email), 'nothing of the old account comes back');
+});
