@@ -2,6 +2,7 @@
 #include "api/api.h"
 #include "base/result.h"
 #include "domain/policy.h"
+#include "domain/account.h"
 #include <time.h>
 
 const char *api_time(req_t *r, int64_t t)
@@ -45,4 +46,28 @@ int api_policy_versions(req_t *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) json_array_append_new(items, policy_json(r, &v[i]));
     return http_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+int api_admin_policy_publish(req_t *r)
+{
+    static const in_field_t spec[] = {
+        {"version", IN_STR, true, 20}, {"major", IN_BOOL, true, 0}, {"summary", IN_STR, true, 500}};
+    in_val_t in[3];
+    int id;
+    if (http_input(r, spec, 3, in)) return 0;
+    if (!*in[0].s || !*in[2].s) return http_error(r, "invalid_field", !*in[0].s ? "version" : "summary");
+    int res = policy_publish(&r->ctx, in[0].s, in[1].b, in[2].s, &id);
+    if (res) return http_fail(r, res);
+    return http_json(r, 201, json_pack("{s:i, s:s, s:b}", "id", id, "version", in[0].s, "major", in[1].b));
+}
+
+/* Accepting the current version from a session (after a major change, H3). */
+int api_me_policy_accept(req_t *r)
+{
+    static const in_field_t spec[] = {{"version", IN_INT, true, 1000000}};
+    in_val_t in[1];
+    if (http_input(r, spec, 1, in)) return 0;
+    int res = acct_accept_current_policy(&r->ctx, r->ctx.user_id, (int)in[0].i);
+    if (res) return http_fail(r, res);
+    return http_json(r, 200, json_pack("{s:i}", "policy_version", (int)in[0].i));
 }

@@ -13,6 +13,7 @@
 #include "domain/search.h"
 #include "http/server.h"
 #include "privacy/subject.h"
+#include "privacy/audit.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -134,4 +135,26 @@ int api_recommendations(req_t *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) json_array_append_new(items, api_listing_summary(r, &hits[i].l, hits[i].photo));
     return http_json(r, 200, json_pack("{s:o, s:b}", "items", items, "personalized", personal));
+}
+
+static const char *read_why(const char *event)
+{
+    if (!strcmp(event, "pi.staff_read")) return "审核人员核验信息真实性时查看了您提交的核验资料";
+    if (!strcmp(event, "listing.contact_revealed")) return "有登录用户查看了您发布信息中的完整联系方式";
+    return "审核人员审核了您发布的信息";
+}
+
+int api_me_reads(req_t *r)
+{
+    audit_read_t *v;
+    size_t n;
+    if (audit_reads_of(&r->ctx, r->ctx.user_id, &v, &n)) return http_error(r, "internal", NULL);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *detail = json_loads(v[i].detail, 0, NULL);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:o}", "at", api_time(r, v[i].at), "event",
+                                               v[i].event, "who", v[i].who, "why", read_why(v[i].event), "detail",
+                                               detail ? detail : json_object()));
+    }
+    return http_json(r, 200, json_pack("{s:o}", "items", items));
 }

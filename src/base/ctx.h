@@ -30,6 +30,7 @@ typedef struct ctx {
     const char *agent;    /* User-Agent, for the session list */
     int64_t user_id;      /* signed-in user, 0 if none */
     int64_t session_id;
+    int policy_version;   /* the policy version the signed-in person last accepted */
     /* Set by a lower layer next to a negative result, for the API's message. */
     const char *err_code;  /* stable code, e.g. "code_invalid" */
     const char *err_field; /* the input field at fault, if any */

@@ -636,3 +636,18 @@ fail:
     db_rollback(c->db);
     return res;
 }
+
+int acct_accept_current_policy(ctx_t *c, int64_t uid, int version)
+{
+    policy_t cur;
+    int res = policy_current(c, &cur);
+    if (res) return res;
+    if (version != cur.id) return ctx_fail(c, LL_CONFLICT, "consent_required", "version");
+    if (db_begin(c->db)) return LL_ERR;
+    if (acct_accept_policy(c, uid, cur.id) ||
+        audit_append(c, "policy.accepted", uid, uid, arena_printf(c->arena, "{\"policy\":%d}", cur.id))) {
+        db_rollback(c->db);
+        return LL_ERR;
+    }
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+}

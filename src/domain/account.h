@@ -62,6 +62,8 @@ int acct_find_by_phone(ctx_t *c, const char *phone, int64_t *uid);
  * removed. *receipt says what was erased and what the law keeps.
  */
 int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt);
+/* A signed-in person accepts the current version; LL_CONFLICT (consent_required) for any other. */
+int acct_accept_current_policy(ctx_t *c, int64_t uid, int version);
 /* Records a (re-)acceptance of policy version `version` by uid. */
 int acct_accept_policy(ctx_t *c, int64_t uid, int version);
 

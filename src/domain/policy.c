@@ -3,6 +3,8 @@
 #include "base/arena.h"
 #include "base/result.h"
 #include "store/db.h"
+#include "privacy/audit.h"
+#include <string.h>
 
 static const char SQL_CURRENT[] =
     "SELECT id, version, major, published_at, summary FROM policy_versions ORDER BY id DESC LIMIT 1";
@@ -59,4 +61,37 @@ int policy_needs_consent(ctx_t *c, int accepted, bool *needs)
     sqlite3_reset(st);
     *needs = rc == SQLITE_ROW;
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
+static const char SQL_PUBLISH[] =
+    "INSERT INTO policy_versions(id, version, major, published_at, summary) "
+    "VALUES ((SELECT max(id) + 1 FROM policy_versions), ?, ?, ?, ?)";
+static const char SQL_VERSION_TAKEN[] = "SELECT 1 FROM policy_versions WHERE version = ?";
+
+int policy_publish(ctx_t *c, const char *version, bool major, const char *summary, int *id)
+{
+    if (db_begin(c->db)) return LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_VERSION_TAKEN);
+    if (!st) goto fail;
+    sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) {
+        db_rollback(c->db);
+        return ctx_fail(c, LL_CONFLICT, "version_exists", "version");
+    }
+    if (!(st = db_stmt(c->db, SQL_PUBLISH))) goto fail;
+    sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, major);
+    sqlite3_bind_int64(st, 3, c->now);
+    sqlite3_bind_text(st, 4, summary, -1, SQLITE_STATIC);
+    if (db_run(c->db, st)) goto fail;
+    *id = (int)db_last_id(c->db);
+    if (audit_append(c, "policy.published", c->user_id, 0,
+                     arena_printf(c->arena, "{\"policy\":%d,\"major\":%s}", *id, major ? "true" : "false")))
+        goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
 }

@@ -22,6 +22,8 @@ typedef struct {
 int policy_current(ctx_t *c, policy_t *p);
 /* All versions, newest first, in the context's arena. */
 int policy_list(ctx_t *c, policy_t **items, size_t *n);
+/* Publishes a new version (staff); *id is its number. */
+int policy_publish(ctx_t *c, const char *version, bool major, const char *summary, int *id);
 /* True if an account that accepted `accepted` must accept the current one. */
 int policy_needs_consent(ctx_t *c, int accepted, bool *needs);
 

@@ -32,6 +32,7 @@ static const err_def_t errors[] = {
     {"unauthenticated", 401, "请先登录", "Sign in first"},
     {"csrf_failed", 403, "请求来源不被允许", "The request's origin is not allowed"},
     {"forbidden", 403, "没有权限", "Not allowed"},
+    {"version_exists", 409, "该版本号已经存在", "That version label exists already"},
     {"already_reported", 409, "您已举报过这条信息", "You have already reported this listing"},
     {"invalid_state", 409, "信息当前的状态不允许这样操作", "The listing's state does not allow this"},
     {"no_keyword", 422, "请输入可以搜索的关键词", "Type a keyword that can be searched"},

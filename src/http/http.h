@@ -30,6 +30,7 @@ enum {
     R_READ = 1u << 3,    /* reads only: the handler runs in one read transaction (one snapshot, one lock) */
     R_READ_ANON = 1u << 4, /* reads only when nobody is signed in (signed in, it records footprints) */
     R_NODB = 1u << 5,    /* needs no database connection */
+    R_ANY_POLICY = 1u << 6, /* allowed before accepting a new major policy (accept, leave, export) */
 };
 
 typedef struct route {

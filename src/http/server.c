@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "domain/session.h"
 #include "domain/staff.h"
+#include "domain/policy.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -180,6 +181,17 @@ static void run_route(req_t *r)
         if (res != LL_OK) r->ctx.user_id = r->ctx.session_id = 0;
         if (!origin_ok(r)) {
             http_error(r, "csrf_failed", NULL);
+            return;
+        }
+    }
+    if (r->ctx.user_id && !(r->route->flags & R_ANY_POLICY)) { /* H3: a major change is accepted first */
+        bool needs;
+        if (policy_needs_consent(&r->ctx, r->ctx.policy_version, &needs)) {
+            http_error(r, "internal", NULL);
+            return;
+        }
+        if (needs) {
+            http_error(r, "consent_required", NULL);
             return;
         }
     }

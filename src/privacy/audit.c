@@ -6,6 +6,7 @@
  * `prev` is taken as given, because retention deletes the oldest entries.
  */
 #include "privacy/audit.h"
+#include "base/arena.h"
 #include "base/mem.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -126,4 +127,31 @@ int audit_verify(db_t *db, vault_t *v, audit_report_t *r)
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return -1;
     return r->first_bad ? 1 : 0;
+}
+
+static const char SQL_READS[] =
+    "SELECT a.at, a.event, a.detail, (SELECT group_concat(role, ',') FROM staff_roles s WHERE s.user_id = a.actor) "
+    "FROM audit_log a WHERE a.subject = ?1 AND (a.actor IS NULL OR a.actor <> ?1) "
+    "AND a.event IN ('pi.staff_read', 'listing.contact_revealed', 'listing.moderated') ORDER BY a.id DESC LIMIT 200";
+
+int audit_reads_of(ctx_t *c, int64_t uid, audit_read_t **items, size_t *n)
+{
+    audit_read_t *v = arena_zalloc(c->arena, 200 * sizeof(*v));
+    size_t k = 0;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_READS);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc;
+    while (k < 200 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *roles = (const char *)sqlite3_column_text(st, 3);
+        v[k].at = sqlite3_column_int64(st, 0);
+        v[k].event = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
+        v[k].detail = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 2));
+        /* staff are named by role, other people not at all: who looked is not the reader's to expose */
+        v[k++].who = arena_strdup(c->arena, roles ? roles : "登录用户");
+    }
+    sqlite3_reset(st);
+    *items = v;
+    *n = k;
+    return 0;
 }

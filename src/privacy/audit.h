@@ -27,6 +27,17 @@ typedef struct {
     int64_t first_bad; /* id of the first entry whose hash does not verify, 0 if none */
 } audit_report_t;
 
+/* One read of a person's data by someone else, as shown to that person (F5). */
+typedef struct {
+    int64_t at;
+    const char *event;  /* pi.staff_read, listing.contact_revealed, listing.moderated */
+    const char *who;    /* the reader's staff roles, or 登录用户 */
+    const char *detail; /* the entry's JSON detail (never personal data) */
+} audit_read_t;
+
+/* The reads of uid's data by others, newest first, at most 200. */
+int audit_reads_of(ctx_t *c, int64_t uid, audit_read_t **items, size_t *n);
+
 /* Walks the chain from its oldest surviving entry; 0 if intact, 1 if broken, -1 on error. */
 int audit_verify(db_t *db, vault_t *v, audit_report_t *r);
 

@@ -238,3 +238,32 @@ test('F5: revoking a role the account does not hold is an error and records noth
   assert.match(r.out, /does not hold/);
   assert.equal(L.sql("SELECT count(*) FROM audit_log WHERE event = 'staff.revoked'"), before);
 });
+
+test('H3: after a major policy change a signed-in person must accept it; leaving and export stay open', async () => {
+  const phone = '13800001013';
+  const p = await L.signIn(phone);
+  const admin = await L.signIn('13800001014');
+  assert.equal(run(L.dir, 'staff', 'grant', '13800001014', 'admin').code, 0);
+  assert.equal((await L.req('POST', '/api/v1/admin/policy', { token: p.token, body: { version: '2.0', major: true, summary: 'x' } })).status, 403);
+  const minor = await L.req('POST', '/api/v1/admin/policy', { token: admin.token, body: { version: '1.1', major: false, summary: '措辞调整' } });
+  assert.equal(minor.status, 201, minor.text);
+  assert.equal((await L.req('GET', '/api/v1/me', { token: p.token })).status, 200, 'a minor change asks nothing');
+  const major = await L.req('POST', '/api/v1/admin/policy', { token: admin.token, body: { version: '2.0', major: true, summary: '新增共享场景' } });
+  assert.equal(major.status, 201);
+  assert.equal((await L.req('POST', '/api/v1/admin/policy', { token: admin.token, body: { version: '2.0', major: true, summary: 'again' } })).status, 409);
+  const blocked = await L.req('GET', '/api/v1/me', { token: p.token });
+  assert.equal(blocked.status, 409);
+  assert.equal(blocked.json.error.code, 'consent_required');
+  assert.equal((await L.req('GET', '/api/v1/me/data', { token: p.token })).status, 200, 'export stays open');
+  assert.equal((await L.req('POST', '/api/v1/me/policy', { token: p.token, body: { version: minor.json.id } })).status, 409, 'only the current version');
+  assert.equal((await L.req('POST', '/api/v1/me/policy', { token: p.token, body: { version: major.json.id } })).status, 200);
+  assert.equal((await L.req('GET', '/api/v1/me', { token: p.token })).status, 200);
+  const cur = await L.req('GET', '/api/v1/policy');
+  assert.equal(cur.json.version, '2.0');
+  assert.equal((await L.req('GET', '/api/v1/policy/versions')).json.items.length, 3, 'every version stays readable (H4)');
+  // a fresh sign-in without accepting the new version is refused, as for a new person
+  L.sql('UPDATE sms_codes SET created_at = created_at - 120');
+  await L.req('POST', '/api/v1/auth/sms-code', { body: { phone: '13800001015' } });
+  const fresh = await L.req('POST', '/api/v1/auth/login', { body: { phone: '13800001015', code: L.lastCode('13800001015'), accept_policy_version: 1 } });
+  assert.equal(fresh.status, 409);
+});

@@ -194,6 +194,21 @@ test('a poster changes, renews and deletes a listing; search follows', async () 
   assert.equal((await L.req('GET', `/api/v1/listings/${id}`)).status, 404);
 });
 
+test('F5: a person sees who read their data, when and why (staff by role, others unnamed)', async () => {
+  const reads = await L.req('GET', '/api/v1/me/reads', { token: poster.token });
+  assert.equal(reads.status, 200);
+  const staff = reads.json.items.find((i) => i.event === 'pi.staff_read');
+  assert.ok(staff, reads.text);
+  assert.equal(staff.who, 'moderator');
+  assert.deepEqual(staff.detail.fields.sort(), ['owner_id_number', 'owner_name', 'ownership_doc']);
+  const contact = reads.json.items.find((i) => i.event === 'listing.contact_revealed');
+  assert.equal(contact.who, '登录用户');
+  assert.ok(!reads.text.includes(String(viewer.user.id)) || contact.detail.listing !== viewer.user.id);
+  const mine = await L.req('GET', '/api/v1/me/reads', { token: viewer.token });
+  assert.equal(mine.json.items.length, 0, 'a reader sees nothing of the people they read');
+});
+
+// runs last: the sweep, 31 days on, ends every idle session of this server
 test('F2: the sweep expires listings after 30 days; renewing brings one back', async () => {
   const id = (await post(poster.token, { ...samples.goods, id: undefined, title: '过期测试 沙发' })).json.id;
   assert.equal((await L.req('GET', '/api/v1/search?q=沙发')).json.items.length, 1);
