@@ -8,6 +8,7 @@
  *   linli staff grant|revoke PHONE ROLE
  *   linli audit                        verify the audit chain and the declarations
  *   linli retention run [--now T]      the retention sweep, at time T for tests
+ *   linli backup DEST | restore SRC    consistent online backup (F7) and its restore
  */
 #include "api/api.h"
 #include "web/web.h"
@@ -19,6 +20,7 @@
 #include "http/server.h"
 #include "privacy/audit.h"
 #include "privacy/check.h"
+#include "store/backup.h"
 #include "privacy/retention.h"
 #include "domain/listing.h"
 #include "media/photo.h"
@@ -48,7 +50,9 @@ static int usage(void)
                     "  staff grant PHONE ROLE        roles: admin, moderator, support, auditor\n"
                     "  staff revoke PHONE ROLE\n"
                     "  audit                         check the database against the promises\n"
-                    "  retention run [--now UNIX]    run the retention sweep (serve runs it on a schedule)\n");
+                    "  retention run [--now UNIX]    run the retention sweep (serve runs it on a schedule)\n"
+                    "  backup DEST                   consistent online backup into folder DEST (no keys)\n"
+                    "  restore SRC                   restore a backup folder into an empty data folder\n");
     return 2;
 }
 
@@ -238,6 +242,39 @@ static int load_site(server_t *s)
     return 0;
 }
 
+static void photo_dir(const server_t *s, char *out, size_t n)
+{
+    if (*s->conf.photo_dir) snprintf(out, n, "%s", s->conf.photo_dir);
+    else snprintf(out, n, "%s/photos", s->conf.data_dir);
+}
+
+static int cmd_backup(server_t *s, cli_t *cli)
+{
+    char photos[1024], err[512];
+    if (cli->nargs != 1) return usage();
+    photo_dir(s, photos, sizeof photos);
+    db_t *db = dbpool_acquire(s->pool);
+    int rc = backup_create(db, photos, cli->args[0], err, sizeof err);
+    dbpool_release(s->pool, db);
+    if (rc) fprintf(stderr, "linli: backup: %s\n", err);
+    else printf("backup written to %s (the key file is not in it: keep it separately)\n", cli->args[0]);
+    return rc ? 1 : 0;
+}
+
+/* Runs before the store is opened: opening would create an empty database to restore over. */
+static int cmd_restore(server_t *s, cli_t *cli)
+{
+    char photos[1024], err[512];
+    if (cli->nargs != 1) return usage();
+    photo_dir(s, photos, sizeof photos);
+    if (backup_restore(cli->args[0], s->conf.data_dir, photos, err, sizeof err)) {
+        fprintf(stderr, "linli: restore: %s\n", err);
+        return 1;
+    }
+    printf("restored into %s; put the key file in place, then run linli serve\n", s->conf.data_dir);
+    return 0;
+}
+
 static int cmd_serve(server_t *s)
 {
     sigset_t set;
@@ -346,8 +383,10 @@ int main(int argc, char **argv)
     if (parse_cli(&s, argc, argv, &cli)) return usage();
     bool serve = !strcmp(cli.cmd, "serve");
     if (strcmp(cli.cmd, "serve") && strcmp(cli.cmd, "migrate") && strcmp(cli.cmd, "keys") &&
-        strcmp(cli.cmd, "staff") && strcmp(cli.cmd, "audit") && strcmp(cli.cmd, "retention"))
+        strcmp(cli.cmd, "staff") && strcmp(cli.cmd, "audit") && strcmp(cli.cmd, "retention") &&
+        strcmp(cli.cmd, "backup") && strcmp(cli.cmd, "restore"))
         return usage();
+    if (!strcmp(cli.cmd, "restore")) return cmd_restore(&s, &cli);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = 1;
     if (open_store(&s, serve) == 0) {
@@ -356,6 +395,7 @@ int main(int argc, char **argv)
         else if (!strcmp(cli.cmd, "keys")) rc = cmd_keys(&s, &cli);
         else if (!strcmp(cli.cmd, "staff")) rc = cmd_staff(&s, &cli);
         else if (!strcmp(cli.cmd, "retention")) rc = cmd_retention(&s, &cli);
+        else if (!strcmp(cli.cmd, "backup")) rc = cmd_backup(&s, &cli);
         else rc = cmd_audit(&s);
     }
     close_store(&s);

@@ -92,3 +92,31 @@ test('logs carry no phone numbers, codes, tokens, cookies or bodies', async () =
   assert.deepEqual(needles.filter((n) => n && text.includes(n)), []);
   await L.start();
 });
+
+test('F7: an online backup taken while serving restores into a working platform', async () => {
+  const { mkdtempSync, copyFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const where = mkdtempSync(join(tmpdir(), 'linli-backup-'));
+  const dest = join(where, 'b1');
+  const b = run(L.dir, 'backup', dest);
+  assert.equal(b.code, 0, b.out);
+  assert.ok(!existsSync(join(dest, 'keys.json')), 'no keys in a data backup');
+  const R = new Linli();
+  R.dir = join(where, 'restored');
+  const r = run(R.dir, 'restore', dest);
+  assert.equal(r.code, 0, r.out);
+  assert.notEqual(run(R.dir, 'restore', dest).code, 0, 'never over an existing database');
+  copyFileSync(join(L.dir, 'keys.json'), join(R.dir, 'keys.json'));
+  await R.start();
+  try {
+    for (const p of people) {
+      const me = await R.req('GET', '/api/v1/me', { token: p.token });
+      assert.equal(me.status, 200, 'sessions and sealed fields survive the round trip');
+      assert.equal(me.json.email, p.email);
+    }
+    assert.equal(run(R.dir, 'audit').code, 0);
+  } finally {
+    await R.stop();
+    R.cleanup();
+  }
+});
