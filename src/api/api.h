@@ -31,6 +31,7 @@ int api_recommendations(req_t *r);
 int api_me_reads(req_t *r);
 int api_admin_policy_publish(req_t *r);
 int api_me_policy_accept(req_t *r);
+int api_stats(req_t *r);
 int api_me_history(req_t *r);
 int api_me_history_clear(req_t *r);
 int api_categories(req_t *r);

@@ -3,6 +3,7 @@
 #include "base/result.h"
 #include "domain/policy.h"
 #include "domain/account.h"
+#include "domain/stats.h"
 #include <time.h>
 
 const char *api_time(req_t *r, int64_t t)
@@ -70,4 +71,12 @@ int api_me_policy_accept(req_t *r)
     int res = acct_accept_current_policy(&r->ctx, r->ctx.user_id, (int)in[0].i);
     if (res) return http_fail(r, res);
     return http_json(r, 200, json_pack("{s:i}", "policy_version", (int)in[0].i));
+}
+
+int api_stats(req_t *r)
+{
+    json_t *out;
+    int res = stats_public(&r->ctx, &out);
+    if (res) return http_fail(r, res);
+    return http_json(r, 200, out);
 }

@@ -12,6 +12,7 @@ const route_t api_routes[] = {
     {"GET", "/healthz", api_healthz, R_NODB, NULL},
     READ("GET", "/api/v1/policy", api_policy_current),
     READ("GET", "/api/v1/policy/versions", api_policy_versions),
+    READ("GET", "/api/v1/stats", api_stats),
     PUBLIC("POST", "/api/v1/auth/sms-code", api_auth_sms_code),
     PUBLIC("POST", "/api/v1/auth/login", api_auth_login),
     {"POST", "/api/v1/auth/logout", api_auth_logout, R_AUTH | R_ANY_POLICY, NULL},

@@ -47,6 +47,7 @@ static const setting_t settings[] = {
     B("db_sync_full", db_sync_full, "true"),
     B("access_log", access_log, "true"),
     I("sweep_interval_s", sweep_interval_s, 10, 86400, "600"),
+    I("stats_k", stats_k, 2, 1000, "10"),
     B("premoderate", premoderate, "false"),
     S("regions_file", regions_file, "assets/regions/regions.tsv"),
     S("photo_dir", photo_dir, ""),

@@ -30,7 +30,8 @@ typedef struct conf {
     bool cookie_secure;        /* true behind TLS */
     bool db_sync_full;         /* fsync every commit (durable against power loss) */
     bool access_log;
-    int sweep_interval_s;      /* how often serve runs the retention sweep */
+    int sweep_interval_s;
+    int stats_k;               /* public statistics suppress every count below this (D4) */      /* how often serve runs the retention sweep */
     bool premoderate;          /* every new listing waits for a moderator */
     char regions_file[512];    /* administrative divisions with centres */
     char photo_dir[512];       /* empty: <data_dir>/photos */

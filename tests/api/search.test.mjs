@@ -141,3 +141,26 @@ test('regions: provinces, cities of a province, districts of a city, with centre
   assert.ok(hd.centre.lat > 39.8 && hd.centre.lat < 40.1);
   assert.equal((await L.req('GET', '/api/v1/regions?parent=999999')).status, 404);
 });
+
+test('D4: public statistics suppress every count below k, so no figure points at a few people', async () => {
+  const res = await L.req('GET', '/api/v1/stats');
+  assert.equal(res.status, 200);
+  assert.equal(res.json.k, 10);
+  // this server has one poster with a handful of listings per city and category: all below k
+  assert.ok(res.json.cells.length > 0);
+  for (const c of res.json.cells) {
+    assert.equal(c.suppressed, true);
+    assert.equal(c.listings, null);
+    assert.equal(c.posters, null);
+  }
+  // twelve people posting one each lift one cell above k, and its counts appear
+  for (let i = 0; i < 12; i++) {
+    const p = await L.signIn(`1370000${String(100 + i).padStart(4, '0')}`);
+    await L.req('POST', '/api/v1/listings', { token: p.token, body: { category: 'goods', title: `统计用物品${i}`, city: 1101,
+      contact_phone: '13700000001', fields: { condition: '全新' } } });
+  }
+  const after = await L.req('GET', '/api/v1/stats');
+  const cell = after.json.cells.find((c) => c.city.code === 1101 && c.category === 'goods');
+  assert.deepEqual([cell.listings, cell.posters, cell.suppressed], [12, 12, false]);
+  assert.ok(!after.text.includes('13700000'), 'no identifier in the statistics');
+});
