@@ -9,6 +9,7 @@
  *   linli audit                        verify the audit chain and the declarations
  *   linli retention run [--now T]      the retention sweep, at time T for tests
  *   linli backup DEST | restore SRC    consistent online backup (F7) and its restore
+ *   linli share export PARTNER         the partner's de-identified JSONL export on stdout (E4, F1)
  */
 #include "api/api.h"
 #include "web/web.h"
@@ -22,7 +23,9 @@
 #include "privacy/check.h"
 #include "store/backup.h"
 #include "privacy/retention.h"
+#include "privacy/share.h"
 #include "domain/listing.h"
+#include "domain/minor.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -52,7 +55,8 @@ static int usage(void)
                     "  audit                         check the database against the promises\n"
                     "  retention run [--now UNIX]    run the retention sweep (serve runs it on a schedule)\n"
                     "  backup DEST                   consistent online backup into folder DEST (no keys)\n"
-                    "  restore SRC                   restore a backup folder into an empty data folder\n");
+                    "  restore SRC                   restore a backup folder into an empty data folder\n"
+                    "  share export PARTNER          de-identified JSONL export for a registered partner, on stdout\n");
     return 2;
 }
 
@@ -181,6 +185,7 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     c.now = now;
     int rc = retention_run(&c, rep);
     if (rc == LL_OK) rc = listing_expire_due(&c, &rep->listings_expired);
+    if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;
@@ -199,9 +204,10 @@ static void *sweeper_main(void *arg)
         retention_report_t rep;
         if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
         else
-            log_info(&s->log, "retention: %lld rows deleted, %lld values cleared, %lld sessions ended, %lld listings expired",
+            log_info(&s->log, "retention: %lld rows deleted, %lld values cleared, %lld sessions ended, %lld listings expired, "
+                     "%lld children's accounts erased",
                      (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
-                     (long long)rep.listings_expired);
+                     (long long)rep.listings_expired, (long long)rep.children_erased);
         pthread_mutex_lock(&s->stop_mu);
         while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
         }
@@ -220,7 +226,7 @@ static int cmd_retention(server_t *s, cli_t *cli)
         return 1;
     }
     retention_print(&rep, stdout);
-    printf("listings expired: %lld\n", (long long)rep.listings_expired);
+    printf("children's accounts erased without a guardian's consent: %lld\n", (long long)rep.children_erased);
     return 0;
 }
 
@@ -352,6 +358,27 @@ static int cmd_staff(server_t *s, cli_t *cli)
     return rc ? 1 : 0;
 }
 
+/* The partner's export on stdout, recorded as shares; messages on stderr only. */
+static int cmd_share(server_t *s, cli_t *cli)
+{
+    int64_t n = 0;
+    if (cli->nargs != 2 || strcmp(cli->args[0], "export")) return usage();
+    arena_t *a = arena_new(1 << 16);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    int rc = share_export(&c, cli->args[1], stdout, &n);
+    dbpool_release(s->pool, db);
+    if (rc == LL_NOTFOUND && c.err_field) fprintf(stderr, "linli: no partner is registered under that name\n");
+    else if (rc == LL_NOTFOUND) fprintf(stderr, "linli: nobody has agreed to sharing with partners; nothing exported\n");
+    else if (rc == LL_DENIED)
+        fprintf(stderr, "linli: the partner is outside the data region (%s) and nobody has agreed to cross-border "
+                        "transfer (cross_border); nothing exported\n", s->conf.data_region);
+    else if (rc) fprintf(stderr, "linli: export failed; nothing was recorded\n");
+    else fprintf(stderr, "linli: %lld records exported and recorded\n", (long long)n);
+    arena_free(a);
+    return rc ? 1 : 0;
+}
+
 /* Prints one line per check; exits 0 when every check passes, 1 on findings, 2 if it could not check. */
 static int cmd_audit(server_t *s)
 {
@@ -359,8 +386,9 @@ static int cmd_audit(server_t *s)
     db_t *db = dbpool_acquire(s->pool);
     int chain = audit_verify(db, s->vault, &rep);
     int schema = check_schema(db, stdout), sealed = check_sealed(db, stdout);
+    int kept = check_retention(db, (int64_t)time(NULL), stdout);
     dbpool_release(s->pool, db);
-    if (chain < 0 || schema < 0 || sealed < 0) {
+    if (chain < 0 || schema < 0 || sealed < 0 || kept < 0) {
         fprintf(stderr, "linli: audit: cannot read the database\n");
         return 2;
     }
@@ -371,7 +399,8 @@ static int cmd_audit(server_t *s)
         printf("ok   audit-chain: %lld entries verify\n", (long long)rep.entries);
     if (!schema) printf("ok   declarations: every column is declared once\n");
     if (!sealed) printf("ok   sealed-fields: every declared sealed or hashed field holds only sealed values\n");
-    return chain || schema || sealed ? 1 : 0;
+    if (!kept) printf("ok   retention: nothing is kept past its declared period\n");
+    return chain || schema || sealed || kept ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -384,7 +413,7 @@ int main(int argc, char **argv)
     bool serve = !strcmp(cli.cmd, "serve");
     if (strcmp(cli.cmd, "serve") && strcmp(cli.cmd, "migrate") && strcmp(cli.cmd, "keys") &&
         strcmp(cli.cmd, "staff") && strcmp(cli.cmd, "audit") && strcmp(cli.cmd, "retention") &&
-        strcmp(cli.cmd, "backup") && strcmp(cli.cmd, "restore"))
+        strcmp(cli.cmd, "backup") && strcmp(cli.cmd, "restore") && strcmp(cli.cmd, "share"))
         return usage();
     if (!strcmp(cli.cmd, "restore")) return cmd_restore(&s, &cli);
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -396,6 +425,7 @@ int main(int argc, char **argv)
         else if (!strcmp(cli.cmd, "staff")) rc = cmd_staff(&s, &cli);
         else if (!strcmp(cli.cmd, "retention")) rc = cmd_retention(&s, &cli);
         else if (!strcmp(cli.cmd, "backup")) rc = cmd_backup(&s, &cli);
+        else if (!strcmp(cli.cmd, "share")) rc = cmd_share(&s, &cli);
         else rc = cmd_audit(&s);
     }
     close_store(&s);

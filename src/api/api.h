@@ -54,6 +54,15 @@ int api_admin_block_delete(req_t *r);
 int api_photo_add(req_t *r);
 int api_photo_delete(req_t *r);
 int api_photo_file(req_t *r);
+int api_admin_disclosure(req_t *r);
+int api_admin_partner_add(req_t *r);
+int api_admin_partners(req_t *r);
+int api_me_shares(req_t *r);
+int api_me_guardian(req_t *r);
+int api_me_guardian_confirm(req_t *r);
+int api_me_messages(req_t *r);
+int api_me_message_read(req_t *r);
+int api_admin_incident(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

@@ -1,5 +1,6 @@
-/* me.c — the signed-in person's own account: profile, password, sessions (A2, A4, G1, F4). */
+/* me.c — the signed-in person's own account: profile, password, sessions, guardian (A2, A4, G1, F4, H1). */
 #include "api/api.h"
+#include "base/conf.h"
 #include "base/result.h"
 #include "domain/account.h"
 #include "domain/session.h"
@@ -30,6 +31,12 @@ int api_me_get(req_t *r)
                           "interests", interests_json(p.interests), "email", str_or_null(p.email), "qq",
                           str_or_null(p.qq), "has_password", p.has_password, "policy_version", p.policy_version,
                           "created_at", api_time(r, p.created_at));
+    json_object_set_new(o, "birth_year", p.birth_year ? json_integer(p.birth_year) : json_null());
+    json_object_set_new(o, "guardian",
+                        json_pack("{s:o, s:o, s:b}", "phone",
+                                  p.guardian_phone ? json_string(pi_mask_phone(r->arena, p.guardian_phone)) : json_null(),
+                                  "consented_at", p.guardian_consent_at ? json_string(api_time(r, p.guardian_consent_at)) : json_null(),
+                                  "required", p.held));
     return http_json(r, 200, o);
 }
 
@@ -40,7 +47,7 @@ int api_me_patch(req_t *r)
         {"city", IN_STR_NULL, false, 30},       {"hometown", IN_STR_NULL, false, 30},
         {"occupation", IN_STR_NULL, false, 30}, {"position", IN_STR_NULL, false, 30},
         {"interests", IN_STR_ARRAY, false, 10}, {"email", IN_STR_NULL, false, 100},
-        {"qq", IN_STR_NULL, false, 12},
+        {"qq", IN_STR_NULL, false, 12},         {"birth_year", IN_INT_NULL, false, 9999},
     };
     enum { N = sizeof spec / sizeof spec[0] };
     in_val_t in[N];
@@ -50,7 +57,9 @@ int api_me_patch(req_t *r)
     for (int i = 0; i < N; i++) {
         if (!in[i].present) continue;
         ch[n].name = spec[i].name;
-        if (spec[i].type == IN_STR_ARRAY) {
+        if (spec[i].type == IN_INT_NULL) { /* birth_year: range-checked by the domain (H1) */
+            ch[n].value = in[i].is_null ? NULL : arena_printf(r->arena, "%lld", in[i].i);
+        } else if (spec[i].type == IN_STR_ARRAY) {
             char *text = json_array_size(in[i].arr) ? json_dumps(in[i].arr, JSON_COMPACT) : NULL;
             ch[n].value = text ? arena_strdup(r->arena, text) : NULL;
             free(text);
@@ -96,4 +105,25 @@ int api_me_session_delete(req_t *r)
     int res = sess_revoke(&r->ctx, r->ctx.user_id, r->params[0]);
     if (res) return http_fail(r, res);
     return http_json(r, 200, json_pack("{s:s}", "status", "revoked"));
+}
+
+/* H1: a minor names a guardian; a code goes to the guardian's phone. */
+int api_me_guardian(req_t *r)
+{
+    static const in_field_t spec[] = {{"guardian_phone", IN_STR, true, 24}};
+    in_val_t in[1];
+    if (http_input(r, spec, 1, in)) return 0;
+    int res = acct_guardian_request(&r->ctx, r->ctx.user_id, in[0].s);
+    if (res) return http_fail(r, res);
+    return http_json(r, 202, json_pack("{s:s, s:i}", "status", "sent", "expires_in", r->ctx.conf->code_ttl_s));
+}
+
+int api_me_guardian_confirm(req_t *r)
+{
+    static const in_field_t spec[] = {{"code", IN_STR, true, 6}};
+    in_val_t in[1];
+    if (http_input(r, spec, 1, in)) return 0;
+    int res = acct_guardian_confirm(&r->ctx, r->ctx.user_id, in[0].s);
+    if (res) return http_fail(r, res);
+    return api_me_get(r);
 }

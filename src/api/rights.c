@@ -48,7 +48,7 @@ static void add_photos(req_t *r, json_t *data, tar_t *t)
                 unsigned char *buf = mem_alloc(16u << 20);
                 size_t n = fread(buf, 1, 16u << 20, f);
                 fclose(f);
-                tar_add(t, arena_printf(r->arena, "photos/%s", name), buf, n, r->ctx.now);
+                tar_add(t, arena_printf(r->arena, "linli-export/photos/%s", name), buf, n, r->ctx.now);
                 free(buf);
             }
         }

@@ -7,6 +7,8 @@
 #define STAFF(m, p, fn, role) {m, p, fn, R_AUTH, role}
 #define READ(m, p, fn) {m, p, fn, R_PUBLIC | R_READ, NULL}
 #define AUTH_READ(m, p, fn) {m, p, fn, R_AUTH | R_READ, NULL}
+/* H1: what a child's account may do while it waits for a guardian's consent */
+#define HELD_OK(m, p, fn, flags) {m, p, fn, R_AUTH | R_HELD_OK | (flags), NULL}
 
 const route_t api_routes[] = {
     {"GET", "/healthz", api_healthz, R_NODB, NULL},
@@ -15,24 +17,24 @@ const route_t api_routes[] = {
     READ("GET", "/api/v1/stats", api_stats),
     PUBLIC("POST", "/api/v1/auth/sms-code", api_auth_sms_code),
     PUBLIC("POST", "/api/v1/auth/login", api_auth_login),
-    {"POST", "/api/v1/auth/logout", api_auth_logout, R_AUTH | R_ANY_POLICY, NULL},
-    {"POST", "/api/v1/me/policy", api_me_policy_accept, R_AUTH | R_ANY_POLICY, NULL},
+    HELD_OK("POST", "/api/v1/auth/logout", api_auth_logout, R_ANY_POLICY),
+    HELD_OK("POST", "/api/v1/me/policy", api_me_policy_accept, R_ANY_POLICY),
     STAFF("POST", "/api/v1/admin/policy", api_admin_policy_publish, "admin"),
-    AUTH_READ("GET", "/api/v1/me", api_me_get),
-    AUTH("PATCH", "/api/v1/me", api_me_patch),
+    HELD_OK("GET", "/api/v1/me", api_me_get, R_READ),
+    HELD_OK("PATCH", "/api/v1/me", api_me_patch, 0), /* held: the birth year only (acct_profile_update) */
     AUTH("PUT", "/api/v1/me/password", api_me_password),
-    AUTH_READ("GET", "/api/v1/me/sessions", api_me_sessions),
-    AUTH("DELETE", "/api/v1/me/sessions/{id}", api_me_session_delete),
+    {"GET", "/api/v1/me/sessions", api_me_sessions, R_AUTH | R_READ | R_ANY_POLICY, NULL},
+    {"DELETE", "/api/v1/me/sessions/{id}", api_me_session_delete, R_AUTH | R_ANY_POLICY, NULL},
     AUTH_READ("GET", "/api/v1/me/listings", api_me_listings),
-    {"DELETE", "/api/v1/me", api_me_cancel, R_AUTH | R_ANY_POLICY, NULL},
-    {"GET", "/api/v1/me/data", api_me_data, R_AUTH | R_READ | R_ANY_POLICY, NULL},
-    {"GET", "/api/v1/me/export", api_me_export, R_AUTH | R_READ | R_ANY_POLICY, NULL},
-    AUTH_READ("GET", "/api/v1/me/consents", api_me_consents),
+    HELD_OK("DELETE", "/api/v1/me", api_me_cancel, R_ANY_POLICY),
+    HELD_OK("GET", "/api/v1/me/data", api_me_data, R_READ | R_ANY_POLICY),
+    HELD_OK("GET", "/api/v1/me/export", api_me_export, R_READ | R_ANY_POLICY),
+    {"GET", "/api/v1/me/consents", api_me_consents, R_AUTH | R_READ | R_ANY_POLICY, NULL},
     AUTH_READ("GET", "/api/v1/me/reads", api_me_reads),
-    AUTH("PUT", "/api/v1/me/consents", api_me_consents_put),
+    {"PUT", "/api/v1/me/consents", api_me_consents_put, R_AUTH | R_ANY_POLICY, NULL},
     {"GET", "/api/v1/recommendations", api_recommendations, R_OPTAUTH | R_READ, NULL},
     AUTH_READ("GET", "/api/v1/me/history", api_me_history),
-    AUTH("DELETE", "/api/v1/me/history", api_me_history_clear),
+    {"DELETE", "/api/v1/me/history", api_me_history_clear, R_AUTH | R_ANY_POLICY, NULL},
     {"GET", "/api/v1/categories", api_categories, R_NODB, NULL},
     {"GET", "/api/v1/regions", api_regions, R_NODB, NULL},
     AUTH("POST", "/api/v1/listings", api_listing_create),
@@ -53,5 +55,14 @@ const route_t api_routes[] = {
     {"POST", "/api/v1/listings/{id}/photos", api_photo_add, R_AUTH | R_UPLOAD, NULL},
     AUTH("DELETE", "/api/v1/listings/{id}/photos/{id}", api_photo_delete),
     PUBLIC("GET", "/photos/{file}", api_photo_file),
+    STAFF("POST", "/api/v1/admin/disclosures", api_admin_disclosure, "admin"),
+    STAFF("POST", "/api/v1/admin/partners", api_admin_partner_add, "admin"),
+    STAFF("GET", "/api/v1/admin/partners", api_admin_partners, "admin"),
+    AUTH_READ("GET", "/api/v1/me/shares", api_me_shares),
+    HELD_OK("POST", "/api/v1/me/guardian", api_me_guardian, 0),
+    HELD_OK("POST", "/api/v1/me/guardian/confirm", api_me_guardian_confirm, 0),
+    HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ), /* F8: a notice reaches a held child too */
+    HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, 0),
+    STAFF("POST", "/api/v1/admin/incidents", api_admin_incident, "admin"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -86,7 +86,13 @@ static int query_attrs(req_t *r, search_params_t *p)
         const cat_field_t *f = &p->cat->fields[i];
         const char *v = f->filter ? http_query(r, arena_printf(r->arena, "attr.%s", f->name)) : NULL;
         if (!v) continue;
-        if (p->nattrs == SEARCH_MAX_ATTRS || strlen(v) > 40) return http_error(r, "invalid_field", f->name), -1;
+        const char *name = arena_printf(r->arena, "attr.%s", f->name);
+        if (p->nattrs == SEARCH_MAX_ATTRS || strlen(v) > 40) return http_error(r, "invalid_field", name), -1;
+        if (f->type == CF_INT) {
+            char *end;
+            long long n = strtoll(v, &end, 10);
+            if (!*v || *end || n < f->min || n > f->max) return http_error(r, "invalid_field", name), -1;
+        }
         p->attrs[p->nattrs].field = f;
         p->attrs[p->nattrs++].value = v;
     }

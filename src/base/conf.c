@@ -55,6 +55,7 @@ static const setting_t settings[] = {
     S("static_dir", static_dir, "static"),
     S("operator_name", operator_name, ""),
     S("privacy_contact", privacy_contact, ""),
+    S("data_region", data_region, "CN"),
 };
 
 static int apply(conf_t *c, const setting_t *s, const char *v, char *err, int errlen)

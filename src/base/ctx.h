@@ -31,6 +31,7 @@ typedef struct ctx {
     int64_t user_id;      /* signed-in user, 0 if none */
     int64_t session_id;
     int policy_version;   /* the policy version the signed-in person last accepted */
+    int held;             /* H1: the signed-in child's account awaits a guardian's consent */
     /* Set by a lower layer next to a negative result, for the API's message. */
     const char *err_code;  /* stable code, e.g. "code_invalid" */
     const char *err_field; /* the input field at fault, if any */

@@ -17,9 +17,11 @@
 #include "domain/sms.h"
 #include "domain/validate.h"
 #include "domain/listing.h"
+#include "domain/minor.h"
 #include "privacy/subject.h"
 #include "privacy/audit.h"
 #include "privacy/pi.h"
+#include "privacy/share.h"
 #include "store/db.h"
 #include "base/mem.h"
 #include <ctype.h>
@@ -119,6 +121,11 @@ static int store_code(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *p
 
 static const char *code_text(ctx_t *c, const char *purpose, const char *code)
 {
+    if (!strcmp(purpose, "guardian")) /* to the guardian: no name, no number, nothing of the child's */
+        return arena_printf(c->arena,
+                            "【邻里】有未成年人申请由您作为监护人同意其使用邻里。如您同意，验证码是%s，%d分钟内有效；"
+                            "如不同意，请忽略本短信。",
+                            code, c->conf->code_ttl_s / 60);
     const char *what = !strcmp(purpose, "cancel")     ? "注销账号"
                        : !strcmp(purpose, "password") ? "设置登录密码"
                                                       : "登录";
@@ -126,12 +133,48 @@ static const char *code_text(ctx_t *c, const char *purpose, const char *code)
                         c->conf->code_ttl_s / 60);
 }
 
+static const char SQL_USER_BY_BI[] = "SELECT id FROM users WHERE phone_bi = ?";
+
+/*
+ * E1: the HTTP gateway hands the number to the SMS provider, a third party; the
+ * local outbox does not leave the platform and records nothing. The person is
+ * the signed-in one, else the account holding the number (0 for a newcomer).
+ */
+static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
+{
+    if (strcmp(c->conf->sms_gateway, "http")) return LL_OK;
+    int64_t uid = c->user_id;
+    if (!uid) {
+        sqlite3_stmt *st = db_stmt(c->db, SQL_USER_BY_BI);
+        if (!st) return LL_ERR;
+        sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) uid = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
+    }
+    json_t *fields = json_pack("[s]", pi_fields[PI_USER_PHONE].ad);
+    int res = share_record(c, share_url_host(c->arena, c->conf->sms_http_url), c->conf->data_region, fields,
+                           SHARE_BASIS_CONTRACT, NULL, uid, 1);
+    json_decref(fields);
+    return res;
+}
+
+static int send_code(ctx_t *c, const char *phone, const char *purpose);
+
 int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
 {
-    char phone[ACCT_PHONE_LEN + 1], code[8];
-    uint8_t bi[VAULT_BLIND_LEN];
+    char phone[ACCT_PHONE_LEN + 1];
     if (!valid_purpose(purpose)) return ctx_fail(c, LL_INVALID, "invalid_field", "purpose");
     if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "phone");
+    return send_code(c, phone, purpose);
+}
+
+/* Limits, stores and sends a code for a normalised number. */
+static int send_code(ctx_t *c, const char *phone, const char *purpose)
+{
+    char code[8];
+    uint8_t bi[VAULT_BLIND_LEN];
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
     int limited = c->client ? rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour) : LL_OK;
     if (limited == LL_ERR) return LL_ERR;
@@ -150,7 +193,8 @@ int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
     if (res || store_code(c, bi, purpose, code) ||
         audit_append(c, "auth.code_sent", c->user_id, 0, arena_printf(c->arena, "{\"purpose\":\"%s\"}", purpose)))
         goto fail;
-    /* send inside the transaction: if the gateway refuses, no code row is left behind */
+    if (record_gateway_share(c, bi)) goto fail;
+    /* send inside the transaction: if the gateway refuses, no code row (and no share record) is left behind */
     if (c->sms->send(c->sms, phone, code_text(c, purpose, code), code, purpose, c->now)) {
         db_rollback(c->db);
         return ctx_fail(c, LL_ERR, "sms_unavailable", NULL);
@@ -430,13 +474,14 @@ static const struct {
 
 static const char SQL_PROFILE[] =
     "SELECT phone, username, nickname, city, hometown, occupation, position, interests, email, qq, "
-    "password_hash IS NOT NULL, policy_version, created_at FROM users WHERE id = ? AND status = 'active'";
+    "password_hash IS NOT NULL, policy_version, created_at, birth_year, guardian_phone, guardian_consent_at "
+    "FROM users WHERE id = ? AND status = 'active'";
 
 static char *open_col(ctx_t *c, sqlite3_stmt *st, int col, pi_id_t f, const uint8_t *dek)
 {
     char *out = NULL;
     if (sqlite3_column_type(st, col) != SQLITE_BLOB) return NULL;
-    if (pi_open(c->arena, f, P_PROFILE, dek, sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
+    if (pi_open(c->arena, f, f == PI_USER_GUARDIAN_PHONE ? P_ACCOUNT : P_PROFILE, dek, sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
                 &out))
         return NULL;
     return out;
@@ -461,6 +506,10 @@ int acct_profile_get(ctx_t *c, int64_t uid, acct_profile_t *p)
         p->has_password = sqlite3_column_int(st, 10) != 0;
         p->policy_version = sqlite3_column_int(st, 11);
         p->created_at = sqlite3_column_int64(st, 12);
+        p->birth_year = sqlite3_column_int(st, 13);
+        p->guardian_phone = open_col(c, st, 14, PI_USER_GUARDIAN_PHONE, dek);
+        p->guardian_consent_at = sqlite3_column_int64(st, 15);
+        p->held = minor_held(c->now, p->birth_year, p->guardian_consent_at);
     }
     sqlite3_reset(st);
     sodium_memzero(dek, sizeof dek);
@@ -523,8 +572,61 @@ static int set_username_index(ctx_t *c, int64_t uid, const char *v)
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
+typedef struct {
+    int birth_year;
+    int64_t consent_at, held_since;
+} age_row_t;
+
+static const char SQL_AGE_ROW[] = "SELECT birth_year, guardian_consent_at, held_since FROM users WHERE id = ?";
+static const char SQL_SET_BIRTH_YEAR[] = "UPDATE users SET birth_year = ?2, held_since = ?3 WHERE id = ?1";
+
+static int age_row(ctx_t *c, int64_t uid, age_row_t *a)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_AGE_ROW);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        a->birth_year = sqlite3_column_int(st, 0);
+        a->consent_at = sqlite3_column_int64(st, 1);
+        a->held_since = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+/*
+ * H1: sets or clears the declared birth year. A change may make the person
+ * younger but never lift an age rule (a held child cannot type an older year
+ * to get out); a correction that would is support's, not self-service.
+ * Becoming a child without a guardian's consent starts the H2 clock.
+ */
+static int set_birth_year(ctx_t *c, int64_t uid, const char *v)
+{
+    age_row_t a;
+    int year = 0, res;
+    if (v) {
+        char *end;
+        long y = strtol(v, &end, 10);
+        if (*end || y < MINOR_FIRST_YEAR || y > minor_year(c->now))
+            return ctx_fail(c, LL_INVALID, "invalid_field", "birth_year");
+        year = (int)y;
+    }
+    if ((res = age_row(c, uid, &a))) return res;
+    if (a.birth_year && minor_bracket(c->now, year) > minor_bracket(c->now, a.birth_year))
+        return ctx_fail(c, LL_CONFLICT, "birth_year_locked", "birth_year");
+    int64_t held_since = minor_held(c->now, year, a.consent_at) ? (a.held_since ? a.held_since : c->now) : 0;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_SET_BIRTH_YEAR);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    if (year) sqlite3_bind_int(st, 2, year);
+    if (held_since) sqlite3_bind_int64(st, 3, held_since);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
 static int apply_change(ctx_t *c, int64_t uid, const uint8_t *dek, const acct_change_t *ch)
 {
+    if (!strcmp(ch->name, "birth_year")) return set_birth_year(c, uid, ch->value);
     for (size_t i = 0; i < ARRAY_LEN(profile_fields); i++) {
         if (strcmp(profile_fields[i].name, ch->name)) continue;
         int res;
@@ -550,8 +652,18 @@ int acct_profile_update(ctx_t *c, int64_t uid, const acct_change_t *changes, int
     int res = pi_subject_key(c, uid, dek);
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
-    for (int i = 0; i < n; i++)
+    bool others = false;
+    for (int i = 0; i < n; i++) {
         if ((res = apply_change(c, uid, dek, &changes[i]))) goto fail;
+        others |= strcmp(changes[i].name, "birth_year") != 0;
+    }
+    /* H1: while held (before or after these changes) nothing but the birth year is processed */
+    age_row_t a;
+    if (others && (c->held || ((res = age_row(c, uid, &a)) == LL_OK && minor_held(c->now, a.birth_year, a.consent_at)))) {
+        res = ctx_fail(c, LL_DENIED, "guardian_consent_required", NULL);
+        goto fail;
+    }
+    if (res) goto fail;
     sqlite3_stmt *st = db_stmt(c->db, SQL_TOUCH_USER);
     res = LL_ERR;
     if (!st) goto fail;
@@ -608,11 +720,30 @@ fail:
     return res;
 }
 
+/*
+ * Inside an open transaction: listings leave the indexes, every owned row is
+ * erased per the declarations, the audit entry is written, then commit and
+ * the photo files go. Rolls back on any failure.
+ */
+static int erase_and_commit(ctx_t *c, int64_t uid, const char *event, const char *detail, json_t **receipt)
+{
+    const char **files = NULL;
+    *receipt = NULL;
+    if (listing_erase_prepare(c, uid, &files) || subject_erase(c, uid, receipt)) goto fail;
+    if (audit_append(c, event, uid, uid, detail) || db_commit(c->db)) goto fail;
+    listing_unlink_photos(c, files);
+    return LL_OK;
+fail:
+    json_decref(*receipt);
+    *receipt = NULL;
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
 int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt)
 {
     uint8_t bi[VAULT_BLIND_LEN];
     int64_t code_id;
-    const char **files = NULL;
     sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
@@ -624,14 +755,99 @@ int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt)
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
     if ((res = use_code(c, code_id))) goto fail;
-    res = LL_ERR;
-    if (listing_erase_prepare(c, uid, &files) || subject_erase(c, uid, receipt)) goto fail;
-    if (audit_append(c, "account.cancelled", uid, uid, NULL) || db_commit(c->db)) {
-        json_decref(*receipt);
-        goto fail;
+    return erase_and_commit(c, uid, "account.cancelled", NULL, receipt);
+fail:
+    db_rollback(c->db);
+    return res;
+}
+
+int acct_erase(ctx_t *c, int64_t uid, const char *reason, json_t **receipt)
+{
+    *receipt = NULL;
+    if (db_begin(c->db)) return LL_ERR;
+    return erase_and_commit(c, uid, "account.erased",
+                            arena_printf(c->arena, "{\"reason\":\"%s\"}", reason), receipt);
+}
+
+static const char SQL_GUARDIAN_ROW[] =
+    "SELECT phone_bi, birth_year, guardian_consent_at, guardian_phone FROM users WHERE id = ? AND status = 'active'";
+static const char SQL_SET_GUARDIAN[] = "UPDATE users SET guardian_phone = ?, updated_at = ? WHERE id = ?";
+static const char SQL_GUARDIAN_CONSENT[] =
+    "UPDATE users SET guardian_consent_at = ?1, held_since = NULL, updated_at = ?1 WHERE id = ?2";
+
+typedef struct {
+    uint8_t phone_bi[VAULT_BLIND_LEN];
+    int birth_year;
+    int64_t consent_at;
+    char *guardian_phone;
+} guardian_row_t;
+
+static int guardian_row(ctx_t *c, int64_t uid, const uint8_t *dek, guardian_row_t *g)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_GUARDIAN_ROW);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memcpy(g->phone_bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
+        g->birth_year = sqlite3_column_int(st, 1);
+        g->consent_at = sqlite3_column_int64(st, 2);
+        g->guardian_phone = dek ? open_col(c, st, 3, PI_USER_GUARDIAN_PHONE, dek) : NULL;
     }
-    listing_unlink_photos(c, files);
-    return LL_OK;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+int acct_guardian_request(ctx_t *c, int64_t uid, const char *phone_in)
+{
+    char phone[ACCT_PHONE_LEN + 1];
+    uint8_t bi[VAULT_BLIND_LEN], dek[VAULT_KEY_LEN];
+    guardian_row_t g;
+    int res = guardian_row(c, uid, NULL, &g);
+    if (res) return res;
+    if (!g.birth_year || minor_bracket(c->now, g.birth_year) == AGE_ADULT)
+        return ctx_fail(c, LL_CONFLICT, "not_a_minor", "birth_year");
+    if (g.consent_at) return ctx_fail(c, LL_CONFLICT, "guardian_consented", NULL);
+    if (acct_phone_normalize(phone_in, phone)) return ctx_fail(c, LL_INVALID, "invalid_phone", "guardian_phone");
+    vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
+    if (!sodium_memcmp(bi, g.phone_bi, VAULT_BLIND_LEN))
+        return ctx_fail(c, LL_INVALID, "guardian_same_phone", "guardian_phone");
+    if ((res = send_code(c, phone, "guardian"))) return res;
+    if ((res = pi_subject_key(c, uid, dek))) return res;
+    size_t n;
+    uint8_t *sealed = pi_seal(c->arena, PI_USER_GUARDIAN_PHONE, dek, phone, strlen(phone), &n);
+    sodium_memzero(dek, sizeof dek);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_SET_GUARDIAN);
+    if (!st) return LL_ERR;
+    sqlite3_bind_blob(st, 1, sealed, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_int64(st, 3, uid);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+int acct_guardian_confirm(ctx_t *c, int64_t uid, const char *code)
+{
+    uint8_t bi[VAULT_BLIND_LEN], dek[VAULT_KEY_LEN];
+    guardian_row_t g;
+    int64_t code_id;
+    int res = pi_subject_key(c, uid, dek);
+    if (res) return res;
+    res = guardian_row(c, uid, dek, &g);
+    sodium_memzero(dek, sizeof dek);
+    if (res) return res;
+    if (g.consent_at) return ctx_fail(c, LL_CONFLICT, "guardian_consented", NULL);
+    if (!g.guardian_phone) return ctx_fail(c, LL_CONFLICT, "guardian_not_requested", "guardian_phone");
+    vault_blind(c->vault, VAULT_BI_PHONE, g.guardian_phone, strlen(g.guardian_phone), bi);
+    if ((res = check_code(c, bi, "guardian", code, &code_id))) return res;
+    if (db_begin(c->db)) return LL_ERR;
+    if ((res = use_code(c, code_id))) goto fail;
+    res = LL_ERR;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_GUARDIAN_CONSENT);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, c->now);
+    sqlite3_bind_int64(st, 2, uid);
+    if (db_run(c->db, st) || audit_append(c, "guardian.consented", uid, uid, NULL)) goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_OK;
 fail:
     db_rollback(c->db);
     return res;

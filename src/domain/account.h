@@ -17,7 +17,7 @@
 
 /* Normalises a mainland mobile number (+86, 0086, spaces, dashes) into out; LL_INVALID if not one. */
 int acct_phone_normalize(const char *in, char out[ACCT_PHONE_LEN + 1]);
-/* purpose is "login", "password" or "cancel". */
+/* purpose is "login", "password" or "cancel" ("guardian" codes go through acct_guardian_request). */
 int acct_send_code(ctx_t *c, const char *phone, const char *purpose);
 
 typedef struct {
@@ -38,6 +38,10 @@ typedef struct {
     char *phone, *username, *nickname, *city, *hometown, *occupation, *position, *interests, *email, *qq;
     bool has_password;
     int policy_version;
+    int birth_year;              /* 0 when not declared (H1) */
+    char *guardian_phone;        /* NULL when none was given */
+    int64_t guardian_consent_at; /* 0 until the guardian confirmed */
+    bool held;                   /* a child's account awaiting that consent */
     int64_t created_at;
 } acct_profile_t;
 
@@ -45,11 +49,15 @@ int acct_profile_get(ctx_t *c, int64_t uid, acct_profile_t *p);
 
 /* A change to one optional profile field: set (value), or clear (value NULL). */
 typedef struct {
-    const char *name; /* "username", "nickname", ... */
+    const char *name; /* "username", "nickname", ..., "birth_year" (decimal digits) */
     const char *value;
 } acct_change_t;
 
-/* Applies the changes atomically; LL_INVALID / LL_CONFLICT with c->err_field. */
+/*
+ * Applies the changes atomically; LL_INVALID / LL_CONFLICT with c->err_field.
+ * A birth year may not be changed or cleared so as to lift an age rule
+ * (birth_year_locked); while the account is held only the birth year may change.
+ */
 int acct_profile_update(ctx_t *c, int64_t uid, const acct_change_t *changes, int n);
 /* Sets or replaces the password; needs a fresh "password" code (G6). */
 int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *password);
@@ -62,6 +70,15 @@ int acct_find_by_phone(ctx_t *c, const char *phone, int64_t *uid);
  * removed. *receipt says what was erased and what the law keeps.
  */
 int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt);
+/* The erasure half of acct_cancel, without a code: for the H2 sweep; reason goes to the audit entry. */
+int acct_erase(ctx_t *c, int64_t uid, const char *reason, json_t **receipt);
+/*
+ * H1: a minor names a guardian's mobile number; it is stored sealed and a
+ * "guardian" code is sent to it (same limits as other codes).
+ */
+int acct_guardian_request(ctx_t *c, int64_t uid, const char *phone);
+/* The code the guardian received: records guardian_consent_at (audited), lifting a hold. */
+int acct_guardian_confirm(ctx_t *c, int64_t uid, const char *code);
 /* A signed-in person accepts the current version; LL_CONFLICT (consent_required) for any other. */
 int acct_accept_current_policy(ctx_t *c, int64_t uid, int version);
 /* Records a (re-)acceptance of policy version `version` by uid. */

@@ -165,7 +165,9 @@ int cat_validate(ctx_t *c, const category_t *cat, json_t *fields, cat_values_t *
     json_object_foreach(fields, key, val)
     {
         const cat_field_t *f = cat_field_find(cat, key);
-        const char *name = arena_printf(c->arena, "fields.%.40s", key);
+        size_t cut = strnlen(key, 40);
+        while (key[cut] && cut > 0 && ((unsigned char)key[cut] & 0xC0) == 0x80) cut--; /* whole characters only */
+        const char *name = arena_printf(c->arena, "fields.%.*s", (int)cut, key);
         if (!f) goto unknown;
         if (json_is_null(val)) continue;
         if (check_value(f, val)) goto invalid;

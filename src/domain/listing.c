@@ -9,6 +9,7 @@
  * Private fields are sealed with the poster's data key.
  */
 #include "domain/listing.h"
+#include "domain/minor.h"
 #include "base/arena.h"
 #include "base/conf.h"
 #include "base/mem.h"
@@ -119,8 +120,9 @@ int listing_load(ctx_t *c, int64_t id, listing_t *out)
 
 static const char *index_tags(ctx_t *c, const listing_t *l)
 {
-    return arena_printf(c->arena, "c%lld d%lld k%s s%s", (long long)l->city, (long long)l->district, l->cat->slug,
-                        l->subcategory ? l->subcategory : "none");
+    /* x<city><category>: one posting list for the commonest pair of filters, far shorter than c or k alone */
+    return arena_printf(c->arena, "c%lld d%lld k%s s%s x%lld%s", (long long)l->city, (long long)l->district,
+                        l->cat->slug, l->subcategory ? l->subcategory : "none", (long long)l->city, l->cat->slug);
 }
 
 /* Description plus the public text attributes, so "厨师" finds a job whose position is 厨师. */
@@ -351,8 +353,9 @@ int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **s
     bool review;
     apply_input(c, &l, in);
     if (!in->category || !l.cat) return ctx_fail(c, LL_INVALID, in->category ? "invalid_field" : "missing_field", "category");
-    int res = check_listing(c, &l, in->contact_phone);
-    if (res || (res = cat_validate(c, l.cat, in->fields, &v))) return res;
+    int res = l.cat->adults_only ? minor_require_adult(c, c->user_id) : LL_OK; /* H1 */
+    if (res || (res = check_listing(c, &l, in->contact_phone))) return res;
+    if ((res = cat_validate(c, l.cat, in->fields, &v))) return res;
     arena_on_free(c->arena, (arena_cleanup_fn)json_decref, v.attrs);
     l.attrs = v.attrs;
     if ((res = pi_subject_key(c, c->user_id, dek)) || (res = needs_review(c, &l, &review))) return res;
@@ -466,6 +469,7 @@ int listing_update(ctx_t *c, int64_t id, const listing_in_t *in, const char **st
     if (res) return res;
     if (in->category && strcmp(in->category, old.cat->slug))
         return ctx_fail(c, LL_INVALID, "invalid_field", "category"); /* a new category is a new listing */
+    if (old.cat->adults_only && (res = minor_require_adult(c, c->user_id))) return res; /* H1 */
     if ((res = pi_subject_key(c, c->user_id, dek))) return res;
     json_t *fields = current_fields(c, &old, &s, dek);
     if (in->fields && json_is_object(in->fields)) json_object_update(fields, in->fields);
@@ -589,6 +593,7 @@ int listing_contact(ctx_t *c, int64_t id, listing_contact_t *out, const category
     int res = load(c, id, &l, &s);
     if (res) return res;
     if (strcmp(l.status, "published") && !l.own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    if (l.cat->adults_only && (res = minor_require_adult(c, c->user_id))) return res; /* H1: no contact for minors */
     snprintf(uid, sizeof uid, "%lld", (long long)c->user_id);
     if ((res = rl_hit(c, "contact", uid, 3600, 30))) return res;
     if ((res = pi_subject_key(c, l.user_id, dek))) return res;
@@ -638,6 +643,7 @@ int listing_report(ctx_t *c, int64_t id, const char *reason)
     int res = load(c, id, &l, NULL);
     if (res) return res;
     if (strcmp(l.status, "published") && !l.own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    if (l.own) return ctx_fail(c, LL_INVALID, "invalid_field", "reason"); /* a poster cannot hide their own */
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_REPORT);
     if (!st) goto fail;
@@ -739,10 +745,14 @@ int listing_block_add(ctx_t *c, const char *kind, const char *pattern)
     if (strcmp(kind, "word") && strcmp(kind, "url")) return ctx_fail(c, LL_INVALID, "invalid_field", "kind");
     if (!text_ok(pattern, 1, 100) || strchr(pattern, '\n'))
         return ctx_fail(c, LL_INVALID, "invalid_field", "pattern");
+    char *p = arena_strdup(c->arena, pattern);
+    if (!strcmp(kind, "url")) /* hosts are matched in lower case */
+        for (char *q = p; *q; q++)
+            if (*q >= 'A' && *q <= 'Z') *q = (char)(*q - 'A' + 'a');
     sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCK_ADD);
     if (!st) return LL_ERR;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, c->now);
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }

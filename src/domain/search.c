@@ -144,9 +144,11 @@ static const char *match_expr(ctx_t *c, const search_params_t *p)
     const char *words = fts_query(c->arena, p->q);
     if (!words) return NULL;
     const char *m = arena_printf(c->arena, "{title description} : (%s)", words);
-    if (p->city) m = arena_printf(c->arena, "%s AND tags : \"c%lld\"", m, (long long)p->city);
+    if (p->city && p->cat)
+        m = arena_printf(c->arena, "%s AND tags : \"x%lld%s\"", m, (long long)p->city, p->cat->slug);
+    else if (p->city) m = arena_printf(c->arena, "%s AND tags : \"c%lld\"", m, (long long)p->city);
+    else if (p->cat) m = arena_printf(c->arena, "%s AND tags : \"k%s\"", m, p->cat->slug);
     if (p->district) m = arena_printf(c->arena, "%s AND tags : \"d%lld\"", m, (long long)p->district);
-    if (p->cat) m = arena_printf(c->arena, "%s AND tags : \"k%s\"", m, p->cat->slug);
     if (p->subcategory) m = arena_printf(c->arena, "%s AND tags : \"s%s\"", m, p->subcategory);
     return m;
 }

@@ -38,7 +38,7 @@ static int outbox_send(sms_gw_t *gw, const char *phone, const char *text, const 
 {
     outbox_t *o = (outbox_t *)gw;
     char ts[32];
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s}", "phone", phone, "code", code, "text", text, "purpose",
+    json_t *line = json_pack("{s:s, s:s?, s:s, s:s, s:s}", "phone", phone, "code", code, "text", text, "purpose",
                              purpose, "time", iso_time(now, ts, sizeof ts));
     char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
     int rc = -1;

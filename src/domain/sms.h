@@ -12,7 +12,7 @@
 
 typedef struct sms_gw sms_gw_t;
 struct sms_gw {
-    /* 0 when the gateway accepted the message. */
+    /* 0 when the gateway accepted the message; code is NULL for a notice that carries none. */
     int (*send)(sms_gw_t *gw, const char *phone, const char *text, const char *code, const char *purpose,
                 int64_t now);
     void (*free)(sms_gw_t *gw);

@@ -29,7 +29,8 @@ int stats_public(ctx_t *c, json_t **out)
         json_array_append_new(cells, json_pack("{s:{s:I, s:s}, s:s, s:o, s:o, s:b}", "city", "code", (json_int_t)city,
                                                "name", name ? name : "", "category",
                                                (const char *)sqlite3_column_text(st, 1), "listings",
-                                               shown(listings, k), "posters", shown(posters, k), "suppressed",
+                                               shown(listings < k || posters < k ? 0 : listings, k), "posters",
+                                               shown(listings < k || posters < k ? 0 : posters, k), "suppressed",
                                                listings < k || posters < k));
     }
     sqlite3_reset(st);

@@ -45,6 +45,16 @@ static const err_def_t errors[] = {
     {"multipart_required", 415, "请以 multipart/form-data 上传", "Send the upload as multipart/form-data"},
     {"multipart_invalid", 400, "上传内容格式不正确", "The multipart body is malformed or over its limits"},
     {"too_many_photos", 409, "每条信息最多 9 张照片", "A listing has at most 9 photos"},
+    {"partner_exists", 409, "该合作方已登记", "A partner with that name is registered already"},
+    {"guardian_consent_required", 403, "未满14周岁的用户需监护人同意后才能继续使用",
+     "A person under 14 needs a guardian's consent to continue"},
+    {"adults_only", 403, "未满18周岁不能使用该类别", "This category is for adults only"},
+    {"birth_year_locked", 409, "出生年份不能改为解除年龄限制的年份，如需更正请联系客服",
+     "The birth year cannot be changed in a way that lifts an age rule; ask support to correct it"},
+    {"not_a_minor", 409, "只有未满18周岁的用户需要监护人同意", "Only people under 18 need a guardian's consent"},
+    {"guardian_consented", 409, "监护人已经同意", "A guardian has consented already"},
+    {"guardian_not_requested", 409, "请先填写监护人手机号码", "Give the guardian's phone number first"},
+    {"guardian_same_phone", 422, "监护人手机号码不能是您自己的号码", "The guardian's number cannot be your own"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

@@ -31,6 +31,7 @@ enum {
     R_READ_ANON = 1u << 4, /* reads only when nobody is signed in (signed in, it records footprints) */
     R_NODB = 1u << 5,    /* needs no database connection */
     R_ANY_POLICY = 1u << 6, /* allowed before accepting a new major policy (accept, leave, export) */
+    R_HELD_OK = 1u << 7,    /* allowed while a child's account awaits a guardian's consent (H1) */
 };
 
 typedef struct route {

@@ -184,7 +184,8 @@ static void run_route(req_t *r)
             return;
         }
     }
-    if (r->ctx.user_id && !(r->route->flags & R_ANY_POLICY)) { /* H3: a major change is accepted first */
+    /* H3: a major change is accepted before the account is used; public pages stay as for anyone */
+    if (r->ctx.user_id && (r->route->flags & R_AUTH) && !(r->route->flags & R_ANY_POLICY)) {
         bool needs;
         if (policy_needs_consent(&r->ctx, r->ctx.policy_version, &needs)) {
             http_error(r, "internal", NULL);
@@ -194,6 +195,10 @@ static void run_route(req_t *r)
             http_error(r, "consent_required", NULL);
             return;
         }
+    }
+    if (r->ctx.user_id && r->ctx.held && !(r->route->flags & R_HELD_OK)) { /* H1: a child waits for a guardian */
+        http_error(r, "guardian_consent_required", NULL);
+        return;
     }
     if (r->route->role && !staff_has(&r->ctx, r->ctx.user_id, r->route->role)) {
         http_error(r, "forbidden", NULL);

@@ -80,3 +80,27 @@ int check_sealed(db_t *db, FILE *out)
     }
     return findings;
 }
+
+int check_retention(db_t *db, int64_t now, FILE *out)
+{
+    int findings = 0;
+    for (int i = 0; i < PI__COUNT; i++) {
+        const pi_field_t *f = &pi_fields[i];
+        if (f->retention != RET_DAYS && f->retention != RET_LAW) continue;
+        char sql[512];
+        sqlite3_stmt *st;
+        /* a day of grace: the sweep runs every few minutes, not continuously */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL AND \"%s\" < ?",
+                 f->table, f->column, f->since);
+        if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) return -1;
+        sqlite3_bind_int64(st, 1, now - (int64_t)(f->days + 1) * 86400);
+        long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        sqlite3_finalize(st);
+        if (n < 0) return -1;
+        if (!n) continue;
+        fprintf(out, "FAIL past-retention: %lld values of %s.%s are older than %d days\n", n, f->table, f->column,
+                f->days);
+        findings++;
+    }
+    return findings;
+}

@@ -6,10 +6,13 @@
 #ifndef LL_CHECK_H
 #define LL_CHECK_H
 #include "store/db.h"
+#include <stdint.h>
 #include <stdio.h>
 
 /* Prints one line per finding to out; returns the number of findings, or -1 on error. */
 int check_schema(db_t *db, FILE *out);
 int check_sealed(db_t *db, FILE *out);
+/* Values kept past their declared period at time now (the sweep should have removed them). */
+int check_retention(db_t *db, int64_t now, FILE *out);
 
 #endif

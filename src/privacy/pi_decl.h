@@ -24,7 +24,9 @@ OWNER("sms_codes", "phone_bi = (SELECT phone_bi FROM users WHERE id = ?1)")
 OWNER("rate_limits", NULL)
 OWNER("consents", "user_id = ?1")
 OWNER("staff_roles", "user_id = ?1")
-OWNER("audit_log", "actor = ?1 OR subject = ?1")
+/* only entries about the person alone: an entry naming someone else (who revealed a contact, which moderator
+ * read) would hand over that person's account number; /me/reads tells those events without it */
+OWNER("audit_log", "(actor = ?1 AND (subject IS NULL OR subject = ?1)) OR (subject = ?1 AND actor IS NULL)")
 OWNER("listings", "user_id = ?1")
 OWNER("listings_fts", NULL)
 OWNER("listings_geo", NULL)
@@ -32,6 +34,9 @@ OWNER("listing_reports", "user_id = ?1")
 OWNER("listing_photos", "listing_id IN (SELECT id FROM listings WHERE user_id = ?1)")
 OWNER("browse_history", "user_id = ?1")
 OWNER("search_history", "user_id = ?1")
+OWNER("messages", "user_id = ?1")
+OWNER("incident_users", "user_id = ?1")
+OWNER("shares", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -60,6 +65,12 @@ PI(USER_QQ, "users", "qq", "QQ号", CAT_IDENTIFIER, P_PROFILE, BASIS_CONSENT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE, "完善个人资料（选填）")
 PI(USER_PASSWORD, "users", "password_hash", "登录密码（不可逆散列）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_HASHED | F_SENSITIVE, MASK_HIDE, SHARE_NONE, "使用密码登录（选用）；以 Argon2id 散列保存，无法还原")
+PI(USER_BIRTH_YEAR, "users", "birth_year", "出生年份", CAT_BASIC, P_ACCOUNT, BASIS_LEGAL_DUTY,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "判断是否为未成年人：不满14周岁需监护人同意，不满18周岁不能使用交友")
+PI(USER_GUARDIAN_PHONE, "users", "guardian_phone", "监护人手机号码", CAT_BASIC, P_ACCOUNT, BASIS_LEGAL_DUTY,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "不满14周岁的用户由监护人以短信验证码确认同意")
+NOTPI("users", "guardian_consent_at", "time the guardian confirmed; part of the consent record")
+NOTPI("users", "held_since", "when a child's account began waiting for a guardian's consent (H2 deadline)")
 NOTPI("users", "id", "internal account number; names no one outside the platform")
 NOTPI("users", "dek", "the account's wrapped data key: key material, destroyed at cancellation")
 NOTPI("users", "status", "account state (active, cancelled)")
@@ -224,3 +235,45 @@ PI(SEARCH_IP, "search_history", "ip", "搜索时的IP地址", CAT_WEB_RECORD, P_
 NOTPI("search_history", "id", "row number")
 NOTPI("search_history", "user_id", "owner of the record")
 NOTPI("search_history", "at", "time of the search, part of the record")
+
+/* messages: the message centre (F8 breach notices, review results) */
+PI(MESSAGE_BODY, "messages", "body", "站内消息", CAT_COMMS, P_ACCOUNT | P_SECURITY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "向您发送的通知，例如安全事件告知；不含他人的个人信息")
+NOTPI("messages", "id", "message number")
+NOTPI("messages", "user_id", "recipient account")
+NOTPI("messages", "kind", "kind of notice")
+NOTPI("messages", "title", "notice title; written by staff, never personal data")
+NOTPI("messages", "created_at", "message bookkeeping")
+NOTPI("messages", "read_at", "message bookkeeping")
+
+/* incidents and incident_users: personal-information security incidents (F8) */
+NOTPI("incidents", "id", "incident number")
+NOTPI("incidents", "title", "incident title; describes the event, not people")
+NOTPI("incidents", "what", "what happened")
+NOTPI("incidents", "occurred_at", "when it happened")
+NOTPI("incidents", "fields", "declared field ids affected")
+NOTPI("incidents", "remedies", "what was done")
+NOTPI("incidents", "advice", "what people can do")
+NOTPI("incidents", "created_by", "staff account that recorded it")
+NOTPI("incidents", "created_at", "record bookkeeping")
+NOTPI("incident_users", "incident_id", "incident")
+NOTPI("incident_users", "user_id", "affected account; erased with the account")
+NOTPI("incident_users", "notified_at", "when the notice went out")
+
+/* partners and shares: every outbound share is recorded (E1, E3, E4, F1) */
+NOTPI("partners", "id", "partner number")
+NOTPI("partners", "name", "recipient organisation")
+NOTPI("partners", "purpose", "purpose of sharing")
+NOTPI("partners", "region", "where the recipient processes data")
+NOTPI("partners", "fields", "declared fields it may receive")
+NOTPI("partners", "created_at", "record bookkeeping")
+NOTPI("shares", "id", "record number")
+NOTPI("shares", "at", "time of the share")
+NOTPI("shares", "recipient", "who received it")
+NOTPI("shares", "region", "where the recipient is")
+NOTPI("shares", "fields", "declared fields shared")
+NOTPI("shares", "basis", "legal basis")
+NOTPI("shares", "reference", "legal document reference (E3)")
+NOTPI("shares", "records", "number of people's records in a bulk share")
+PI(SHARE_SUBJECT, "shares", "user_id", "个人信息共享记录", CAT_OTHER, P_SECURITY, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE, "记录您的哪些信息在何时、依据什么提供给了谁；依法保存三年")

@@ -113,7 +113,9 @@ int subject_erase(ctx_t *c, int64_t uid, json_t **receipt)
         if (!o->where) continue;
         if (kept_by_law(o->table)) {
             json_array_append_new(kept, json_pack("{s:s, s:s}", "table", o->table, "reason",
-                                                  "法律要求保存的安全审计日志（不少于六个月），仅含账号编号，不含手机号、姓名等信息；期满后删除"));
+                                                  !strcmp(o->table, "shares")
+                                                      ? "依法保存的个人信息共享记录（三年），仅含账号编号、接收方与信息种类，不含信息本身；期满后删除"
+                                                      : "法律要求保存的安全审计日志（不少于六个月），仅含账号编号，不含手机号、姓名等信息；期满后删除"));
             continue;
         }
         const char *sql = arena_printf(c->arena, "DELETE FROM \"%s\" WHERE %s", o->table, o->where);
@@ -127,7 +129,7 @@ int subject_erase(ctx_t *c, int64_t uid, json_t **receipt)
         json_array_append_new(erased, json_pack("{s:s, s:i}", "table", o->table, "rows", n));
     }
     *receipt = json_pack("{s:o, s:o, s:s}", "erased", erased, "kept", kept, "key",
-                         "您的数据密钥已销毁：任何副本（包括备份）中以它加密的信息都无法再被读取");
+                         "您的数据密钥已随账号一起从数据库中删除；此前制作的备份仍含有加密的副本，随备份保留期满删除");
     return LL_OK;
 fail:
     db_log_error(c->db, "erase");

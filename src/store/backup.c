@@ -65,6 +65,7 @@ static int snapshot(sqlite3 *from, const char *path)
     }
     int ok = rc == SQLITE_DONE && sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_close(to);
+    chmod(path, 0600);
     return ok ? 0 : -1;
 }
 

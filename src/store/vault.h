@@ -34,6 +34,7 @@ typedef enum {
     VAULT_BI_CLIENT = 4,   /* client addresses in the audit log */
     VAULT_BI_LIMIT = 5,    /* rate-limit keys */
     VAULT_MAC_AUDIT = 6,   /* the audit log hash chain */
+    VAULT_BI_PARTNER = 7,  /* per-partner pseudonym keys of de-identified exports (E4) */
 } vault_domain_t;
 
 typedef struct vault vault_t;

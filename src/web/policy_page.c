@@ -12,6 +12,7 @@
 #include "domain/policy.h"
 #include "http/server.h"
 #include "privacy/pi.h"
+#include "privacy/share.h"
 #include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,19 +119,31 @@ static json_t *field_ref(arena_t *a, int i)
                      "anchor", web_pi_anchor(a, i));
 }
 
-/* The host of an http(s) URL, without credentials, port or path. */
-static const char *url_host(arena_t *a, const char *url)
+json_t *web_pi_sharing(arena_t *a, const conf_t *conf)
 {
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    const char *end = p + strcspn(p, "/?#");
-    const char *at = memchr(p, '@', (size_t)(end - p));
-    if (at) p = at + 1;
-    size_t n = strcspn(p, ":/?#");
-    return n ? arena_printf(a, "%.*s", (int)n, p) : "未配置";
+    return web_pi_sharing_with(a, conf, NULL, 0);
 }
 
-json_t *web_pi_sharing(arena_t *a, const conf_t *conf)
+/* A registered partner (E4): what its de-identified export carries, by label. */
+static json_t *partner_json(arena_t *a, const conf_t *conf, const share_partner_t *p)
+{
+    json_t *fields = json_array(), *ids = json_loads(p->fields, 0, NULL);
+    for (size_t i = 0; i < json_array_size(ids); i++) {
+        const char *id = json_string_value(json_array_get(ids, i));
+        const char *label = id ? share_field_label(id) : NULL;
+        if (label)
+            json_array_append_new(fields, json_pack("{s:s, s:s, s:s}", "id", id, "label", label, "anchor", "sharing"));
+    }
+    json_decref(ids);
+    bool cross = strcmp(p->region, conf->data_region) != 0;
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "name", p->name, "kind", "去标识化数据导出", "purpose",
+                     p->purpose, "basis", pi_basis_label(BASIS_CONSENT), "region",
+                     cross ? arena_printf(a, "%s（境外，需您另行同意）", p->region)
+                           : arena_printf(a, "%s（境内）", p->region),
+                     "cross_border", cross, "fields", fields);
+}
+
+json_t *web_pi_sharing_with(arena_t *a, const conf_t *conf, const share_partner_t *partners, size_t npartners)
 {
     json_t *recipients = json_array();
     /* declared shares: one recipient per share bit. No bit exists yet (SHARE_NONE); when one is
@@ -155,10 +168,11 @@ json_t *web_pi_sharing(arena_t *a, const conf_t *conf)
         json_array_append_new(
             recipients,
             json_pack("{s:s, s:s, s:s, s:s, s:o}", "name",
-                      arena_printf(a, "短信服务商（%s）", url_host(a, conf->sms_http_url)), "kind",
+                      arena_printf(a, "短信服务商（%s）", share_url_host(a, conf->sms_http_url)), "kind",
                       "委托处理", "purpose", "向您的手机发送短信验证码", "basis",
                       pi_basis_label(BASIS_CONTRACT), "fields", fields));
     }
+    for (size_t i = 0; i < npartners; i++) json_array_append_new(recipients, partner_json(a, conf, &partners[i]));
     const char *statement = json_array_size(recipients)
                                 ? "我们仅在下列范围内向第三方提供您的个人信息。"
                                 : NOTHING_SHARED;
@@ -218,7 +232,10 @@ int web_privacy(req_t *r)
     if (!shown) return web_not_found(r);
 
     const conf_t *conf = r->ctx.conf;
-    json_t *sharing = web_pi_sharing(r->arena, conf);
+    share_partner_t *partners;
+    size_t npartners;
+    if (share_partners(&r->ctx, &partners, &npartners)) return http_fail(r, LL_ERR);
+    json_t *sharing = web_pi_sharing_with(r->arena, conf, partners, npartners);
     json_t *ctx = json_object();
     json_object_set_new(ctx, "title", json_string("个人信息保护政策"));
     json_object_set_new(ctx, "nav_privacy", json_true());
@@ -264,7 +281,10 @@ int web_api_inventory(req_t *r)
 
 int web_api_sharing(req_t *r)
 {
-    json_t *o = web_pi_sharing(r->arena, r->ctx.conf);
+    share_partner_t *partners;
+    size_t npartners;
+    if (share_partners(&r->ctx, &partners, &npartners)) return http_fail(r, LL_ERR);
+    json_t *o = web_pi_sharing_with(r->arena, r->ctx.conf, partners, npartners);
     json_object_set_new(o, "policy_url", json_string("/privacy#sharing"));
     return http_json(r, 200, o);
 }

@@ -6,13 +6,14 @@
  * What always holds: every PI(...) of pi_decl.h appears in the inventory
  * once, in declaration order, with the anchor its row carries on /privacy;
  * the sharing list is computed from the declarations' share bits and the
- * configured outside services, so a new share cannot stay unpublished.
+ * configured outside services and the partners table, so a new share cannot stay unpublished.
  * The builders are pure: no database, no request.
  */
 #ifndef LL_WEB_POLICY_PAGE_H
 #define LL_WEB_POLICY_PAGE_H
 #include "base/arena.h"
 #include "base/conf.h"
+#include "privacy/share.h"
 #include <jansson.h>
 #include <stdint.h>
 
@@ -26,6 +27,8 @@ json_t *web_pi_by_category(arena_t *a);
 json_t *web_pi_time_limited(arena_t *a);
 /* The 第三方共享个人信息清单: {"recipients": [...], "sdks": [], "statement": "..."}. */
 json_t *web_pi_sharing(arena_t *a, const conf_t *conf);
+/* The same list with the registered partners (E4, E7) after the configured services. */
+json_t *web_pi_sharing_with(arena_t *a, const conf_t *conf, const share_partner_t *partners, size_t npartners);
 /* A date in China Standard Time: "2026年11月1日"; iso gets "2026-11-01" when not NULL. */
 const char *web_date_cn(arena_t *a, int64_t t, const char **iso);
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Linli } from './lib.mjs';
+import { run } from './lib.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -49,6 +50,22 @@ before(async () => {
   const someone = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'goods', title: '别人的手机', fields: { condition: '全新' } } });
   await L.req('GET', `/api/v1/listings/${someone.json.id}`, { token: me.token });
   await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { marketing: true } });
+  // E1/E4: the person is in a partner export they agreed to, so shares.user_id has a value for them
+  const boss = await L.signIn('13566669999');
+  assert.equal(run(L.dir, 'staff', 'grant', '13566669999', 'admin').code, 0);
+  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { partner_sharing: true } });
+  assert.equal((await L.req('POST', '/api/v1/admin/partners', { token: boss.token, body: { name: '权利测试合作方', purpose: '统计分析', region: 'CN', fields: ['pseudonym'] } })).status, 201);
+  assert.equal(run(L.dir, 'share', 'export', '权利测试合作方').code, 0);
+  // H1: declared at 16 with a guardian's consent (users.birth_year, users.guardian_phone) ...
+  const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+  assert.equal((await L.req('PATCH', '/api/v1/me', { token: me.token, body: { birth_year: year - 16 } })).status, 200);
+  assert.equal((await L.req('POST', '/api/v1/me/guardian', { token: me.token, body: { guardian_phone: '13566660000' } })).status, 202);
+  const guardianCode = L.outbox().filter((m) => m.phone === '13566660000' && m.purpose === 'guardian').at(-1).code;
+  assert.equal((await L.req('POST', '/api/v1/me/guardian/confirm', { token: me.token, body: { code: guardianCode } })).status, 200);
+  // ... and since come of age: a guardian's number exists only for someone who was a minor, so time moves here
+  L.sql(`UPDATE users SET birth_year = ${year - 30} WHERE id = ${me.user.id}`);
+  // F8: a breach notice for the person (messages.body)
+  assert.equal((await L.req('POST', '/api/v1/admin/incidents', { token: boss.token, body: { title: '测试事件', what: '测试', occurred_at: Math.floor(Date.now() / 1000) - 60, fields: ['users.phone'], remedies: '已处理', advice: '无需操作', users: [me.user.id] } })).status, 201);
 });
 after(async () => { await L.stop(); L.cleanup(); });
 
@@ -71,6 +88,10 @@ test('G5: every declared personal field appears in the person\'s data, grouped b
   assert.ok(values('search_history.query').includes('导出'));
   assert.match(values('users.password_hash')[0], /不可还原/);
   assert.ok(!res.text.includes('别人的手机'), 'nobody else\'s data');
+  await L.req('GET', `/api/v1/listings/${listingIds[1]}/contact`, { token: other.token }); // someone reads my contact
+  const again = await L.req('GET', '/api/v1/me/data', { token: me.token });
+  const actors = again.json.categories.flatMap((c) => c.fields).find((f) => f.field === 'audit_log.actor').values;
+  assert.ok(actors.length > 0 && actors.every((v) => v === me.user.id), `no other account number: ${actors}`);
 });
 
 test('G5: the download is a tar with data.json and the person\'s photos', async () => {
@@ -88,14 +109,14 @@ test('G5: the download is a tar with data.json and the person\'s photos', async 
   }
   const data = JSON.parse(files['linli-export/data.json'].toString());
   assert.equal(data.account, me.user.id);
-  const photos = Object.keys(files).filter((n) => n.startsWith('photos/'));
+  const photos = Object.keys(files).filter((n) => n.startsWith('linli-export/photos/'));
   assert.equal(photos.length, 1);
   assert.equal(files[photos[0]][0], 0xff, 'a JPEG');
 });
 
 test('G3: each optional use is off until turned on, and withdrawing takes one call', async () => {
   const fresh = await L.req('GET', '/api/v1/me/consents', { token: other.token });
-  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing']);
+  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border']);
   assert.ok(fresh.json.items.every((i) => i.granted === false && i.decided_at === null));
   const on = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: true } });
   assert.equal(on.json.items.find((i) => i.purpose === 'personalization').granted, true);

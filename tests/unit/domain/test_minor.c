@@ -1,0 +1,47 @@
+/*
+ * test_minor.c — age brackets from a declared birth year (H1): the younger
+ * possible age counts, the year is Beijing's, no year means an adult.
+ */
+#include "support.h"
+#include "domain/minor.h"
+
+/* 2025-01-01 00:30 in Beijing is still 2024-12-31 in UTC */
+#define NEW_YEAR_BEIJING ((int64_t)1735662600)
+#define MID_2025 ((int64_t)1750000000)
+
+static void test_H1_year_is_counted_in_beijing(void **state)
+{
+    (void)state;
+    assert_int_equal(minor_year(NEW_YEAR_BEIJING), 2025);
+    assert_int_equal(minor_year(NEW_YEAR_BEIJING - 3600), 2024);
+}
+
+static void test_H1_the_younger_possible_age_counts(void **state)
+{
+    (void)state;
+    assert_int_equal(minor_bracket(MID_2025, 0), AGE_ADULT);
+    assert_int_equal(minor_bracket(MID_2025, 2012), AGE_CHILD); /* 12 or 13 */
+    assert_int_equal(minor_bracket(MID_2025, 2011), AGE_CHILD); /* 13 or 14: maybe 13 */
+    assert_int_equal(minor_bracket(MID_2025, 2010), AGE_MINOR); /* 14 or 15 */
+    assert_int_equal(minor_bracket(MID_2025, 2007), AGE_MINOR); /* 17 or 18: maybe 17 */
+    assert_int_equal(minor_bracket(MID_2025, 2006), AGE_ADULT);
+}
+
+static void test_H1_only_a_child_without_consent_is_held(void **state)
+{
+    (void)state;
+    assert_true(minor_held(MID_2025, 2013, 0));
+    assert_false(minor_held(MID_2025, 2013, MID_2025 - 10));
+    assert_false(minor_held(MID_2025, 2009, 0));
+    assert_false(minor_held(MID_2025, 0, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_H1_year_is_counted_in_beijing),
+        cmocka_unit_test(test_H1_the_younger_possible_age_counts),
+        cmocka_unit_test(test_H1_only_a_child_without_consent_is_held),
+    };
+    return cmocka_run_group_tests_name("minor", tests, NULL, NULL);
+}
