@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct {
     const char *cmd;
@@ -112,6 +113,8 @@ static int parse_cli(server_t *s, int argc, char **argv, cli_t *cli)
 /* Data folder, logs, keys and schema: what every command needs. */
 static int open_store(server_t *s, bool access_log)
 {
+    /* workers: two per core, so half stay free while the other half hash passwords (see hash_gate) */
+    if (!s->conf.threads) s->conf.threads = 2 * (int)sysconf(_SC_NPROCESSORS_ONLN);
     char path[1024], err[512];
     if (mkdir(s->conf.data_dir, 0700) && errno != EEXIST) {
         fprintf(stderr, "linli: cannot create %s: %s\n", s->conf.data_dir, strerror(errno));
@@ -134,8 +137,7 @@ static int open_store(server_t *s, bool access_log)
         return -1;
     }
     conf_data_path(&s->conf, "linli.db", path, sizeof path);
-    unsigned threads = s->conf.threads ? (unsigned)s->conf.threads : 2;
-    s->pool = dbpool_new(path, (int)threads + 2, s->conf.db_sync_full, &s->log);
+    s->pool = dbpool_new(path, s->conf.threads + 2, s->conf.db_sync_full, &s->log);
     if (!s->pool) return -1;
     db_t *db = dbpool_acquire(s->pool);
     int rc = db_migrate(db);
@@ -301,6 +303,8 @@ static int cmd_serve(server_t *s)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask; main waits below */
+    /* one Argon2id per core at a time; another answers busy at once, so a worker is never parked on a hash */
+    gate_init(&s->hash_gate, (unsigned)(s->conf.threads + 1) / 2);
     if (server_start(s)) return 1;
     pthread_mutex_init(&s->stop_mu, NULL);
     pthread_cond_init(&s->stop_cv, NULL);
@@ -315,6 +319,7 @@ static int cmd_serve(server_t *s)
     pthread_mutex_unlock(&s->stop_mu);
     pthread_join(s->sweeper, NULL);
     server_stop(s);
+    gate_destroy(&s->hash_gate);
     photo_shutdown();
     free(all);
     return 0;

@@ -29,7 +29,7 @@ static const setting_t settings[] = {
     S("listen", listen, "127.0.0.1:8080"),
     S("data_dir", data_dir, "./data"),
     S("key_file", key_file, ""),
-    I("threads", threads, 0, 256, "0"),
+    I("threads", threads, 0, 256, "0"), /* 0: two per core */
     I("max_body_kb", max_body_kb, 1, 1024, "64"),
     I("max_upload_kb", max_upload_kb, 64, 65536, "10240"),
     I("conn_timeout_s", conn_timeout_s, 1, 600, "15"),

@@ -13,7 +13,7 @@ typedef struct conf {
     char listen[128];          /* HOST:PORT */
     char data_dir[512];
     char key_file[512];        /* empty: <data_dir>/keys.json */
-    int threads;               /* 0: one per core */
+    int threads;               /* 0: two per core */
     int max_body_kb;           /* JSON bodies */
     int max_upload_kb;         /* multipart uploads */
     int conn_timeout_s;        /* idle / slow client cut-off */

@@ -25,6 +25,7 @@ typedef struct ctx {
     const struct conf *conf;
     struct sms_gw *sms;
     const struct region_db *regions; /* immutable, shared by all threads */
+    void *hash_gate;      /* gate_t * bounding concurrent Argon2id hashes; NULL: none */
     int64_t now;          /* unix seconds */
     const char *client;   /* the client's address: personal data, never logged */
     const char *agent;    /* User-Agent, for the session list */

@@ -23,6 +23,7 @@
 #include "privacy/pi.h"
 #include "privacy/share.h"
 #include "store/db.h"
+#include "base/gate.h"
 #include "base/mem.h"
 #include <ctype.h>
 #include <stddef.h>
@@ -430,8 +431,10 @@ int acct_login_password(ctx_t *c, const char *phone_in, const char *password, in
     res = find_account(c, bi, &a);
     if (res != LL_OK && res != LL_NOTFOUND) return res;
     const char *hash = res == LL_OK && a.password_hash ? a.password_hash : DECOY_HASH;
+    if (gate_enter(c->hash_gate, 0)) return ctx_fail(c, LL_LIMIT, "server_busy", NULL);
     bool ok = password && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 &&
               res == LL_OK && a.password_hash;
+    gate_leave(c->hash_gate);
     if (!ok) {
         if (rl_hit(c, "pw-fail", phone, 3600, 10) == LL_ERR) return LL_ERR;
         ctx_fail(c, LL_DENIED, "login_failed", NULL);
@@ -698,8 +701,11 @@ int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *passw
     if (rc != SQLITE_ROW) return LL_NOTFOUND;
     int res = check_code(c, bi, "password", code, &code_id);
     if (res) return res;
-    if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE))
-        return LL_ERR;
+    if (gate_enter(c->hash_gate, 0)) return ctx_fail(c, LL_LIMIT, "server_busy", NULL);
+    int hashed = crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    gate_leave(c->hash_gate);
+    if (hashed) return LL_ERR;
     if (db_begin(c->db)) return LL_ERR;
     if ((res = use_code(c, code_id))) goto fail;
     res = LL_ERR;

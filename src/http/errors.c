@@ -40,6 +40,7 @@ static const err_def_t errors[] = {
     {"method_not_allowed", 405, "不支持该请求方法", "Method not allowed"},
     {"body_too_large", 413, "请求内容过大", "The body is too large"},
     {"unsupported_media_type", 415, "请以 application/json 提交", "Send the body as application/json"},
+    {"server_busy", 503, "服务器繁忙，请稍后再试", "The server is busy; try again in a moment"},
     {"rate_limited", 429, "操作太频繁，请稍后再试", "Too many requests; try again later"},
     {"sms_unavailable", 503, "短信暂时无法发送，请稍后再试", "SMS cannot be sent right now"},
     {"multipart_required", 415, "请以 multipart/form-data 上传", "Send the upload as multipart/form-data"},

@@ -257,6 +257,7 @@ static req_t *req_new(server_t *s, struct MHD_Connection *conn, const char *meth
     r->ctx.conf = &s->conf;
     r->ctx.sms = s->sms;
     r->ctx.regions = s->regions;
+    r->ctx.hash_gate = &s->hash_gate;
     r->ctx.now = (int64_t)time(NULL);
     r->ctx.client = client_address(r);
     r->ctx.agent = http_req_header(r, MHD_HTTP_HEADER_USER_AGENT);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include "base/conf.h"
+#include "base/gate.h"
 #include "base/log.h"
 #include "http/http.h"
 #include "store/db.h"
@@ -23,6 +24,7 @@ typedef struct server {
     dbpool_t *pool;
     sms_gw_t *sms;
     region_db_t *regions;
+    gate_t hash_gate;
     const route_t *routes;
     size_t nroutes;
     const struct web_site *site; /* templates and static files, loaded once (web/site.h) */

@@ -267,3 +267,16 @@ test('H3: after a major policy change a signed-in person must accept it; leaving
   const fresh = await L.req('POST', '/api/v1/auth/login', { body: { phone: '13800001015', code: L.lastCode('13800001015'), accept_policy_version: 1 } });
   assert.equal(fresh.status, 409);
 });
+
+test('A4: a flood of password sign-ins is answered busy instead of queueing every worker', async () => {
+  const tries = Array.from({ length: 40 }, (_, i) => L.req('POST', '/api/v1/auth/login',
+    { body: { phone: `1390000${String(5000 + i)}`, password: 'not-the-password' } }));
+  const health = L.req('GET', '/healthz'); // a cheap request in the middle of the flood is still served
+  const res = await Promise.all(tries);
+  assert.equal((await health).status, 200);
+  const busy = res.filter((r) => r.status === 503);
+  assert.ok(res.every((r) => r.status === 401 || r.status === 503), res.map((r) => r.status).join(','));
+  assert.ok(res.some((r) => r.status === 401), 'some hashes ran');
+  assert.ok(busy.length > 0, 'the rest were turned away, not queued');
+  assert.ok(busy.every((r) => r.json.error.code === 'server_busy'));
+});
