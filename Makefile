@@ -61,7 +61,8 @@ api-test: all
 	LINLI_BIN=$(abspath $(BUILD)/linli) node --test tests/api/
 
 web-test: all
-	cd tests/web && LINLI_BIN=$(abspath $(BUILD)/linli) node --test
+	scripts/web-deps.sh
+	LINLI_BIN=$(abspath $(BUILD)/linli) node --test tests/web/
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan-test:
@@ -73,6 +74,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) api-test
+	$(MAKE) web-test
 	$(MAKE) asan-test
 
 bench: deps all

@@ -32,6 +32,7 @@ enum {
     R_NODB = 1u << 5,    /* needs no database connection */
     R_ANY_POLICY = 1u << 6, /* allowed before accepting a new major policy (accept, leave, export) */
     R_HELD_OK = 1u << 7,    /* allowed while a child's account awaits a guardian's consent (H1) */
+    R_FORM = 1u << 8,       /* an HTML form post: body left raw for web_form_parse (application/x-www-form-urlencoded) */
 };
 
 typedef struct route {

@@ -204,7 +204,7 @@ static void run_route(req_t *r)
         http_error(r, "forbidden", NULL);
         return;
     }
-    if (!(r->route->flags & R_UPLOAD) && parse_body(r)) return;
+    if (!(r->route->flags & (R_UPLOAD | R_FORM)) && parse_body(r)) return;
     /* a read-only handler sees one snapshot: one BEGIN instead of one implicit transaction per statement */
     bool read = (r->route->flags & R_READ) || ((r->route->flags & R_READ_ANON) && !r->ctx.user_id);
     if (read && db_exec(r->ctx.db, "BEGIN")) {

@@ -15,7 +15,7 @@
 #define ASSET_CACHE_CHECK   "no-cache"
 
 /* Every template a handler names; a site without one of them does not start. */
-static const char *const views[] = {"privacy", "privacy_versions", "not_found"};
+static const char *const views[] = {"privacy", "privacy_versions", "not_found", "home", "search", "listing", "login"};
 
 int web_check_site(const struct web_site *site, const char *templates_dir, char *err, size_t errlen)
 {
@@ -36,6 +36,7 @@ int web_page(req_t *r, unsigned status, const char *view, json_t *ctx)
 {
     const web_site_t *site = r->srv->site;
     json_object_set_new(ctx, "site_name", json_string(SITE_NAME));
+    json_object_set_new(ctx, "signed_in", json_boolean(r->ctx.user_id != 0));
     json_object_set_new(
         ctx, "css",
         json_string(arena_printf(r->arena, "/static/site.css?v=%s", web_site_version(site))));

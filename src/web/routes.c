@@ -2,8 +2,18 @@
 #include "web/web.h"
 
 #define PAGE(p, fn) {"GET", p, fn, R_PUBLIC, NULL}
+/* a page that shows "signed in" when a session cookie comes with it; read-only for everyone else */
+#define BROWSE(p, fn) {"GET", p, fn, R_OPTAUTH | R_READ_ANON, NULL}
+/* a form post: urlencoded body, checked by web/form.c with its CSRF token */
+#define FORM(p, fn) {"POST", p, fn, R_FORM, NULL}
 
 const route_t web_routes[] = {
+    BROWSE("/", web_home),
+    BROWSE("/s", web_search),
+    BROWSE("/l/{id}", web_listing),
+    BROWSE("/login", web_login),
+    FORM("/login/code", web_login_code),
+    FORM("/login", web_login_submit),
     PAGE("/privacy", web_privacy),
     PAGE("/privacy/versions", web_privacy_versions),
     PAGE("/api/v1/privacy/inventory", web_api_inventory),

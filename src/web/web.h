@@ -26,6 +26,12 @@ int web_check_site(const struct web_site *site, const char *templates_dir, char 
                    size_t errlen);
 
 int web_static_file(req_t *r);
+int web_home(req_t *r);
+int web_search(req_t *r);
+int web_listing(req_t *r);
+int web_login(req_t *r);
+int web_login_code(req_t *r);
+int web_login_submit(req_t *r);
 int web_privacy(req_t *r);
 int web_privacy_versions(req_t *r);
 int web_api_inventory(req_t *r);
