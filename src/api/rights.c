@@ -99,6 +99,8 @@ int api_me_consents_put(req_t *r)
     in_val_t in[8];
     for (size_t i = 0; i < consent_count; i++) spec[i] = (in_field_t){consent_purposes[i].slug, IN_BOOL, false, 0};
     if (http_input(r, spec, (int)consent_count, in)) return 0;
+    for (size_t i = 0; r->ctx.held && i < consent_count; i++) /* H1: a held child may withdraw, not grant */
+        if (in[i].present && in[i].b) return http_error(r, "guardian_consent_required", consent_purposes[i].slug);
     for (size_t i = 0; i < consent_count; i++) {
         if (!in[i].present) continue;
         int res = consent_set(&r->ctx, r->ctx.user_id, consent_purposes[i].slug, in[i].b);

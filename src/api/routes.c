@@ -23,18 +23,18 @@ const route_t api_routes[] = {
     HELD_OK("GET", "/api/v1/me", api_me_get, R_READ),
     HELD_OK("PATCH", "/api/v1/me", api_me_patch, 0), /* held: the birth year only (acct_profile_update) */
     AUTH("PUT", "/api/v1/me/password", api_me_password),
-    {"GET", "/api/v1/me/sessions", api_me_sessions, R_AUTH | R_READ | R_ANY_POLICY, NULL},
-    {"DELETE", "/api/v1/me/sessions/{id}", api_me_session_delete, R_AUTH | R_ANY_POLICY, NULL},
+    {"GET", "/api/v1/me/sessions", api_me_sessions, R_AUTH | R_READ | R_ANY_POLICY | R_HELD_OK, NULL},
+    {"DELETE", "/api/v1/me/sessions/{id}", api_me_session_delete, R_AUTH | R_ANY_POLICY | R_HELD_OK, NULL},
     AUTH_READ("GET", "/api/v1/me/listings", api_me_listings),
     HELD_OK("DELETE", "/api/v1/me", api_me_cancel, R_ANY_POLICY),
     HELD_OK("GET", "/api/v1/me/data", api_me_data, R_READ | R_ANY_POLICY),
     HELD_OK("GET", "/api/v1/me/export", api_me_export, R_READ | R_ANY_POLICY),
-    {"GET", "/api/v1/me/consents", api_me_consents, R_AUTH | R_READ | R_ANY_POLICY, NULL},
+    {"GET", "/api/v1/me/consents", api_me_consents, R_AUTH | R_READ | R_ANY_POLICY | R_HELD_OK, NULL},
     AUTH_READ("GET", "/api/v1/me/reads", api_me_reads),
-    {"PUT", "/api/v1/me/consents", api_me_consents_put, R_AUTH | R_ANY_POLICY, NULL},
+    {"PUT", "/api/v1/me/consents", api_me_consents_put, R_AUTH | R_ANY_POLICY | R_HELD_OK, NULL},
     {"GET", "/api/v1/recommendations", api_recommendations, R_OPTAUTH | R_READ, NULL},
     AUTH_READ("GET", "/api/v1/me/history", api_me_history),
-    {"DELETE", "/api/v1/me/history", api_me_history_clear, R_AUTH | R_ANY_POLICY, NULL},
+    {"DELETE", "/api/v1/me/history", api_me_history_clear, R_AUTH | R_ANY_POLICY | R_HELD_OK, NULL},
     {"GET", "/api/v1/categories", api_categories, R_NODB, NULL},
     {"GET", "/api/v1/regions", api_regions, R_NODB, NULL},
     AUTH("POST", "/api/v1/listings", api_listing_create),
@@ -58,11 +58,11 @@ const route_t api_routes[] = {
     STAFF("POST", "/api/v1/admin/disclosures", api_admin_disclosure, "admin"),
     STAFF("POST", "/api/v1/admin/partners", api_admin_partner_add, "admin"),
     STAFF("GET", "/api/v1/admin/partners", api_admin_partners, "admin"),
-    AUTH_READ("GET", "/api/v1/me/shares", api_me_shares),
+    {"GET", "/api/v1/me/shares", api_me_shares, R_AUTH | R_READ | R_ANY_POLICY | R_HELD_OK, NULL},
     HELD_OK("POST", "/api/v1/me/guardian", api_me_guardian, 0),
     HELD_OK("POST", "/api/v1/me/guardian/confirm", api_me_guardian_confirm, 0),
-    HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ), /* F8: a notice reaches a held child too */
-    HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, 0),
+    HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ | R_ANY_POLICY), /* F8: a notice reaches a held child too */
+    HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, R_ANY_POLICY),
     STAFF("POST", "/api/v1/admin/incidents", api_admin_incident, "admin"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -624,7 +624,11 @@ static int set_birth_year(ctx_t *c, int64_t uid, const char *v)
     sqlite3_bind_int64(st, 1, uid);
     if (year) sqlite3_bind_int(st, 2, year);
     if (held_since) sqlite3_bind_int64(st, 3, held_since);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
+    if (db_run(c->db, st)) return LL_ERR;
+    /* H1: a held child's listings leave publication; a minor's adults-only ones too */
+    if (held_since) return listing_withdraw(c, uid, false);
+    if (year && minor_bracket(c->now, year) != AGE_ADULT) return listing_withdraw(c, uid, true);
+    return LL_OK;
 }
 
 static int apply_change(ctx_t *c, int64_t uid, const uint8_t *dek, const acct_change_t *ch)

@@ -539,6 +539,7 @@ int listing_renew(ctx_t *c, int64_t id)
     if (res) return res;
     bool expired = !strcmp(l.status, "expired");
     if (!expired && strcmp(l.status, "published")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
+    if (l.cat->adults_only && (res = minor_require_adult(c, c->user_id))) return res;
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_RENEW);
     if (!st) goto fail;
@@ -839,5 +840,20 @@ int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files)
     while (k < 10000 && sqlite3_step(st) == SQLITE_ROW) names[k++] = col_text(c, st, 0);
     sqlite3_reset(st);
     *files = names;
+    return LL_OK;
+}
+
+int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only)
+{
+    listing_t *v;
+    size_t n;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_ALL_OF);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    if (collect(c, st, &v, &n, 100000)) return LL_ERR;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i].status, "published") || (adults_only && !v[i].cat->adults_only)) continue;
+        if (set_status(c, v[i].id, "hidden", "minor") || index_remove(c, &v[i])) return LL_ERR;
+    }
     return LL_OK;
 }

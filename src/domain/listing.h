@@ -80,6 +80,12 @@ json_t *listing_block_list(ctx_t *c);
 int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files);
 /* Removes photo files (main and thumbnail) by name. */
 void listing_unlink_photos(ctx_t *c, const char **names);
+/*
+ * Takes an account's published listings (all, or only adults-only ones) out of
+ * publication and the indexes, status 'hidden' with note "minor" (H1).
+ * Runs inside the caller's transaction.
+ */
+int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only);
 /* Moves published listings past their expiry to 'expired' and out of the indexes; *n counts them. */
 int listing_expire_due(ctx_t *c, int64_t *n);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */

@@ -185,17 +185,20 @@ static void run_route(req_t *r)
         }
     }
     /* H3: a major change is accepted before the account is used; public pages stay as for anyone */
-    if (r->ctx.user_id && (r->route->flags & R_AUTH) && !(r->route->flags & R_ANY_POLICY)) {
+    if (r->ctx.user_id && !(r->route->flags & R_ANY_POLICY)) {
         bool needs;
         if (policy_needs_consent(&r->ctx, r->ctx.policy_version, &needs)) {
             http_error(r, "internal", NULL);
             return;
         }
-        if (needs) {
+        if (needs && (r->route->flags & R_AUTH)) {
             http_error(r, "consent_required", NULL);
             return;
         }
+        /* a public page with an account that may not be used yet is served as to anyone: no footprints */
+        if (needs) r->ctx.user_id = r->ctx.session_id = 0;
     }
+    if (r->ctx.user_id && r->ctx.held && !(r->route->flags & (R_HELD_OK | R_AUTH))) r->ctx.user_id = r->ctx.session_id = 0;
     if (r->ctx.user_id && r->ctx.held && !(r->route->flags & R_HELD_OK)) { /* H1: a child waits for a guardian */
         http_error(r, "guardian_consent_required", NULL);
         return;

@@ -11,6 +11,7 @@
 #include "store/vault.h"
 #include <ctype.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PSEUDONYM_LEN 16 /* bytes of the keyed hash; 32 hex characters */
@@ -74,6 +75,18 @@ static int insert_share(ctx_t *c, const char *recipient, const char *region, con
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
+static const char SQL_ACCOUNT[] = "SELECT 1 FROM users WHERE id = ?";
+
+static bool account_exists(ctx_t *c, int64_t uid)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_ACCOUNT);
+    if (!st) return false;
+    sqlite3_bind_int64(st, 1, uid);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
 int share_record(ctx_t *c, const char *recipient, const char *region, json_t *fields, const char *basis,
                  const char *reference, int64_t user_id, int64_t records)
 {
@@ -81,6 +94,8 @@ int share_record(ctx_t *c, const char *recipient, const char *region, json_t *fi
     if (!region || !*region) return ctx_fail(c, LL_INVALID, "invalid_field", "region");
     if (!basis || !*basis) return ctx_fail(c, LL_INVALID, "invalid_field", "basis");
     if (!fields_ok(fields)) return ctx_fail(c, LL_INVALID, "invalid_field", "fields");
+    if (user_id && !account_exists(c, user_id)) /* a future account with this number must not inherit it */
+        return ctx_fail(c, LL_NOTFOUND, "not_found", "user_id");
     char *text = json_dumps(fields, JSON_COMPACT);
     bool own = sqlite3_get_autocommit(db_handle(c->db));
     if (own && db_begin(c->db)) {
@@ -228,9 +243,16 @@ int share_partners(ctx_t *c, share_partner_t **items, size_t *n)
 
 /* ---- the de-identified export (E4, F1) ---- */
 
+/* Lines start {"id":"<pseudonym>": sorting the text sorts by pseudonym. */
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* People whose latest decision for partner_sharing (and, if cross, cross_border) is a grant. */
 static const char SQL_CONSENTING[] =
     "SELECT u.id FROM users u WHERE u.status = 'active' AND "
+    "NOT (u.held_since IS NOT NULL AND u.guardian_consent_at IS NULL) AND " /* never a held child (H1) */
     "(SELECT granted FROM consents WHERE user_id = u.id AND purpose = 'partner_sharing' "
     "  ORDER BY at DESC, id DESC LIMIT 1) = 1 AND "
     "(?1 = 0 OR (SELECT granted FROM consents WHERE user_id = u.id AND purpose = 'cross_border' "
@@ -369,6 +391,8 @@ int share_export(ctx_t *c, const char *name, FILE *out, int64_t *count)
         json_decref(fields);
         return LL_ERR;
     }
+    /* in pseudonym order: line i must not be the same person in every partner's file (E4) */
+    qsort(lines, n, sizeof lines[0], cmp_lines);
     for (size_t i = 0; i < n; i++) fprintf(out, "%s\n", lines[i]);
     free(ids);
     json_decref(fields);

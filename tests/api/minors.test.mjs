@@ -48,12 +48,17 @@ test('H1: a child under 14 is held until a guardian consents by SMS code', async
   const refused = await post(u.token, goods);
   assert.equal(refused.status, 403);
   assert.equal(refused.json.error.code, 'guardian_consent_required');
-  for (const [m, p, body] of [['PATCH', '/api/v1/me', { nickname: '小明' }], ['GET', '/api/v1/me/sessions'],
-    ['GET', '/api/v1/search?q=旧书'], ['PUT', '/api/v1/me/consents', { marketing: true }]]) {
+  for (const [m, p, body] of [['PATCH', '/api/v1/me', { nickname: '小明' }], ['PUT', '/api/v1/me/consents', { marketing: true }]]) {
     const r = await L.req(m, p, { token: u.token, body });
     assert.equal(r.status, 403, `${m} ${p}`);
     assert.equal(r.json.error.code, 'guardian_consent_required');
   }
+  // the child's own controls that reduce processing stay open (G2, G3)
+  assert.equal((await L.req('GET', '/api/v1/me/sessions', { token: u.token })).status, 200);
+  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: u.token, body: { marketing: false } })).status, 200);
+  // public pages are served as to anyone: no footprint, no search history for a held child
+  assert.equal((await L.req('GET', '/api/v1/search?q=旧书', { token: u.token })).status, 200);
+  assert.equal(L.sql(`SELECT count(*) FROM search_history WHERE user_id = ${u.user.id}`), '0');
   assert.equal(L.sql(`SELECT nickname IS NULL FROM users WHERE id = ${u.user.id}`), '1', 'nothing but the birth year is processed');
   // still allowed: the profile, the data, the birth year (only younger), sign-out is tested elsewhere
   assert.equal((await me(u.token)).status, 200);
@@ -133,4 +138,18 @@ test('H2: a child\'s account held 30 days without a guardian\'s consent is erase
   assert.equal(L.sql(`SELECT count(*) FROM sessions WHERE user_id = ${lone.user.id}`), '0');
   assert.equal(L.sql(`SELECT count(*) FROM users WHERE id = ${kept.user.id}`), '1');
   assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'account.erased' AND subject = ${lone.user.id}`), '1');
+});
+
+test('H1: when a declared age holds an account, its listings leave publication and its phone is no longer handed out', async () => {
+  const u = await L.signIn('13710000030');
+  const created = await post(u.token, goods);
+  assert.equal(created.status, 201, created.text);
+  const id = created.json.id;
+  const viewer = await L.signIn('13710000031');
+  assert.equal((await L.req('GET', `/api/v1/listings/${id}/contact`, { token: viewer.token })).status, 200);
+  assert.equal((await patch(u.token, { birth_year: YEAR - 12 })).status, 200);
+  assert.equal((await L.req('GET', `/api/v1/listings/${id}`)).status, 404);
+  assert.equal((await L.req('GET', `/api/v1/listings/${id}/contact`, { token: viewer.token })).status, 404);
+  const found = await L.req('GET', `/api/v1/search?q=${encodeURIComponent(goods.title.slice(0, 2))}`);
+  assert.ok(!found.json.items.some((i) => i.id === id), 'gone from search');
 });
