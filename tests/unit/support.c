@@ -120,3 +120,15 @@ void support_sms_fail(env_t *e, int fail)
 {
     ((capture_gw_t *)e->sms)->fail = fail;
 }
+
+int support_env_setup(void **state)
+{
+    *state = support_env_new();
+    return 0;
+}
+
+int support_env_teardown(void **state)
+{
+    support_env_free(*state);
+    return 0;
+}

@@ -47,6 +47,9 @@ env_t *support_env_new(void);
 void support_env_free(env_t *e);
 /* The code of the last SMS the env's gateway sent. */
 const char *support_last_code(env_t *e);
+/* cmocka setup/teardown making and freeing an env_t in *state. */
+int support_env_setup(void **state);
+int support_env_teardown(void **state);
 /* Makes the env's SMS gateway refuse (1) or accept (0) messages. */
 void support_sms_fail(env_t *e, int fail);
 /* Resets the context's error fields and arena between two calls. */

@@ -56,19 +56,8 @@ static void test_nearby_uses_the_rtree(void **state)
     assert_null(strstr(buf, "SCAN l")); /* the box narrows first; only its rows are sorted by distance */
 }
 
-static int setup(void **state)
-{
-    *state = support_env_new();
-    return 0;
-}
 
-static int teardown(void **state)
-{
-    support_env_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
 int main(void)
 {

@@ -62,19 +62,8 @@ static void test_audit_entries_carry_no_client_address_in_clear(void **state)
     sqlite3_finalize(st);
 }
 
-static int setup(void **state)
-{
-    *state = support_env_new();
-    return 0;
-}
 
-static int teardown(void **state)
-{
-    support_env_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
 int main(void)
 {

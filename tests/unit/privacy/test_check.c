@@ -56,19 +56,8 @@ static void test_F2_values_past_their_period_are_reported(void **state)
     assert_non_null(strstr(buf, "past-retention: 1 values of search_history.query"));
 }
 
-static int setup(void **state)
-{
-    *state = support_env_new();
-    return 0;
-}
 
-static int teardown(void **state)
-{
-    support_env_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
 int main(void)
 {

@@ -142,17 +142,6 @@ static void test_G4_G5_every_table_with_personal_data_declares_its_owner(void **
     }
 }
 
-static int setup(void **state)
-{
-    *state = support_env_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    support_env_free(*state);
-    return 0;
-}
 
 int main(void)
 {
@@ -165,5 +154,5 @@ int main(void)
         cmocka_unit_test(test_F2_ip_addresses_tied_to_users_kept_at_most_30_days),
         cmocka_unit_test(test_G4_G5_every_table_with_personal_data_declares_its_owner),
     };
-    return cmocka_run_group_tests_name("pi_decl", tests, setup, teardown);
+    return cmocka_run_group_tests_name("pi_decl", tests, support_env_setup, support_env_teardown);
 }

@@ -95,19 +95,8 @@ static void test_expired_sessions_end(void **state)
     assert_int_equal(r.sessions_ended, 1);
 }
 
-static int setup(void **state)
-{
-    *state = support_env_new();
-    return 0;
-}
 
-static int teardown(void **state)
-{
-    support_env_free(*state);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
 int main(void)
 {

@@ -87,27 +87,16 @@ static void test_malformed_wrapped_key_is_refused(void **state)
     assert_int_not_equal(vault_dek_unwrap(e->vault, junk, 5, dek), 0);
 }
 
-static int setup(void **state)
-{
-    *state = support_env_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    support_env_free(*state);
-    return 0;
-}
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_F3_seal_roundtrip_and_context_binding, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_F3_rotation_keeps_old_wrapped_keys_readable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_F3_other_process_rotation_is_picked_up, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_F3_key_file_is_private, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_blind_index_is_deterministic_and_domain_separated, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_malformed_wrapped_key_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_F3_seal_roundtrip_and_context_binding, support_env_setup, support_env_teardown),
+        cmocka_unit_test_setup_teardown(test_F3_rotation_keeps_old_wrapped_keys_readable, support_env_setup, support_env_teardown),
+        cmocka_unit_test_setup_teardown(test_F3_other_process_rotation_is_picked_up, support_env_setup, support_env_teardown),
+        cmocka_unit_test_setup_teardown(test_F3_key_file_is_private, support_env_setup, support_env_teardown),
+        cmocka_unit_test_setup_teardown(test_blind_index_is_deterministic_and_domain_separated, support_env_setup, support_env_teardown),
+        cmocka_unit_test_setup_teardown(test_malformed_wrapped_key_is_refused, support_env_setup, support_env_teardown),
     };
     return cmocka_run_group_tests_name("vault", tests, NULL, NULL);
 }
