@@ -687,6 +687,22 @@ fail:
 
 static const char SQL_PHONE_OF[] = "SELECT phone_bi FROM users WHERE id = ?";
 static const char SQL_SET_PASSWORD[] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?";
+
+/* The blind index of an account's phone; LL_NOTFOUND if the account is gone, LL_ERR if malformed. */
+static int phone_index_of(ctx_t *c, int64_t uid, uint8_t bi[VAULT_BLIND_LEN])
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    int rc = sqlite3_step(st), res = rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == VAULT_BLIND_LEN) {
+        memcpy(bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
+        res = LL_OK;
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
 static const char SQL_END_OTHERS[] = "DELETE FROM sessions WHERE user_id = ? AND id <> ?";
 
 int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *password)
@@ -696,14 +712,9 @@ int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *passw
     int64_t code_id;
     size_t n = password ? strlen(password) : 0, chars = password ? utf8_chars(password) : 0;
     if (chars < 8 || chars > 128) return ctx_fail(c, LL_INVALID, "weak_password", "password");
-    sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) memcpy(bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) return LL_NOTFOUND;
-    int res = check_code(c, bi, "password", code, &code_id);
+    int res = phone_index_of(c, uid, bi);
+    if (res) return res;
+    res = check_code(c, bi, "password", code, &code_id);
     if (res) return res;
     if (gate_enter(c->hash_gate, 0)) return ctx_fail(c, LL_LIMIT, "server_busy", NULL);
     int hashed = crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -713,7 +724,7 @@ int acct_password_set(ctx_t *c, int64_t uid, const char *code, const char *passw
     if (db_begin(c->db)) return LL_ERR;
     if ((res = use_code(c, code_id))) goto fail;
     res = LL_ERR;
-    st = db_stmt(c->db, SQL_SET_PASSWORD);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_SET_PASSWORD);
     if (!st) goto fail;
     sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, c->now);
@@ -754,14 +765,9 @@ int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt)
 {
     uint8_t bi[VAULT_BLIND_LEN];
     int64_t code_id;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE_OF);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) memcpy(bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) return LL_NOTFOUND;
-    int res = check_code(c, bi, "cancel", code, &code_id);
+    int res = phone_index_of(c, uid, bi);
+    if (res) return res;
+    res = check_code(c, bi, "cancel", code, &code_id);
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
     if ((res = use_code(c, code_id))) goto fail;
@@ -798,6 +804,7 @@ static int guardian_row(ctx_t *c, int64_t uid, const uint8_t *dek, guardian_row_
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
     int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) != VAULT_BLIND_LEN) rc = SQLITE_CORRUPT;
     if (rc == SQLITE_ROW) {
         memcpy(g->phone_bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
         g->birth_year = sqlite3_column_int(st, 1);

@@ -16,6 +16,7 @@
 #include "web/form.h"
 #include "web/policy_page.h"
 #include "web/web.h"
+#include "privacy/pi.h"
 #include <string.h>
 
 #define PHONE_MAX 24
@@ -100,8 +101,7 @@ int web_login_code(req_t *r)
     if (res) return login_fail(r, ctx, res);
     char norm[ACCT_PHONE_LEN + 1];
     acct_phone_normalize(phone, norm);
-    json_object_set_new(ctx, "sent",
-                        json_string(arena_printf(r->arena, "%.3s****%s", norm, norm + 7)));
+    json_object_set_new(ctx, "sent", json_string(pi_mask_phone(r->arena, norm)));
     json_object_set_new(ctx, "ttl_min", json_integer((r->ctx.conf->code_ttl_s + 59) / 60));
     return web_page(r, 200, "login", ctx);
 }
