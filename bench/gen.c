@@ -27,6 +27,7 @@
 #include "base/ctx.h"
 #include "base/log.h"
 #include "domain/category.h"
+#include "domain/listing.h"
 #include "domain/region.h"
 #include "domain/search.h"
 #include "privacy/pi.h"
@@ -381,18 +382,6 @@ static void bind_sealed(arena_t *a, sqlite3_stmt *st, int i, pi_id_t f, const ui
     sqlite3_bind_blob(st, i, b, (int)n, SQLITE_TRANSIENT);
 }
 
-/* listing.c's index_text: the description, then every string attribute, in the order of the stored JSON */
-static const char *index_text(arena_t *a, const char *desc, json_t *attrs)
-{
-    const char *text = desc, *key;
-    json_t *v;
-    json_object_foreach(attrs, key, v)
-    {
-        if (json_is_string(v)) text = arena_printf(a, "%s %s", text, json_string_value(v));
-    }
-    return text;
-}
-
 static int64_t count_rows(db_t *db, const char *sql)
 {
     sqlite3_stmt *st = prep(db, sql);
@@ -464,7 +453,6 @@ static int cmd_build(const char *dir, long n, int users, unsigned seed)
         "INSERT INTO listings(id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, "
         "lat, lng, status, created_at, updated_at, expires_at, contact_email, address, plate, contact_phone) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?,?,?,?)");
-    sqlite3_stmt *sg = prep(db, "INSERT INTO listings_geo VALUES (?, ?, ?, ?, ?, ?)");
     long with_point = 0;
     /* created over the last 20 days, newest last; expiry 30 days after creation (listing.c) */
     double span = 20.0 * 86400;
@@ -509,16 +497,7 @@ static int cmd_build(const char *dir, long n, int users, unsigned seed)
         bind_sealed(e.arena, si, 18, PI_LISTING_PLATE, deks[u], g.priv_plate);
         bind_sealed(e.arena, si, 19, PI_LISTING_PHONE, deks[u], phone);
         step_done(db, si);
-        if (point) {
-            sqlite3_bind_int64(sg, 1, i);
-            sqlite3_bind_double(sg, 2, lat);
-            sqlite3_bind_double(sg, 3, lat);
-            sqlite3_bind_double(sg, 4, lng);
-            sqlite3_bind_double(sg, 5, lng);
-            sqlite3_bind_text(sg, 6, cat_all[g.cat].slug, -1, SQLITE_STATIC);
-            step_done(db, sg);
-            with_point++;
-        }
+        with_point += point;
         free(attrs);
         json_decref(g.attrs);
         if (i % 100000 == 0 || i == n) {
@@ -530,52 +509,13 @@ static int cmd_build(const char *dir, long n, int users, unsigned seed)
     }
     double t_rows = now_s() - t0;
 
-    /* the full-text index: index_add's values, from the stored rows, in transactions of 100,000 */
+    /* the derived indexes (full text, nearby tree, cards): the server's own rebuild, listing_reindex */
     t0 = now_s();
-    sqlite3_stmt *sr = prep(db, "SELECT id, title, description, attrs, city, district, category, subcategory "
-                                "FROM listings WHERE status = 'published' ORDER BY id");
-    sqlite3_stmt *sf = prep(db, "INSERT INTO listings_fts(rowid, title, description, tags) VALUES (?,?,?,?)");
-    /* the reading statement stays open across commits: collect a batch, then write it */
-    long done = 0;
-    for (;;) {
-        enum { B = 100000 };
-        static int64_t ids[B];
-        static char *ti[B], *de[B], *tg[B];
-        int k = 0;
-        while (k < B && sqlite3_step(sr) == SQLITE_ROW) {
-            json_t *a = json_loads((const char *)sqlite3_column_text(sr, 3), 0, NULL);
-            ids[k] = sqlite3_column_int64(sr, 0);
-            ti[k] = arena_strdup(e.arena, (const char *)sqlite3_column_text(sr, 1));
-            de[k] = (char *)index_text(e.arena, (const char *)sqlite3_column_text(sr, 2), a);
-            const char *sub = (const char *)sqlite3_column_text(sr, 7);
-            tg[k] = arena_printf(e.arena, "c%lld d%lld k%s s%s x%lld%s", (long long)sqlite3_column_int64(sr, 4),
-                                 (long long)sqlite3_column_int64(sr, 5), (const char *)sqlite3_column_text(sr, 6),
-                                 sub ? sub : "none", (long long)sqlite3_column_int64(sr, 4),
-                                 (const char *)sqlite3_column_text(sr, 6));
-            json_decref(a);
-            k++;
-        }
-        if (!k) break;
-        exec(db, "BEGIN");
-        for (int j = 0; j < k; j++) {
-            sqlite3_bind_int64(sf, 1, ids[j]);
-            sqlite3_bind_text(sf, 2, ti[j], -1, SQLITE_STATIC);
-            sqlite3_bind_text(sf, 3, de[j], -1, SQLITE_STATIC);
-            sqlite3_bind_text(sf, 4, tg[j], -1, SQLITE_STATIC);
-            step_done(db, sf);
-        }
-        exec(db, "COMMIT");
-        done += k;
-        arena_free(e.arena);
-        e.arena = e.ctx.arena = arena_new(1 << 16);
-        fprintf(stderr, "gen: %ld indexed\n", done);
-        if (k < B) break;
-    }
-    sqlite3_finalize(sr);
+    int64_t indexed = 0;
+    if (listing_reindex(&e.ctx, &indexed) || indexed != n || db_task_done(db, "reindex_listings"))
+        die("listing_reindex");
     double t_fts = now_s() - t0;
     sqlite3_finalize(si);
-    sqlite3_finalize(sg);
-    sqlite3_finalize(sf);
     sqlite3_finalize(su);
     sqlite3_finalize(sc);
     exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");

@@ -111,6 +111,20 @@ static int parse_cli(server_t *s, int argc, char **argv, cli_t *cli)
 }
 
 /* Data folder, logs, keys and schema: what every command needs. */
+/* The derived listing indexes, rebuilt once after a migration asked for it (listing_index.h). */
+static int reindex(server_t *s, db_t *db)
+{
+    arena_t *a = arena_new(4096);
+    ctx_t c = {.db = db, .vault = s->vault, .arena = a, .log = &s->log, .conf = &s->conf, .regions = s->regions,
+               .now = (int64_t)time(NULL)};
+    int64_t n = 0;
+    int rc = listing_reindex(&c, &n) || db_task_done(db, "reindex_listings") ? -1 : 0;
+    if (rc) log_error(&s->log, "rebuilding the listing indexes failed");
+    else log_info(&s->log, "listing indexes rebuilt: %lld published listings", (long long)n);
+    arena_free(a);
+    return rc;
+}
+
 static int open_store(server_t *s, bool access_log)
 {
     /* workers: two per core, so half stay free while the other half hash passwords (see hash_gate) */
@@ -141,8 +155,9 @@ static int open_store(server_t *s, bool access_log)
     if (!s->pool) return -1;
     db_t *db = dbpool_acquire(s->pool);
     int rc = db_migrate(db);
-    dbpool_release(s->pool, db);
     if (rc) log_error(&s->log, "database migration failed");
+    if (!rc && db_task_pending(db, "reindex_listings")) rc = reindex(s, db);
+    dbpool_release(s->pool, db);
     return rc;
 }
 

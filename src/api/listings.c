@@ -1,5 +1,6 @@
 /* listings.c — posting and viewing listings, contact reveal, reports (B1–B7, B12, B13). */
 #include "api/api.h"
+#include "domain/listing_index.h"
 #include "base/result.h"
 #include "domain/history.h"
 #include "domain/listing.h"
@@ -57,23 +58,9 @@ int api_listing_create(req_t *r)
     return http_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", status));
 }
 
-static json_t *region_json(req_t *r, int64_t code)
-{
-    const char *name = code ? region_name(r->ctx.regions, (uint32_t)code) : NULL;
-    return name ? json_pack("{s:I, s:s}", "code", (json_int_t)code, "name", name) : json_null();
-}
-
 json_t *api_listing_summary(req_t *r, const listing_t *l, const char *photo)
 {
-    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:O}", "id", (json_int_t)l->id,
-                          "category", l->cat->slug, "subcategory", l->subcategory ? json_string(l->subcategory) : json_null(),
-                          "title", l->title, "price", l->has_price ? json_integer(l->price_fen) : json_null(), "city",
-                          region_json(r, l->city), "district", region_json(r, l->district), "status", l->status,
-                          "created_at", api_time(r, l->created_at), "attrs", l->attrs);
-    json_object_set_new(o, "thumbnail", photo ? json_string(arena_printf(r->arena, "/photos/%.*s_t.jpg",
-                                                                            (int)strlen(photo) - 4, photo))
-                                              : json_null());
-    return o;
+    return lidx_summary(&r->ctx, l, photo);
 }
 
 static json_t *masked_fields(req_t *r, const listing_t *l)

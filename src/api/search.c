@@ -4,7 +4,10 @@
 #include "domain/history.h"
 #include "domain/region.h"
 #include "domain/search.h"
+#include "base/arena.h"
+#include "base/mem.h"
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +125,39 @@ static int parse_params(req_t *r, search_params_t *p)
     return 0;
 }
 
+/* One result as JSON text: its card, or the summary rendered now; the distance goes in front. */
+static const char *hit_text(req_t *r, const search_hit_t *h)
+{
+    const char *text = h->card;
+    if (!text) {
+        char *t = json_dumps(api_listing_summary(r, &h->l, h->photo), JSON_COMPACT | JSON_REAL_PRECISION(10));
+        if (!t) PANIC("json_dumps");
+        text = arena_strdup(r->arena, t);
+        free(t);
+    }
+    if (!h->has_distance) return text;
+    return arena_printf(r->arena, "{\"distance_km\":%.1f,%s", h->distance_km, text + 1);
+}
+
+/* {"items":[...],"next_cursor":...} written straight from the cards: no JSON tree per result. */
+static int send_results(req_t *r, const search_hit_t *hits, size_t n, const char *next)
+{
+    const char **parts = arena_alloc(r->arena, (n + 1) * sizeof(*parts));
+    size_t len = 64 + (next ? strlen(next) : 0);
+    for (size_t i = 0; i < n; i++) len += strlen(parts[i] = hit_text(r, &hits[i])) + 1;
+    char *out = arena_alloc(r->arena, len), *o = out;
+    o += sprintf(o, "{\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(parts[i]);
+        if (i) *o++ = ',';
+        memcpy(o, parts[i], k);
+        o += k;
+    }
+    /* cursors are our own [a-z0-9_] strings (search.c), safe inside quotes */
+    o += next ? sprintf(o, "],\"next_cursor\":\"%s\"}", next) : sprintf(o, "],\"next_cursor\":null}");
+    return http_json_text(r, 200, out, (size_t)(o - out));
+}
+
 int api_search(req_t *r)
 {
     search_params_t p;
@@ -129,17 +165,12 @@ int api_search(req_t *r)
     size_t n;
     const char *next;
     if (parse_params(r, &p)) return 0;
+    p.cards = true;
     int res = search_run(&r->ctx, &p, &hits, &n, &next);
     if (res == LL_INVALID && r->ctx.err_field && !strcmp(r->ctx.err_field, "q")) return http_error(r, "no_keyword", "q");
     if (res) return http_fail(r, res);
     if (p.q && !p.cursor) history_add_search(&r->ctx, p.q); /* kept for the person, 30 days (B8) */
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = api_listing_summary(r, &hits[i].l, hits[i].photo);
-        if (hits[i].has_distance) json_object_set_new(o, "distance_km", json_real(hits[i].distance_km));
-        json_array_append_new(items, o);
-    }
-    return http_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next ? json_string(next) : json_null()));
+    return send_results(r, hits, n, next);
 }
 
 int api_me_history(req_t *r)

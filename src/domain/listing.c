@@ -2,13 +2,14 @@
  * listing.c — posting, changing, showing and moderating listings (listing.h).
  *
  * Invariants: a listing is in listings_fts and listings_geo exactly while its
- * status is 'published' (index_add / index_remove are called on every
+ * status is 'published' (lidx_add / lidx_remove are called on every
  * transition, inside the transaction that changes the status). The search
  * index is contentless, so removing an entry needs the text it was added
- * with: index_text() derives it from the stored row the same way every time.
+ * with: lidx_text() derives it from the stored row the same way every time.
  * Private fields are sealed with the poster's data key.
  */
 #include "domain/listing.h"
+#include "domain/listing_index.h"
 #include "domain/minor.h"
 #include "base/arena.h"
 #include "base/conf.h"
@@ -116,68 +117,6 @@ int listing_load(ctx_t *c, int64_t id, listing_t *out)
     return load(c, id, out, NULL);
 }
 
-/* ---- the search and nearby indexes ---- */
-
-static const char *index_tags(ctx_t *c, const listing_t *l)
-{
-    /* x<city><category>: one posting list for the commonest pair of filters, far shorter than c or k alone */
-    return arena_printf(c->arena, "c%lld d%lld k%s s%s x%lld%s", (long long)l->city, (long long)l->district,
-                        l->cat->slug, l->subcategory ? l->subcategory : "none", (long long)l->city, l->cat->slug);
-}
-
-/* Description plus the public text attributes, so "厨师" finds a job whose position is 厨师. */
-static const char *index_text(ctx_t *c, const listing_t *l)
-{
-    const char *text = l->description, *key;
-    json_t *v;
-    json_object_foreach(l->attrs, key, v)
-    {
-        if (json_is_string(v)) text = arena_printf(c->arena, "%s %s", text, json_string_value(v));
-    }
-    return text;
-}
-
-static const char SQL_FTS_ADD[] = "INSERT INTO listings_fts(rowid, title, description, tags) VALUES (?,?,?,?)";
-static const char SQL_FTS_DEL[] =
-    "INSERT INTO listings_fts(listings_fts, rowid, title, description, tags) VALUES ('delete',?,?,?,?)";
-static const char SQL_GEO_ADD[] = "INSERT INTO listings_geo VALUES (?, ?, ?, ?, ?, ?)";
-static const char SQL_GEO_DEL[] = "DELETE FROM listings_geo WHERE id = ?";
-
-static int fts_write(ctx_t *c, const char *sql, const listing_t *l)
-{
-    sqlite3_stmt *st = db_stmt(c->db, sql);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, l->id);
-    sqlite3_bind_text(st, 2, l->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, index_text(c, l), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, index_tags(c, l), -1, SQLITE_STATIC);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
-}
-
-static int index_add(ctx_t *c, const listing_t *l)
-{
-    if (fts_write(c, SQL_FTS_ADD, l)) return LL_ERR;
-    if (!l->has_point) return LL_OK;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_GEO_ADD);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, l->id);
-    sqlite3_bind_double(st, 2, l->lat);
-    sqlite3_bind_double(st, 3, l->lat);
-    sqlite3_bind_double(st, 4, l->lng);
-    sqlite3_bind_double(st, 5, l->lng);
-    sqlite3_bind_text(st, 6, l->cat->slug, -1, SQLITE_STATIC);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
-}
-
-static int index_remove(ctx_t *c, const listing_t *l)
-{
-    if (fts_write(c, SQL_FTS_DEL, l)) return LL_ERR;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_GEO_DEL);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, l->id);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
-}
-
 /* ---- moderation rules (B13) ---- */
 
 static const char SQL_BLOCKED_WORD[] =
@@ -227,7 +166,7 @@ static int links_blocked(ctx_t *c, const char *text, bool *blocked)
 /* True when the listing must wait for a moderator. */
 static int needs_review(ctx_t *c, const listing_t *l, bool *review)
 {
-    const char *text = arena_printf(c->arena, "%s\n%s", l->title, index_text(c, l));
+    const char *text = arena_printf(c->arena, "%s\n%s", l->title, lidx_text(c, l));
     *review = c->conf->premoderate;
     sqlite3_stmt *st = db_stmt(c->db, SQL_BLOCKED_WORD);
     if (!st) return LL_ERR;
@@ -360,19 +299,21 @@ int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **s
     l.attrs = v.attrs;
     if ((res = pi_subject_key(c, c->user_id, dek)) || (res = needs_review(c, &l, &review))) return res;
     l.status = review ? "pending" : "published";
+    l.created_at = l.updated_at = c->now;
+    l.expires_at = c->now + LISTING_DAYS * 86400;
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_INSERT);
     if (!st) goto fail;
     sqlite3_bind_int64(st, 1, c->user_id);
     sqlite3_bind_text(st, 2, l.cat->slug, -1, SQLITE_STATIC);
     bind_row(st, 3, &l);
-    sqlite3_bind_int64(st, 13, c->now);
-    sqlite3_bind_int64(st, 14, c->now);
-    sqlite3_bind_int64(st, 15, c->now + LISTING_DAYS * 86400);
+    sqlite3_bind_int64(st, 13, l.created_at);
+    sqlite3_bind_int64(st, 14, l.updated_at);
+    sqlite3_bind_int64(st, 15, l.expires_at);
     bind_private(c, st, 16, &v, in->contact_phone, dek);
     if (db_run(c->db, st)) goto fail;
     l.id = db_last_id(c->db);
-    if (!review && index_add(c, &l)) goto fail;
+    if (!review && lidx_add(c, &l)) goto fail;
     if (db_commit(c->db)) goto fail;
     sodium_memzero(dek, sizeof dek);
     *id = l.id;
@@ -491,8 +432,8 @@ int listing_update(ctx_t *c, int64_t id, const listing_in_t *in, const char **st
     sqlite3_bind_int64(st, 12, c->now);
     bind_private(c, st, 13, &v, phone, dek);
     if (db_run(c->db, st)) goto fail;
-    if (!strcmp(old.status, "published") && index_remove(c, &old)) goto fail;
-    if (!strcmp(l.status, "published") && index_add(c, &l)) goto fail;
+    if (!strcmp(old.status, "published") && lidx_remove(c, &old)) goto fail;
+    if (!strcmp(l.status, "published") && lidx_add(c, &l)) goto fail;
     if (db_commit(c->db)) goto fail;
     *status = l.status;
     res = LL_OK;
@@ -521,7 +462,7 @@ int listing_delete(ctx_t *c, int64_t id)
     sqlite3_stmt *st = db_stmt(c->db, SQL_DELETE);
     if (!st) goto fail;
     sqlite3_bind_int64(st, 1, id);
-    if ((!strcmp(l.status, "published") && index_remove(c, &l)) || db_run(c->db, st)) goto fail;
+    if ((!strcmp(l.status, "published") && lidx_remove(c, &l)) || db_run(c->db, st)) goto fail;
     if (db_commit(c->db)) goto fail;
     listing_unlink_photos(c, l.photos); /* the rows are gone: the files follow */
     return LL_OK;
@@ -544,10 +485,12 @@ int listing_renew(ctx_t *c, int64_t id)
     sqlite3_stmt *st = db_stmt(c->db, SQL_RENEW);
     if (!st) goto fail;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, c->now + LISTING_DAYS * 86400);
+    l.expires_at = c->now + LISTING_DAYS * 86400;
+    sqlite3_bind_int64(st, 2, l.expires_at);
     sqlite3_bind_text(st, 3, "published", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, c->now);
-    if (db_run(c->db, st) || (expired && index_add(c, &l))) goto fail;
+    /* the card carries the expiry the search checks */
+    if (db_run(c->db, st) || (expired ? lidx_add(c, &l) : lidx_card_put(c, &l))) goto fail;
     return db_commit(c->db) ? LL_ERR : LL_OK;
 fail:
     db_rollback(c->db);
@@ -663,7 +606,7 @@ int listing_report(ctx_t *c, int64_t id, const char *reason)
     sqlite3_reset(st);
     if (count < 0) goto fail;
     if (count >= LISTING_REPORTS_HIDE && !strcmp(l.status, "published") &&
-        (set_status(c, id, "hidden", "reported") || index_remove(c, &l)))
+        (set_status(c, id, "hidden", "reported") || lidx_remove(c, &l)))
         goto fail;
     return db_commit(c->db) ? LL_ERR : LL_OK;
 fail:
@@ -697,8 +640,8 @@ int listing_moderate(ctx_t *c, int64_t id, bool approve, const char *note)
     if (!strcmp(l.status, "expired")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     if (db_begin(c->db)) return LL_ERR;
     if (set_status(c, id, approve ? "published" : "rejected", approve ? NULL : note)) goto fail;
-    if (approve && !was_published && index_add(c, &l)) goto fail;
-    if (!approve && was_published && index_remove(c, &l)) goto fail;
+    if (approve && !was_published && lidx_add(c, &l)) goto fail;
+    if (!approve && was_published && lidx_remove(c, &l)) goto fail;
     sqlite3_stmt *st = db_stmt(c->db, SQL_CLEAR_REPORTS);
     if (!st) goto fail;
     sqlite3_bind_int64(st, 1, id);
@@ -797,7 +740,7 @@ int listing_expire_due(ctx_t *c, int64_t *n)
         sqlite3_bind_int64(st, 1, c->now);
         if (collect(c, st, &v, &k, 500)) goto fail;
         for (size_t i = 0; i < k; i++)
-            if (set_status(c, v[i].id, "expired", NULL) || index_remove(c, &v[i])) goto fail;
+            if (set_status(c, v[i].id, "expired", NULL) || lidx_remove(c, &v[i])) goto fail;
         if (db_commit(c->db)) return LL_ERR;
         *n += (int64_t)k;
         if (k < 500) return LL_OK;
@@ -833,7 +776,7 @@ int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files)
     sqlite3_bind_int64(st, 1, uid);
     if (collect(c, st, &v, &n, 100000)) return LL_ERR;
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(v[i].status, "published") && index_remove(c, &v[i])) return LL_ERR;
+        if (!strcmp(v[i].status, "published") && lidx_remove(c, &v[i])) return LL_ERR;
     const char **names = arena_zalloc(c->arena, 10001 * sizeof(char *));
     if (!(st = db_stmt(c->db, SQL_PHOTOS_OF))) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
@@ -853,7 +796,69 @@ int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only)
     if (collect(c, st, &v, &n, 100000)) return LL_ERR;
     for (size_t i = 0; i < n; i++) {
         if (strcmp(v[i].status, "published") || (adults_only && !v[i].cat->adults_only)) continue;
-        if (set_status(c, v[i].id, "hidden", "minor") || index_remove(c, &v[i])) return LL_ERR;
+        if (set_status(c, v[i].id, "hidden", "minor") || lidx_remove(c, &v[i])) return LL_ERR;
     }
     return LL_OK;
+}
+
+/* ---- the derived indexes as a whole ---- */
+
+int listing_card_refresh(ctx_t *c, int64_t id)
+{
+    listing_t l;
+    int res = load(c, id, &l, NULL);
+    if (res) return res;
+    return strcmp(l.status, "published") ? LL_OK : lidx_card_put(c, &l);
+}
+
+static const char SQL_PUBLISHED_BELOW[] =
+    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
+    "status, moderation_note, created_at, updated_at, expires_at FROM listings "
+    "WHERE status = 'published' AND id < ?1 ORDER BY id DESC LIMIT ?2";
+#define REINDEX_BATCH 10000
+
+/* Indexes the next batch of published listings below *below, in an arena of its own. */
+static int reindex_batch(ctx_t *c, int64_t *below, size_t *k)
+{
+    arena_t *outer = c->arena;
+    listing_t *v;
+    int res = LL_ERR;
+    c->arena = arena_new(1 << 16);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PUBLISHED_BELOW);
+    if (!st) goto done;
+    sqlite3_bind_int64(st, 1, *below);
+    sqlite3_bind_int(st, 2, REINDEX_BATCH);
+    if (collect(c, st, &v, k, REINDEX_BATCH)) goto done;
+    if (lidx_add_many(c, v, *k)) goto done;
+    if (*k) *below = v[*k - 1].id;
+    res = LL_OK;
+done:
+    arena_free(c->arena);
+    c->arena = outer;
+    return res;
+}
+
+/*
+ * Newest first, so the full-text rowids (base - id) arrive in ascending order
+ * and FTS5 appends. A transaction per batch: a rebuild runs before serving
+ * (or in the benchmark's generator), and if it stops half-way the task stays
+ * pending and the next start begins again from nothing.
+ */
+int listing_reindex(ctx_t *c, int64_t *n)
+{
+    int64_t below = INT64_MAX;
+    size_t k = REINDEX_BATCH;
+    *n = 0;
+    if (db_exec(c->db, "DELETE FROM listing_cards; DELETE FROM listings_geo;"
+                       "INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');"))
+        return LL_ERR;
+    while (k == REINDEX_BATCH) {
+        if (db_begin(c->db)) return LL_ERR;
+        if (reindex_batch(c, &below, &k) || db_commit(c->db)) goto fail;
+        *n += (int64_t)k;
+    }
+    return LL_OK;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
 }

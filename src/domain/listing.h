@@ -88,6 +88,10 @@ void listing_unlink_photos(ctx_t *c, const char **names);
 int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only);
 /* Moves published listings past their expiry to 'expired' and out of the indexes; *n counts them. */
 int listing_expire_due(ctx_t *c, int64_t *n);
+/* Writes the card of a published listing again (its photos changed); nothing for another state. */
+int listing_card_refresh(ctx_t *c, int64_t id);
+/* Rebuilds every derived index (full text, nearby tree, cards) from the listings rows; *n indexed. */
+int listing_reindex(ctx_t *c, int64_t *n);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */
 int listing_load(ctx_t *c, int64_t id, listing_t *out);
 /* Fills out from the first 17 columns of a row in SQL_LOAD order (for search results). */

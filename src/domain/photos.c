@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/result.h"
+#include "domain/listing.h"
 #include "media/photo.h"
 #include "store/db.h"
 #include <errno.h>
@@ -203,6 +204,7 @@ static int insert_row(ctx_t *c, int64_t listing_id, const photos_added_t *p, siz
     sqlite3_bind_int64(st, 6, c->now);
     if (db_run(c->db, st)) goto fail;
     *id = db_last_id(c->db);
+    if (listing_card_refresh(c, listing_id)) goto fail; /* the first photo is the card's thumbnail */
     return db_commit(c->db) ? LL_ERR : LL_OK;
 fail:
     db_rollback(c->db);
@@ -272,7 +274,7 @@ int photos_delete(ctx_t *c, int64_t listing_id, int64_t photo_id)
         res = ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
         goto fail;
     }
-    if (db_commit(c->db)) return LL_ERR;
+    if (listing_card_refresh(c, listing_id) || db_commit(c->db)) goto fail;
     if (photos_name_ok(name)) unlink_pair(c, name); /* the row is gone: its files follow */
     return LL_OK;
 fail:

@@ -4,13 +4,18 @@
  * Paths, chosen so an index narrows every filter at once:
  *   keyword  FTS5 MATCH of the words AND the tag tokens of city, district,
  *            category, sub-category (one posting-list intersection), newest
- *            first by walking rowids downwards;
- *   nearby   the R*Tree box around the point, category in the tree;
- *   browse   listings_browse(city, category, status, id) or listings_city.
+ *            first by walking the (counting-down) rowids upwards;
+ *   nearby   the R*Tree box around the point, category a dimension of the tree;
+ *   browse   listing_cards(city, category, id), or listings_browse when a
+ *            filter needs the row.
+ * A search that asks for cards (the API) gets each result as its rendered
+ * card wherever no filter needs the listings row (card_sql).
  * Every variant is a compile-time constant, so prepared statements are cached.
- * Expiry is not in the SQL (a range on expires_at made SQLite sort in a temp
- * B-tree): the sweep moves expired listings out of 'published' and out of
- * the indexes, and rows expired since the last sweep are skipped here.
+ * Expiry: the sweep moves expired listings out of 'published' and out of the
+ * indexes; until it runs, the statements skip them (+expires_at > :now, the
+ * unary plus so that it is a filter and never an index choice), so pages stay
+ * full and the cursor goes on. Only the nearby page, cut in the tree before
+ * the card is read, can come back short.
  * Pagination is by keyset (newest, price) or by offset (relevance, distance,
  * both bounded by SEARCH_MAX_OFFSET).
  */
@@ -20,6 +25,7 @@
 #include "base/result.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "domain/listing_index.h"
 #include "domain/consent.h"
 #include <math.h>
 #include <stdio.h>
@@ -37,7 +43,7 @@
     "(SELECT name FROM listing_photos p WHERE p.listing_id = l.id ORDER BY p.id LIMIT 1) AS photo "
 
 #define FILTERS                                                                                                  \
-    " AND l.status = 'published'"                                                                                \
+    " AND l.status = 'published'"                                                                              \
     " AND (:district IS NULL OR l.district = :district) AND (:sub IS NULL OR l.subcategory = :sub)"              \
     " AND (:pmin IS NULL OR l.price_fen >= :pmin) AND (:pmax IS NULL OR l.price_fen <= :pmax)"                   \
     " AND (:a1 IS NULL OR json_extract(l.attrs, :a1) = :v1) AND (:a2 IS NULL OR json_extract(l.attrs, :a2) = :v2)" \
@@ -45,17 +51,19 @@
     " AND (:lat IS NULL OR (l.lat BETWEEN :lat0 AND :lat1 AND l.lng BETWEEN :lng0 AND :lng1 AND dist <= :r))"
 
 /* CROSS JOIN fixes the order: the index drives, listings rows are fetched by rowid */
-#define FROM_FTS "FROM listings_fts f CROSS JOIN listings l ON l.id = f.rowid WHERE listings_fts MATCH :match"
+#define FROM_FTS                                                                                                 \
+    "FROM listings_fts f CROSS JOIN listings l ON l.id = :base - f.rowid WHERE listings_fts MATCH :match"
+#define IN_BOX                                                                                                   \
+    "g.min_lat >= :lat0 AND g.max_lat <= :lat1 AND g.min_lng >= :lng0 AND g.max_lng <= :lng1 "                   \
+    "AND g.min_cat >= :cat0 AND g.max_cat <= :cat1"
 #define FROM_GEO                                                                                                 \
-    "FROM listings_geo g CROSS JOIN listings l ON l.id = g.id WHERE g.min_lat >= :lat0 AND g.max_lat <= :lat1 "        \
-    "AND g.min_lng >= :lng0 AND g.max_lng <= :lng1 AND (:cat IS NULL OR g.category = :cat) "                      \
-    "AND (:city IS NULL OR l.city = :city)"
+    "FROM listings_geo g CROSS JOIN listings l ON l.id = g.id WHERE " IN_BOX " AND (:city IS NULL OR l.city = :city)"
 #define FROM_CC "FROM listings l WHERE l.city = :city AND l.category = :cat"
 #define FROM_C "FROM listings l WHERE l.city = :city"
 #define FROM_ALL "FROM listings l WHERE (:cat IS NULL OR l.category = :cat)"
 
 #define BY_NEWEST " AND l.id < :after ORDER BY l.id DESC LIMIT :limit"
-#define BY_NEWEST_FTS " AND f.rowid < :after ORDER BY f.rowid DESC LIMIT :limit"
+#define BY_NEWEST_FTS " AND f.rowid > :base - :after ORDER BY f.rowid LIMIT :limit"
 #define BY_PRICE_ASC                                                                                             \
     " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen > :cp OR (l.price_fen = :cp AND l.id > :cid))" \
     " ORDER BY l.price_fen, l.id LIMIT :limit"
@@ -80,6 +88,40 @@ static const char *const SQL[PATH__COUNT][5] = {
     [PATH_CC] = VARIANTS(FROM_CC, BY_NEWEST, BY_NEWEST),
     [PATH_C] = VARIANTS(FROM_C, BY_NEWEST, BY_NEWEST),
     [PATH_ALL] = VARIANTS(FROM_ALL, BY_NEWEST, BY_NEWEST),
+};
+
+/*
+ * The card paths: the same searches when no filter needs the listings row
+ * (price, attributes; district or sub-category outside the full-text tags;
+ * a city with a point). They read only the index and the cards; the nearby
+ * ones rank the tree's own points and fetch the cards of one page.
+ */
+#define CARD_COLS "SELECT c.id, c.card, c.expires_at, "
+#define GEO_DIST                                                                                                 \
+    "6371.0 * acos(min(1.0, sin(radians(:lat)) * sin(radians(g.min_lat)) + cos(radians(:lat)) * "                \
+    "cos(radians(g.min_lat)) * cos(radians(g.min_lng - :lng))))"
+/* the unary + keeps SQLite from trying an index on the expiry instead of the intended one */
+#define LIVE " AND +c.expires_at > :now"
+/* the expiry is checked on the card, after the tree's page: an unswept expired one only shortens a page */
+#define GEO_PAGE(order)                                                                                          \
+    "FROM (SELECT g.id, " GEO_DIST " AS dist FROM listings_geo g WHERE " IN_BOX " AND dist <= :r " order ") n "   \
+    "CROSS JOIN listing_cards c ON c.id = n.id WHERE +c.expires_at > :now "
+
+enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD__COUNT };
+
+static const char *const CARD_SQL[CARD__COUNT] = {
+    [CARD_FTS_NEWEST] = CARD_COLS "NULL FROM listings_fts f CROSS JOIN listing_cards c ON c.id = :base - f.rowid "
+                                  "WHERE listings_fts MATCH :match" LIVE BY_NEWEST_FTS,
+    [CARD_FTS_RANK] = CARD_COLS "NULL FROM listings_fts f CROSS JOIN listing_cards c ON c.id = :base - f.rowid "
+                                "WHERE listings_fts MATCH :match" LIVE BY_RANK,
+    [CARD_CC] = CARD_COLS "NULL FROM listing_cards c WHERE c.city = :city AND c.category = :cat" LIVE
+                          " AND c.id < :after ORDER BY c.id DESC LIMIT :limit",
+    [CARD_C] = CARD_COLS "NULL FROM listing_cards c WHERE c.city = :city" LIVE " AND c.id < :after "
+                         "ORDER BY c.id DESC LIMIT :limit",
+    [CARD_GEO_NEWEST] = CARD_COLS "n.dist " GEO_PAGE("AND g.id < :after ORDER BY g.id DESC LIMIT :limit")
+                                  "ORDER BY n.id DESC",
+    [CARD_GEO_DISTANCE] = CARD_COLS "n.dist " GEO_PAGE("ORDER BY dist, g.id LIMIT :limit OFFSET :offset")
+                                    "ORDER BY n.dist, n.id",
 };
 
 int search_sort_parse(const char *s, search_sort_t *out)
@@ -180,6 +222,10 @@ static void bind_near(sqlite3_stmt *st, const search_params_t *p)
 static void bind_all(ctx_t *c, sqlite3_stmt *st, const search_params_t *p, const char *match, const cursor_t *cur)
 {
     bind_text(st, ":match", match);
+    bind_int(st, ":base", true, LIDX_FTS_BASE);
+    bind_int(st, ":now", true, c->now);
+    bind_int(st, ":cat0", true, p->cat ? lidx_cat_code(p->cat) : 0);
+    bind_int(st, ":cat1", true, p->cat ? lidx_cat_code(p->cat) : INT32_MAX);
     bind_int(st, ":city", p->city != 0, p->city);
     bind_int(st, ":district", p->district != 0, p->district);
     bind_text(st, ":cat", p->cat ? p->cat->slug : NULL);
@@ -203,15 +249,36 @@ static int choose_path(const search_params_t *p, const char *match)
     return p->city ? PATH_C : PATH_ALL;
 }
 
-static const char *next_cursor(ctx_t *c, search_sort_t sort, const listing_t *last, const cursor_t *cur, int limit)
+/* The card statement for p, or NULL when a filter needs the listings row. */
+static const char *card_sql(const search_params_t *p, const char *match, search_sort_t sort)
+{
+    if (!p->cards || p->has_min || p->has_max || p->nattrs || sort == SORT_PRICE_ASC || sort == SORT_PRICE_DESC)
+        return NULL;
+    if (match) return p->has_near ? NULL : CARD_SQL[sort == SORT_RELEVANCE ? CARD_FTS_RANK : CARD_FTS_NEWEST];
+    if (p->district || p->subcategory) return NULL;
+    if (p->has_near) return p->city ? NULL : CARD_SQL[sort == SORT_DISTANCE ? CARD_GEO_DISTANCE : CARD_GEO_NEWEST];
+    return p->city ? CARD_SQL[p->cat ? CARD_CC : CARD_C] : NULL;
+}
+
+static const char *search_sql(const search_params_t *p, const char *match, search_sort_t sort)
+{
+    const char *sql = card_sql(p, match, sort);
+    return sql ? sql : SQL[choose_path(p, match)][sort];
+}
+
+/* The cursor after the row `last`, the consumed-th row of this statement. */
+static const char *next_cursor(ctx_t *c, search_sort_t sort, const search_hit_t *last, const cursor_t *cur,
+                               size_t consumed)
 {
     switch (sort) {
     case SORT_NEWEST: return arena_printf(c->arena, "n%lld", (long long)last->id);
     case SORT_PRICE_ASC:
-    case SORT_PRICE_DESC: return arena_printf(c->arena, "p%lld_%lld", (long long)last->price_fen, (long long)last->id);
+    case SORT_PRICE_DESC:
+        return arena_printf(c->arena, "p%lld_%lld", (long long)last->l.price_fen, (long long)last->id);
     default:
-        return cur->offset + limit > SEARCH_MAX_OFFSET ? NULL
-                                                       : arena_printf(c->arena, "o%lld", (long long)(cur->offset + limit));
+        return cur->offset + (int64_t)consumed > SEARCH_MAX_OFFSET
+                   ? NULL
+                   : arena_printf(c->arena, "o%lld", (long long)(cur->offset + (int64_t)consumed));
     }
 }
 
@@ -225,6 +292,26 @@ static int check_params(ctx_t *c, const search_params_t *p, search_sort_t *sort)
     return LL_OK;
 }
 
+/* Reads one result row into h; false when the listing expired since the last sweep (h->id still set). */
+static bool read_hit(ctx_t *c, sqlite3_stmt *st, bool card, search_hit_t *h)
+{
+    int dist_col = card ? 3 : 17;
+    if (card) {
+        h->id = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_int64(st, 2) <= c->now) return false;
+        h->card = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
+    } else {
+        listing_fill_row(c, st, &h->l);
+        h->id = h->l.id;
+        if (!h->l.cat || h->l.expires_at <= c->now) return false;
+        const char *photo = (const char *)sqlite3_column_text(st, 18);
+        h->photo = photo ? arena_strdup(c->arena, photo) : NULL;
+    }
+    h->has_distance = sqlite3_column_type(st, dist_col) != SQLITE_NULL;
+    h->distance_km = round(sqlite3_column_double(st, dist_col) * 10.0) / 10.0;
+    return true;
+}
+
 int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *n, const char **next)
 {
     cursor_t cur;
@@ -235,26 +322,28 @@ int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *
     if (p->q && !match) return ctx_fail(c, LL_INVALID, "invalid_field", "q");
     if (sort == SORT_RELEVANCE && !match) sort = SORT_NEWEST;
     if (cursor_parse(p->cursor, sort, &cur)) return ctx_fail(c, LL_INVALID, "invalid_field", "cursor");
-    sqlite3_stmt *st = db_stmt(c->db, SQL[choose_path(p, match)][sort]);
+    const char *sql = search_sql(p, match, sort);
+    sqlite3_stmt *st = db_stmt(c->db, sql);
     if (!st) return LL_ERR;
     bind_all(c, st, p, match, &cur);
     search_hit_t *v = arena_zalloc(c->arena, (size_t)(p->limit + 1) * sizeof(*v));
-    size_t k = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && k <= (size_t)p->limit) {
-        listing_t *l = &v[k].l;
-        listing_fill_row(c, st, l);
-        if (!l->cat || l->expires_at <= c->now) continue; /* expired since the last sweep */
-        v[k].has_distance = sqlite3_column_type(st, 17) != SQLITE_NULL;
-        v[k].distance_km = round(sqlite3_column_double(st, 17) * 10.0) / 10.0;
-        const char *photo = (const char *)sqlite3_column_text(st, 18);
-        v[k].photo = photo ? arena_strdup(c->arena, photo) : NULL;
-        k++;
+    size_t k = 0, scanned = 0, limit = (size_t)p->limit;
+    bool card = sql != SQL[choose_path(p, match)][sort];
+    search_hit_t last = {0}; /* the last row read, live or not */
+    int rc = SQLITE_DONE;
+    while (k <= limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        scanned++;
+        bool live = read_hit(c, st, card, &v[k]);
+        last = v[k];
+        k += live;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LL_ERR;
-    *next = k > (size_t)p->limit ? next_cursor(c, sort, &v[p->limit - 1].l, &cur, p->limit) : NULL;
-    *n = k > (size_t)p->limit ? (size_t)p->limit : k;
+    /* The statement returns limit + 1 rows at most. A full page continues after its last row; a page
+     * shortened by rows that expired since the sweep continues after the last row read, so paging goes on. */
+    if (k > limit) *next = next_cursor(c, sort, &v[limit - 1], &cur, scanned - 1);
+    else *next = scanned > limit ? next_cursor(c, sort, &last, &cur, scanned) : NULL;
+    *n = k > limit ? limit : k;
     *hits = v;
     return LL_OK;
 }
@@ -263,7 +352,7 @@ int search_plan(ctx_t *c, const search_params_t *p, char *out, size_t n)
 {
     const char *match = p->q ? match_expr(c, p) : NULL;
     search_sort_t sort = p->sort == SORT_RELEVANCE && !match ? SORT_NEWEST : p->sort;
-    const char *sql = arena_printf(c->arena, "EXPLAIN QUERY PLAN %s", SQL[choose_path(p, match)][sort]);
+    const char *sql = arena_printf(c->arena, "EXPLAIN QUERY PLAN %s", search_sql(p, match, sort));
     cursor_t cur;
     sqlite3_stmt *st;
     cursor_parse(NULL, sort, &cur);

@@ -37,9 +37,12 @@ typedef struct {
     search_sort_t sort;
     const char *cursor;
     int limit;
+    bool cards; /* results as rendered cards where possible (hit.card), else as rows (hit.l) */
 } search_params_t;
 
 typedef struct {
+    int64_t id;
+    const char *card; /* the listing's summary as JSON text (listing_index.h); NULL when l is filled */
     listing_t l;
     bool has_distance;
     double distance_km; /* rounded to 0.1 km */

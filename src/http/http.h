@@ -94,6 +94,8 @@ int http_input(req_t *r, const in_field_t *spec, int n, in_val_t *out);
 
 /* Sends obj (reference stolen) with status. */
 int http_json(req_t *r, unsigned status, json_t *obj);
+/* A JSON body the caller has already written (copied; text may live in the arena). */
+int http_json_text(req_t *r, unsigned status, const char *text, size_t len);
 /*
  * Sends bytes (malloc'd data, ownership taken) with a content type and a
  * Cache-Control value (NULL: no-store); security headers as for JSON.

@@ -111,6 +111,15 @@ int http_json(req_t *r, unsigned status, json_t *obj)
     return queue(r, status, resp);
 }
 
+int http_json_text(req_t *r, unsigned status, const char *text, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    if (!resp) PANIC("MHD_create_response_from_buffer");
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    add_security_headers(resp, NULL);
+    return queue(r, status, resp);
+}
+
 static const char *client_address(req_t *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

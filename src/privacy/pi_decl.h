@@ -30,6 +30,8 @@ OWNER("audit_log", "(actor = ?1 AND (subject IS NULL OR subject = ?1)) OR (subje
 OWNER("listings", "user_id = ?1")
 OWNER("listings_fts", NULL)
 OWNER("listings_geo", NULL)
+OWNER("listing_cards", NULL)
+OWNER("schema_tasks", NULL)
 OWNER("listing_reports", "user_id = ?1")
 OWNER("listing_photos", "listing_id IN (SELECT id FROM listings WHERE user_id = ?1)")
 OWNER("browse_history", "user_id = ?1")
@@ -196,7 +198,20 @@ NOTPI("listings_geo", "id", "listing number")
 NOTPI("listings_geo", "max_lat", "same point as min_lat (declared there)")
 NOTPI("listings_geo", "min_lng", "same point as min_lat (declared there)")
 NOTPI("listings_geo", "max_lng", "same point as min_lat (declared there)")
-NOTPI("listings_geo", "category", "category of the listing")
+NOTPI("listings_geo", "min_cat", "category of the listing, as a tree dimension")
+NOTPI("listings_geo", "max_cat", "same as min_cat")
+
+/* listing_cards: the public summary of each published listing, rendered once for search results */
+PI(CARD_SUMMARY, "listing_cards", "card", "搜索结果中的信息摘要", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "公开展示的标题、分类属性、区县与缩略图的副本，信息下架即删除；不含联系方式")
+NOTPI("listing_cards", "id", "listing number")
+NOTPI("listing_cards", "city", "city of the offer, a division code")
+NOTPI("listing_cards", "category", "category of the offer")
+NOTPI("listing_cards", "expires_at", "listing bookkeeping")
+
+/* schema_tasks: one-off work a migration leaves for code */
+NOTPI("schema_tasks", "task", "name of the task")
 
 /* listing_reports: one report per person per listing (B13) */
 NOTPI("listing_reports", "listing_id", "reported listing")

@@ -40,6 +40,9 @@ void db_log_error(db_t *db, const char *what);
 /* Brings the schema to the newest version (schema.c); 0 or -1. */
 int db_migrate(db_t *db);
 int db_schema_version(db_t *db);
+/* A one-off task a migration left for code (schema_tasks), e.g. rebuilding derived indexes. */
+bool db_task_pending(db_t *db, const char *task);
+int db_task_done(db_t *db, const char *task);
 
 dbpool_t *dbpool_new(const char *path, int size, bool sync_full, log_t *log);
 void dbpool_free(dbpool_t *p);

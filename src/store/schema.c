@@ -200,7 +200,45 @@ static const char *const migrations[] = {
     "  user_id INTEGER,"
     "  records INTEGER NOT NULL DEFAULT 1);"
     "CREATE INDEX shares_by_user ON shares(user_id, at);",
+
+    /* 4: the read side of listings (listing_index.h): full-text rowids counting down, the category as a
+     * dimension of the nearby tree, the summary cards; rebuilt from the listings rows by the task */
+    "DROP TABLE listings_fts;"
+    "CREATE VIRTUAL TABLE listings_fts USING fts5(title, description, tags, content='', tokenize='linli');"
+    "DROP TABLE listings_geo;"
+    "CREATE VIRTUAL TABLE listings_geo USING rtree(id, min_lat, max_lat, min_lng, max_lng, min_cat, max_cat);"
+    "CREATE TABLE listing_cards ("
+    "  id INTEGER PRIMARY KEY REFERENCES listings(id) ON DELETE CASCADE,"
+    "  city INTEGER NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  card TEXT NOT NULL);"
+    "CREATE INDEX listing_cards_browse ON listing_cards(city, category, id);"
+    "CREATE INDEX listing_cards_city ON listing_cards(city, id);"
+    "CREATE TABLE schema_tasks (task TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "INSERT INTO schema_tasks VALUES ('reindex_listings');",
 };
+
+static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
+static const char SQL_TASK_DONE[] = "DELETE FROM schema_tasks WHERE task = ?";
+
+bool db_task_pending(db_t *db, const char *task)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_TASK);
+    if (!st) return false;
+    sqlite3_bind_text(st, 1, task, -1, SQLITE_STATIC);
+    bool pending = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return pending;
+}
+
+int db_task_done(db_t *db, const char *task)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_TASK_DONE);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, task, -1, SQLITE_STATIC);
+    return db_run(db, st);
+}
 
 int db_schema_version(db_t *db)
 {

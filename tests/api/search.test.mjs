@@ -1,6 +1,7 @@
 // search.test.mjs — finding listings by Chinese keyword, filters, near a point; history (B8, B9, B10, G2).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { Linli } from './lib.mjs';
 
 const L = new Linli();
@@ -163,4 +164,61 @@ test('D4: public statistics suppress every count below k, so no figure points at
   const cell = after.json.cells.find((c) => c.city.code === 1101 && c.category === 'goods');
   assert.deepEqual([cell.listings, cell.posters, cell.suppressed], [12, 12, false]);
   assert.ok(!after.text.includes('13700000'), 'no identifier in the statistics');
+});
+
+// Search results come from cards rendered when a listing is published or changes (listing_index.h); a
+// price filter takes the rows path. Both must say the same thing, and the card must follow every change.
+test('B8/B11: a result read from its card equals the same result rendered from the row, through edits and photos', async () => {
+  const body = { ...base, category: 'goods', subcategory: 'digital', title: '卡片测试 旧标题', price: 1200, fields: { condition: '九成新' } };
+  const made = await L.req('POST', '/api/v1/listings', { token: poster.token, body });
+  assert.equal(made.status, 201, made.text);
+  const id = made.json.id;
+  const both = async () => {
+    const card = (await find('q=卡片测试&city=1101&category=goods')).items.find((i) => i.id === id);
+    const row = (await find('q=卡片测试&city=1101&category=goods&price_max=99999999')).items.find((i) => i.id === id);
+    const browse = (await find('city=1101&category=goods')).items.find((i) => i.id === id);
+    assert.deepEqual(card, row);
+    assert.deepEqual(browse, row);
+    return card;
+  };
+  assert.equal((await both()).title, '卡片测试 旧标题');
+  const patch = await L.req('PATCH', `/api/v1/listings/${id}`, { token: poster.token, body: { title: '卡片测试 新标题', price: 900 } });
+  assert.equal(patch.status, 200, patch.text);
+  let now = await both();
+  assert.equal(now.title, '卡片测试 新标题');
+  assert.equal(now.price, 900);
+  assert.equal(now.thumbnail, null);
+  const form = new FormData();
+  const jpeg = readFileSync(new URL('../data/photos/cmyk.jpg', import.meta.url));
+  form.append('photo', new Blob([jpeg], { type: 'image/jpeg' }), 'a.jpg');
+  const up = await L.req('POST', `/api/v1/listings/${id}/photos`, { token: poster.token, raw: form });
+  assert.equal(up.status, 201, up.text);
+  now = await both();
+  assert.equal(now.thumbnail, up.json.thumbnail, 'the first photo becomes the card thumbnail');
+  const del = await L.req('DELETE', `/api/v1/listings/${id}/photos/${up.json.id}`, { token: poster.token });
+  assert.equal(del.status, 200, del.text);
+  assert.equal((await both()).thumbnail, null);
+  assert.equal((await L.req('DELETE', `/api/v1/listings/${id}`, { token: poster.token })).status, 200);
+  assert.equal((await find('q=卡片测试')).items.length, 0);
+  assert.equal(Number(L.sql(`SELECT count(*) FROM listing_cards WHERE id = ${id}`)), 0, 'the card goes with the listing');
+});
+
+test('B8: a listing expired but not yet swept neither shows nor ends the paging early', async () => {
+  const made = [];
+  for (const t of ['过期测试 一', '过期测试 二', '过期测试 三']) {
+    const r = await L.req('POST', '/api/v1/listings', { token: poster.token, body: { ...base, category: 'goods', title: t, price: 100, fields: { condition: '全新' } } });
+    assert.equal(r.status, 201, r.text);
+    made.push(r.json.id);
+  }
+  L.sql(`UPDATE listings SET expires_at = 1 WHERE id = ${made[1]}; UPDATE listing_cards SET expires_at = 1 WHERE id = ${made[1]}`);
+  for (const qs of ['q=过期测试', 'q=过期测试&price_max=999999999', 'city=1101&category=goods']) {
+    const seen = [];
+    let cursor = null;
+    do {
+      const page = await find(`${qs}&limit=1&sort=newest${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((i) => i.id).filter((id) => made.includes(id)));
+      cursor = page.next_cursor;
+    } while (cursor);
+    assert.deepEqual(seen, [made[2], made[0]], qs);
+  }
 });

@@ -56,6 +56,56 @@ static void test_nearby_uses_the_rtree(void **state)
     assert_null(strstr(buf, "SCAN l")); /* the box narrows first; only its rows are sorted by distance */
 }
 
+/* The API's searches (cards): the index, then the card by its key; the listings table is not read. */
+static void test_B8_keyword_cards_walk_the_index_upwards_and_read_cards_only(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.q = "搬家", .city = 1101, .cat = cat_find("services"), .sort = SORT_NEWEST, .cards = true};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "SCAN f VIRTUAL TABLE INDEX"));
+    assert_non_null(strstr(buf, "SEARCH c USING INTEGER PRIMARY KEY"));
+    assert_null(strstr(buf, " l "));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+}
+
+static void test_B8_browse_cards_use_listing_cards_browse(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.city = 1101, .cat = cat_find("housing"), .sort = SORT_NEWEST, .cards = true};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX listing_cards_browse"));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+    p.cat = NULL;
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX listing_cards_city"));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+}
+
+/* Category and box both constrain the tree (6 constraints); only the tree's own page is sorted. */
+static void test_B9_nearby_cards_rank_tree_points_then_read_one_page_of_cards(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.has_near = true, .lat = 39.96, .lng = 116.3, .radius_km = 5, .cat = cat_find("services"),
+                         .sort = SORT_NEWEST, .cards = true};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "SCAN g VIRTUAL TABLE INDEX 2:D0B1D2B3D4B5"));
+    assert_non_null(strstr(buf, "SEARCH c USING INTEGER PRIMARY KEY"));
+    assert_null(strstr(buf, " l "));
+}
+
+/* A filter on the row (price) falls back to the listings path, which still narrows by the index. */
+static void test_B8_price_filter_falls_back_to_rows(void **state)
+{
+    env_t *e = *state;
+    char buf[2048];
+    search_params_t p = {.city = 1101, .cat = cat_find("housing"), .sort = SORT_NEWEST, .cards = true,
+                         .has_max = true, .price_max = 100000};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX listings_browse"));
+}
 
 #define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
@@ -66,6 +116,10 @@ int main(void)
         T(test_browse_city_category_uses_listings_browse),
         T(test_browse_city_uses_listings_city),
         T(test_nearby_uses_the_rtree),
+        T(test_B8_keyword_cards_walk_the_index_upwards_and_read_cards_only),
+        T(test_B8_browse_cards_use_listing_cards_browse),
+        T(test_B9_nearby_cards_rank_tree_points_then_read_one_page_of_cards),
+        T(test_B8_price_filter_falls_back_to_rows),
     };
     return cmocka_run_group_tests_name("search_plan", tests, NULL, NULL);
 }

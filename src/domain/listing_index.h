@@ -1,0 +1,37 @@
+/*
+ * listing_index.h — the read side of published listings: the full-text
+ * index, the nearby tree and the summary cards (B8, B9).
+ *
+ * Invariant: a listing has an entry in listings_fts, listing_cards and (when
+ * it has a point) listings_geo exactly while its status is 'published'; the
+ * callers in listing.c call lidx_add / lidx_remove inside the transaction that
+ * changes the status. Everything here is derived from the listings row and
+ * can be rebuilt from it (listing_reindex).
+ *
+ * Full-text rowids count down: rowid = LIDX_FTS_BASE - listing id, so
+ * "newest first" is FTS5's cheap ascending walk.
+ */
+#ifndef LL_LISTING_INDEX_H
+#define LL_LISTING_INDEX_H
+#include "base/ctx.h"
+#include "domain/listing.h"
+#include <jansson.h>
+
+#define LIDX_FTS_BASE ((int64_t)1 << 53) /* listing ids stay below 2^53 (the router's bound) */
+
+/* Adds l to every index, with its card. */
+int lidx_add(ctx_t *c, const listing_t *l);
+/* lidx_add for n listings in one transaction (a rebuild), the full-text writes batched. */
+int lidx_add_many(ctx_t *c, const listing_t *v, size_t n);
+/* Removes l (as it was added) from every index. */
+int lidx_remove(ctx_t *c, const listing_t *l);
+/* Writes the card of the published listing l again (a photo came or went). */
+int lidx_card_put(ctx_t *c, const listing_t *l);
+/* The text indexed with the title: the description and the public text attributes. */
+const char *lidx_text(ctx_t *c, const listing_t *l);
+/* The public summary of a listing, the shape of a search result and of a card. */
+json_t *lidx_summary(ctx_t *c, const listing_t *l, const char *photo);
+/* The category's number in the nearby tree. */
+int lidx_cat_code(const category_t *cat);
+
+#endif

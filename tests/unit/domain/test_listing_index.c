@@ -1,0 +1,135 @@
+/*
+ * test_listing_index.c — the derived read side of listings (listing_index.h):
+ * a rebuild from the rows gives back exactly the indexes that live posting
+ * built, and cards carry what the public summary says (B8, B9).
+ */
+#include "support.h"
+#include "domain/account.h"
+#include "domain/listing.h"
+#include "domain/listing_index.h"
+#include "domain/search.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#define N_LISTINGS 40
+
+static int64_t sign_in(env_t *e, const char *phone)
+{
+    acct_login_t out;
+    assert_int_equal(acct_send_code(&e->ctx, phone, "login"), 0);
+    assert_int_equal(acct_login_code(&e->ctx, phone, support_last_code(e), 1, &out), 0);
+    return out.user_id;
+}
+
+static void post(env_t *e, int i)
+{
+    static const char *const words[] = {"搬家", "保洁", "二手", "家电", "租房"};
+    char title[64];
+    snprintf(title, sizeof title, "%s服务 第%d号", words[i % 5], i);
+    json_t *fields = json_pack("{s:s}", "condition", "九成新");
+    listing_in_t in = {.category = "goods", .subcategory = "digital", .title = title, .description = "测试描述",
+                       .has_city = true, .city = i % 3 ? 1101 : 3101, .contact_phone = "13700000009",
+                       .has_price = true, .price_fen = 100 * i, .fields = fields};
+    if (i % 2) in.has_point = true, in.lat = 39.90 + 0.001 * i, in.lng = 116.40;
+    int64_t id;
+    const char *status;
+    assert_int_equal(listing_create(&e->ctx, &in, &id, &status), 0);
+    assert_string_equal(status, "published");
+    json_decref(fields);
+}
+
+/* Every result page (ids and card text) of a few searches, as one string. */
+static char *snapshot(env_t *e)
+{
+    search_params_t qs[] = {
+        {.q = "搬家", .city = 1101, .cat = cat_find("goods"), .limit = 50, .cards = true},
+        {.q = "服务", .limit = 7, .cards = true},
+        {.city = 1101, .cat = cat_find("goods"), .limit = 50, .cards = true},
+        {.city = 3101, .limit = 50, .cards = true},
+        {.has_near = true, .lat = 39.91, .lng = 116.40, .radius_km = 5, .cat = cat_find("goods"), .limit = 50,
+         .cards = true},
+    };
+    size_t cap = 1 << 20, used = 0;
+    char *out = calloc(1, cap);
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        search_hit_t *hits;
+        size_t n;
+        const char *next;
+        assert_int_equal(search_run(&e->ctx, &qs[k], &hits, &n, &next), 0);
+        assert_true(n > 0);
+        for (size_t i = 0; i < n; i++) {
+            assert_non_null(hits[i].card); /* none of these needs the rows */
+            used += (size_t)snprintf(out + used, cap - used, "%lld %s %.1f\n", (long long)hits[i].id, hits[i].card,
+                                     hits[i].distance_km);
+        }
+        used += (size_t)snprintf(out + used, cap - used, "next=%s\n", next ? next : "-");
+    }
+    return out;
+}
+
+static void test_B8_a_rebuild_gives_back_the_indexes_posting_built(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i++) post(e, i);
+    char *before = snapshot(e);
+    int64_t n = 0;
+    assert_int_equal(listing_reindex(&e->ctx, &n), 0);
+    assert_int_equal(n, N_LISTINGS);
+    char *after = snapshot(e);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+/* Newest first is the ascending walk of the full-text rowids, which count down from LIDX_FTS_BASE. */
+static void test_B8_full_text_rowids_count_down_from_the_base(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < 3; i++) post(e, i);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(e->db), "SELECT rowid FROM listings_fts ORDER BY rowid", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    int64_t want = LIDX_FTS_BASE - 3;
+    while (sqlite3_step(st) == SQLITE_ROW) assert_int_equal(sqlite3_column_int64(st, 0), want++);
+    assert_int_equal(want, LIDX_FTS_BASE);
+    sqlite3_finalize(st);
+}
+
+/* A card is the listing's public summary and nothing more: no contact, no description. */
+static void test_B12_a_card_is_the_public_summary_without_contact(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    post(e, 1);
+    listing_t l;
+    assert_int_equal(listing_load(&e->ctx, 1, &l), 0);
+    json_t *want = lidx_summary(&e->ctx, &l, NULL);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(e->db), "SELECT card FROM listing_cards WHERE id = 1", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *card = (const char *)sqlite3_column_text(st, 0);
+    json_t *got = json_loads(card, 0, NULL);
+    assert_true(json_equal(got, want));
+    assert_null(strstr(card, "1370"));
+    assert_null(strstr(card, "测试描述"));
+    sqlite3_finalize(st);
+    json_decref(got);
+    json_decref(want);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_B8_a_rebuild_gives_back_the_indexes_posting_built),
+        T(test_B8_full_text_rowids_count_down_from_the_base),
+        T(test_B12_a_card_is_the_public_summary_without_contact),
+    };
+    return cmocka_run_group_tests_name("listing_index", tests, NULL, NULL);
+}
