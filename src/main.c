@@ -5,6 +5,7 @@
  *   linli serve [--listen HOST:PORT]   run the platform
  *   linli migrate                      bring the schema up to date
  *   linli keys rotate                  new master key; data keys re-wrapped
+ *   linli keys backup DEST             the key store (keys.db) and key file, apart from data backups
  *   linli staff grant|revoke PHONE ROLE
  *   linli audit                        verify the audit chain and the declarations
  *   linli retention run [--now T]      the retention sweep, at time T for tests
@@ -26,6 +27,7 @@
 #include "privacy/share.h"
 #include "domain/listing.h"
 #include "domain/minor.h"
+#include "domain/account.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -51,6 +53,7 @@ static int usage(void)
                     "  serve [--listen HOST:PORT]    run the platform\n"
                     "  migrate                       bring the database schema up to date\n"
                     "  keys rotate                   new master key; data keys re-wrapped\n"
+                    "  keys backup DEST              the key store and key file into folder DEST (keep apart, briefly)\n"
                     "  staff grant PHONE ROLE        roles: admin, moderator, support, auditor\n"
                     "  staff revoke PHONE ROLE\n"
                     "  audit                         check the database against the promises\n"
@@ -110,6 +113,46 @@ static int parse_cli(server_t *s, int argc, char **argv, cli_t *cli)
     return 0;
 }
 
+static void key_file(const server_t *s, char *out, size_t n)
+{
+    if (*s->conf.key_file) snprintf(out, n, "%s", s->conf.key_file);
+    else conf_data_path(&s->conf, "keys.json", out, n);
+}
+
+static const char SQL_KEYLESS_ALL[] =
+    "SELECT (SELECT count(*) FROM users) > 0 AND NOT EXISTS (SELECT 1 FROM keys.deks)";
+
+/* True if the database has accounts and the key store has no key at all. */
+static bool key_store_empty(db_t *db)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_KEYLESS_ALL);
+    bool empty = st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    if (st) sqlite3_reset(st);
+    return empty;
+}
+
+/*
+ * A key store created just now beside accounts means keys.db was lost or not
+ * put back after a restore: serving would treat every account as cancelled,
+ * so refuse, and remove the empty store so the next start refuses too.
+ */
+static int refuse_without_keys(server_t *s)
+{
+    char path[1024];
+    static const char *const files[] = {"keys.db", "keys.db-wal", "keys.db-shm"};
+    fprintf(stderr, "linli: the key store keys.db is missing from %s while the database has accounts: put back "
+                    "keys.db and keys.json from the newest key backup (linli keys backup), then start again\n",
+            s->conf.data_dir);
+    log_error(&s->log, "the key store keys.db is missing; refusing to start");
+    dbpool_free(s->pool);
+    s->pool = NULL;
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        conf_data_path(&s->conf, files[i], path, sizeof path);
+        unlink(path);
+    }
+    return -1;
+}
+
 /* Data folder, logs, keys and schema: what every command needs. */
 static int open_store(server_t *s, bool access_log)
 {
@@ -130,20 +173,22 @@ static int open_store(server_t *s, bool access_log)
         log_error(&s->log, "regions: %s (set regions_file)", err);
         return -1;
     }
-    if (*s->conf.key_file) snprintf(path, sizeof path, "%s", s->conf.key_file);
-    else conf_data_path(&s->conf, "keys.json", path, sizeof path);
+    key_file(s, path, sizeof path);
     if (vault_open(&s->vault, path, true, err, sizeof err)) {
         log_error(&s->log, "%s", err);
         return -1;
     }
+    conf_data_path(&s->conf, "keys.db", path, sizeof path);
+    bool fresh_keys = access(path, F_OK) != 0;
     conf_data_path(&s->conf, "linli.db", path, sizeof path);
     s->pool = dbpool_new(path, s->conf.threads + 2, s->conf.db_sync_full, &s->log);
     if (!s->pool) return -1;
     db_t *db = dbpool_acquire(s->pool);
     int rc = db_migrate(db);
+    bool keys_lost = rc == 0 && fresh_keys && key_store_empty(db);
     dbpool_release(s->pool, db);
     if (rc) log_error(&s->log, "database migration failed");
-    return rc;
+    return keys_lost ? refuse_without_keys(s) : rc;
 }
 
 static void close_store(server_t *s)
@@ -188,6 +233,7 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     int rc = retention_run(&c, rep);
     if (rc == LL_OK) rc = listing_expire_due(&c, &rep->listings_expired);
     if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
+    if (rc == LL_OK) rc = acct_sweep_keys(&c, &rep->keyless_erased, &rep->orphan_keys); /* G4 after a restore */
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;
@@ -207,9 +253,9 @@ static void *sweeper_main(void *arg)
         if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
         else
             log_info(&s->log, "retention: %lld rows deleted, %lld values cleared, %lld sessions ended, %lld listings expired, "
-                     "%lld children's accounts erased",
+                     "%lld children's accounts erased, %lld keyless accounts erased",
                      (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
-                     (long long)rep.listings_expired, (long long)rep.children_erased);
+                     (long long)rep.listings_expired, (long long)rep.children_erased, (long long)rep.keyless_erased);
         pthread_mutex_lock(&s->stop_mu);
         while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
         }
@@ -229,6 +275,8 @@ static int cmd_retention(server_t *s, cli_t *cli)
     }
     retention_print(&rep, stdout);
     printf("children's accounts erased without a guardian's consent: %lld\n", (long long)rep.children_erased);
+    printf("accounts without a data key erased: %lld; keys without an account destroyed: %lld\n",
+           (long long)rep.keyless_erased, (long long)rep.orphan_keys);
     return 0;
 }
 
@@ -265,7 +313,7 @@ static int cmd_backup(server_t *s, cli_t *cli)
     int rc = backup_create(db, photos, cli->args[0], err, sizeof err);
     dbpool_release(s->pool, db);
     if (rc) fprintf(stderr, "linli: backup: %s\n", err);
-    else printf("backup written to %s (the key file is not in it: keep it separately)\n", cli->args[0]);
+    else printf("backup written to %s (no keys in it: back them up apart with linli keys backup)\n", cli->args[0]);
     return rc ? 1 : 0;
 }
 
@@ -279,7 +327,8 @@ static int cmd_restore(server_t *s, cli_t *cli)
         fprintf(stderr, "linli: restore: %s\n", err);
         return 1;
     }
-    printf("restored into %s; put the key file in place, then run linli serve\n", s->conf.data_dir);
+    printf("restored into %s; put keys.json and keys.db from the newest key backup in place, then run linli serve\n",
+           s->conf.data_dir);
     return 0;
 }
 
@@ -325,10 +374,25 @@ static int cmd_serve(server_t *s)
     return 0;
 }
 
+/* The key store and key file into their own folder: kept apart from data backups, and briefly (G4). */
+static int cmd_keys_backup(server_t *s, const char *dest)
+{
+    char keys[1024], err[512];
+    key_file(s, keys, sizeof keys);
+    db_t *db = dbpool_acquire(s->pool);
+    int rc = backup_keys(db, keys, dest, err, sizeof err);
+    dbpool_release(s->pool, db);
+    if (rc) fprintf(stderr, "linli: keys backup: %s\n", err);
+    else printf("keys written to %s: store them apart from data backups and delete them after %d days\n", dest,
+                BACKUP_KEYS_KEEP_DAYS);
+    return rc ? 1 : 0;
+}
+
 static int cmd_keys(server_t *s, cli_t *cli)
 {
     uint32_t ver;
     int64_t n = 0;
+    if (cli->nargs == 2 && !strcmp(cli->args[0], "backup")) return cmd_keys_backup(s, cli->args[1]);
     if (cli->nargs != 1 || strcmp(cli->args[0], "rotate")) return usage();
     if (vault_rotate(s->vault, &ver)) {
         log_error(&s->log, "key rotation failed: the key file was not changed");
@@ -391,9 +455,9 @@ static int cmd_audit(server_t *s)
     db_t *db = dbpool_acquire(s->pool);
     int chain = audit_verify(db, s->vault, &rep);
     int schema = check_schema(db, stdout), sealed = check_sealed(db, stdout);
-    int kept = check_retention(db, (int64_t)time(NULL), stdout);
+    int kept = check_retention(db, (int64_t)time(NULL), stdout), keys = check_keys(db, s->vault, stdout);
     dbpool_release(s->pool, db);
-    if (chain < 0 || schema < 0 || sealed < 0 || kept < 0) {
+    if (chain < 0 || schema < 0 || sealed < 0 || kept < 0 || keys < 0) {
         fprintf(stderr, "linli: audit: cannot read the database\n");
         return 2;
     }
@@ -405,7 +469,8 @@ static int cmd_audit(server_t *s)
     if (!schema) printf("ok   declarations: every column is declared once\n");
     if (!sealed) printf("ok   sealed-fields: every declared sealed or hashed field holds only sealed values\n");
     if (!kept) printf("ok   retention: nothing is kept past its declared period\n");
-    return chain || schema || sealed || kept ? 1 : 0;
+    if (!keys) printf("ok   keys: every account has exactly one data key, and every key opens\n");
+    return chain || schema || sealed || kept || keys ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -162,6 +162,7 @@ static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
 }
 
 static int send_code(ctx_t *c, const char *phone, const char *purpose);
+static int drop_shredded(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN]);
 
 int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
 {
@@ -183,7 +184,7 @@ static int send_code(ctx_t *c, const char *phone, const char *purpose)
         audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
         return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
     }
-    if (db_begin(c->db)) return LL_ERR;
+    if (drop_shredded(c, bi) || db_begin(c->db)) return LL_ERR;
     int res = number_limits(c, bi);
     if (res == LL_LIMIT) {
         audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"number_rate\"}");
@@ -272,10 +273,11 @@ typedef struct {
 } account_row_t;
 
 static const char SQL_BY_PHONE[] =
-    "SELECT id, policy_version, password_hash FROM users WHERE phone_bi = ? AND status = 'active'";
+    "SELECT u.id, u.policy_version, u.password_hash, k.user_id IS NOT NULL FROM users u "
+    "LEFT JOIN keys.deks k ON k.user_id = u.id WHERE u.phone_bi = ? AND u.status = 'active'";
 
-/* LL_OK with the row, LL_NOTFOUND when no account has this number. */
-static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a)
+/* The row of the account with this number, whether or not its data key still exists. */
+static int account_row(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a, bool *keyless)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_BY_PHONE);
     if (!st) return LL_ERR;
@@ -286,9 +288,39 @@ static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row
         a->policy_version = sqlite3_column_int(st, 1);
         const char *ph = (const char *)sqlite3_column_text(st, 2);
         a->password_hash = ph ? arena_strdup(c->arena, ph) : NULL;
+        *keyless = !sqlite3_column_int(st, 3);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+/*
+ * LL_OK with the row, LL_NOTFOUND when no account has this number. An account
+ * without a data key was cancelled after the backup this database was
+ * restored from: it counts as gone (drop_shredded finishes it off).
+ */
+static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a)
+{
+    bool keyless = false;
+    int res = account_row(c, bi, a, &keyless);
+    if (res == LL_OK && keyless) {
+        memset(a, 0, sizeof(*a));
+        return LL_NOTFOUND;
+    }
+    return res;
+}
+
+/* Erases what is left of a keyless account with this number, so the number can sign up again (G4). */
+static int drop_shredded(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
+{
+    account_row_t a = {0};
+    bool keyless = false;
+    int res = account_row(c, bi, &a, &keyless);
+    if (res != LL_OK || !keyless) return res == LL_NOTFOUND ? LL_OK : res;
+    json_t *receipt = NULL;
+    res = acct_erase(c, a.id, "data_key_destroyed", &receipt);
+    json_decref(receipt);
+    return res;
 }
 
 static const char SQL_CONSENT[] =
@@ -325,8 +357,8 @@ static int consent_gate(ctx_t *c, const account_row_t *a, bool exists, int accep
     return LL_OK;
 }
 
-static const char SQL_NEW_USER[] = "INSERT INTO users(phone_bi, phone, dek, policy_version, created_at, updated_at) "
-                                   "VALUES (?,?,?,?,?,?)";
+static const char SQL_NEW_USER[] = "INSERT INTO users(phone_bi, phone, policy_version, created_at, updated_at) "
+                                   "VALUES (?,?,?,?,?)";
 
 static int create_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *phone, int version,
                           uint8_t dek[VAULT_KEY_LEN], int64_t *uid)
@@ -339,13 +371,12 @@ static int create_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const cha
     if (!st) return LL_ERR;
     sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, sealed, (int)n, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, wrapped, sizeof wrapped, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 4, version);
+    sqlite3_bind_int(st, 3, version);
+    sqlite3_bind_int64(st, 4, c->now);
     sqlite3_bind_int64(st, 5, c->now);
-    sqlite3_bind_int64(st, 6, c->now);
     if (db_run(c->db, st)) return LL_ERR;
     *uid = db_last_id(c->db);
-    return LL_OK;
+    return pi_subject_key_store(c, *uid, wrapped); /* the key store, not the users row (G4, F7) */
 }
 
 /* The transactional half of a sign-in, shared by code and password. */
@@ -743,15 +774,17 @@ fail:
 
 /*
  * Inside an open transaction: listings leave the indexes, every owned row is
- * erased per the declarations, the audit entry is written, then commit and
- * the photo files go. Rolls back on any failure.
+ * erased per the declarations (the data key too), the audit entry is written
+ * with actor (0 = the system, no person), then commit and the photo files go.
+ * Rolls back on any failure.
  */
-static int erase_and_commit(ctx_t *c, int64_t uid, const char *event, const char *detail, json_t **receipt)
+static int erase_and_commit(ctx_t *c, int64_t uid, int64_t actor, const char *event, const char *detail,
+                            json_t **receipt)
 {
     const char **files = NULL;
     *receipt = NULL;
     if (listing_erase_prepare(c, uid, &files) || subject_erase(c, uid, receipt)) goto fail;
-    if (audit_append(c, event, uid, uid, detail) || db_commit(c->db)) goto fail;
+    if (audit_append(c, event, actor, uid, detail) || db_commit(c->db)) goto fail;
     listing_unlink_photos(c, files);
     return LL_OK;
 fail:
@@ -771,7 +804,7 @@ int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt)
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
     if ((res = use_code(c, code_id))) goto fail;
-    return erase_and_commit(c, uid, "account.cancelled", NULL, receipt);
+    return erase_and_commit(c, uid, uid, "account.cancelled", NULL, receipt);
 fail:
     db_rollback(c->db);
     return res;
@@ -781,8 +814,43 @@ int acct_erase(ctx_t *c, int64_t uid, const char *reason, json_t **receipt)
 {
     *receipt = NULL;
     if (db_begin(c->db)) return LL_ERR;
-    return erase_and_commit(c, uid, "account.erased",
+    return erase_and_commit(c, uid, 0, "account.erased",
                             arena_printf(c->arena, "{\"reason\":\"%s\"}", reason), receipt);
+}
+
+/* accounts past their first hour whose key is gone; and whether the key store holds any key at all */
+static const char SQL_KEYLESS[] =
+    "SELECT u.id FROM users u WHERE u.created_at < ?1 "
+    "AND NOT EXISTS (SELECT 1 FROM keys.deks k WHERE k.user_id = u.id) "
+    "AND EXISTS (SELECT 1 FROM keys.deks) LIMIT 500";
+static const char SQL_ORPHAN_KEYS[] =
+    "DELETE FROM keys.deks WHERE created_at < ?1 AND user_id NOT IN (SELECT id FROM users)";
+
+int acct_sweep_keys(ctx_t *c, int64_t *erased, int64_t *orphans)
+{
+    int64_t ids[500];
+    int n = 0, rc;
+    *erased = *orphans = 0;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_KEYLESS);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, c->now - 3600); /* an account is made with its key in one transaction */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 500) ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LL_ERR;
+    for (int i = 0; i < n; i++) {
+        json_t *receipt = NULL;
+        int res = acct_erase(c, ids[i], "data_key_destroyed", &receipt);
+        json_decref(receipt);
+        if (res) return res;
+        (*erased)++;
+    }
+    if (!(st = db_stmt(c->db, SQL_ORPHAN_KEYS))) return LL_ERR;
+    sqlite3_bind_int64(st, 1, c->now - 3600);
+    if (db_run(c->db, st)) return LL_ERR;
+    *orphans = db_changes(c->db);
+    /* the deleted keys' old pages must not linger in the key store's WAL */
+    sqlite3_exec(db_handle(c->db), "PRAGMA keys.wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    return LL_OK;
 }
 
 static const char SQL_GUARDIAN_ROW[] =

@@ -18,6 +18,8 @@
  * or an index derived from another table that is erased with it).
  */
 
+/* the key store (keys.db, schema "keys"): erased last, so a failure before it leaves the key, not a keyless account */
+OWNER("deks", "user_id = ?1")
 OWNER("users", "id = ?1")
 OWNER("sessions", "user_id = ?1")
 OWNER("sms_codes", "phone_bi = (SELECT phone_bi FROM users WHERE id = ?1)")
@@ -72,11 +74,14 @@ PI(USER_GUARDIAN_PHONE, "users", "guardian_phone", "监护人手机号码", CAT_
 NOTPI("users", "guardian_consent_at", "time the guardian confirmed; part of the consent record")
 NOTPI("users", "held_since", "when a child's account began waiting for a guardian's consent (H2 deadline)")
 NOTPI("users", "id", "internal account number; names no one outside the platform")
-NOTPI("users", "dek", "the account's wrapped data key: key material, destroyed at cancellation")
 NOTPI("users", "status", "account state (active, cancelled)")
 NOTPI("users", "policy_version", "the policy version the account last accepted; see consents")
 NOTPI("users", "created_at", "account bookkeeping, deleted with the account")
 NOTPI("users", "updated_at", "account bookkeeping, deleted with the account")
+/* deks: the key store, a separate file that data backups do not copy (G4, F7) */
+NOTPI("deks", "user_id", "the account the key belongs to; deleted with the account")
+NOTPI("deks", "dek", "the account's data key wrapped by the master key: key material, destroyed at cancellation")
+NOTPI("deks", "created_at", "key bookkeeping")
 
 /* sessions: signed-in devices (F4, G1) */
 PI(SESSION_IP, "sessions", "ip", "IP地址", CAT_WEB_RECORD, P_SECURITY, BASIS_CONTRACT,

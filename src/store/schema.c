@@ -200,6 +200,10 @@ static const char *const migrations[] = {
     "  user_id INTEGER,"
     "  records INTEGER NOT NULL DEFAULT 1);"
     "CREATE INDEX shares_by_user ON shares(user_id, at);",
+
+    /* 4: wrapped data keys move to the key store (keys.db, attached by db_open), out of data backups (G4, F7) */
+    "INSERT OR IGNORE INTO keys.deks(user_id, dek, created_at) SELECT id, dek, created_at FROM users;"
+    "ALTER TABLE users DROP COLUMN dek;",
 };
 
 int db_schema_version(db_t *db)
