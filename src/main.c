@@ -28,6 +28,7 @@
 #include "domain/listing.h"
 #include "domain/minor.h"
 #include "domain/account.h"
+#include "domain/notice.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -234,6 +235,7 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     if (rc == LL_OK) rc = listing_expire_due(&c, &rep->listings_expired);
     if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
     if (rc == LL_OK) rc = acct_sweep_keys(&c, &rep->keyless_erased, &rep->orphan_keys); /* G4 after a restore */
+    if (rc == LL_OK) rc = notice_sms_sweep(&c, &rep->notices_sent, &rep->notices_failed); /* F8 */
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;
@@ -253,9 +255,10 @@ static void *sweeper_main(void *arg)
         if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
         else
             log_info(&s->log, "retention: %lld rows deleted, %lld values cleared, %lld sessions ended, %lld listings expired, "
-                     "%lld children's accounts erased, %lld keyless accounts erased",
+                     "%lld children's accounts erased, %lld keyless accounts erased, %lld breach SMS sent, %lld refused",
                      (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
-                     (long long)rep.listings_expired, (long long)rep.children_erased, (long long)rep.keyless_erased);
+                     (long long)rep.listings_expired, (long long)rep.children_erased, (long long)rep.keyless_erased,
+                     (long long)rep.notices_sent, (long long)rep.notices_failed);
         pthread_mutex_lock(&s->stop_mu);
         while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
         }
@@ -269,6 +272,7 @@ static int cmd_retention(server_t *s, cli_t *cli)
     retention_report_t rep;
     int64_t now = cli->now ? cli->now : (int64_t)time(NULL);
     if (cli->nargs != 1 || strcmp(cli->args[0], "run")) return usage();
+    if (open_sms(s)) return 1; /* pending breach notices go out too */
     if (sweep(s, now, &rep)) {
         fprintf(stderr, "linli: retention sweep failed\n");
         return 1;
@@ -277,6 +281,8 @@ static int cmd_retention(server_t *s, cli_t *cli)
     printf("children's accounts erased without a guardian's consent: %lld\n", (long long)rep.children_erased);
     printf("accounts without a data key erased: %lld; keys without an account destroyed: %lld\n",
            (long long)rep.keyless_erased, (long long)rep.orphan_keys);
+    printf("breach notices sent by SMS: %lld; refused by the gateway (retried next sweep): %lld\n",
+           (long long)rep.notices_sent, (long long)rep.notices_failed);
     return 0;
 }
 

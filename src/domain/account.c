@@ -138,14 +138,17 @@ static const char SQL_USER_BY_BI[] = "SELECT id FROM users WHERE phone_bi = ?";
 
 /*
  * E1: the HTTP gateway hands the number to the SMS provider, a third party; the
- * local outbox does not leave the platform and records nothing. The person is
- * the signed-in one, else the account holding the number (0 for a newcomer).
+ * local outbox does not leave the platform and records nothing. A code to a
+ * guardian shares the child's declared guardian_phone (the child is the
+ * person); any other code shares users.phone of the account holding the
+ * number (0 for a newcomer), whoever is signed in.
  */
-static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
+static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *purpose)
 {
     if (strcmp(c->conf->sms_gateway, "http")) return LL_OK;
-    int64_t uid = c->user_id;
-    if (!uid) {
+    bool guardian = !strcmp(purpose, "guardian");
+    int64_t uid = guardian ? c->user_id : 0;
+    if (!guardian) {
         sqlite3_stmt *st = db_stmt(c->db, SQL_USER_BY_BI);
         if (!st) return LL_ERR;
         sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
@@ -154,11 +157,8 @@ static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
     }
-    json_t *fields = json_pack("[s]", pi_fields[PI_USER_PHONE].ad);
-    int res = share_record(c, share_url_host(c->arena, c->conf->sms_http_url), c->conf->data_region, fields,
-                           SHARE_BASIS_CONTRACT, NULL, uid, 1);
-    json_decref(fields);
-    return res;
+    return share_record_sms(c, pi_fields[guardian ? PI_USER_GUARDIAN_PHONE : PI_USER_PHONE].ad,
+                            guardian ? SHARE_BASIS_LAW : SHARE_BASIS_CONTRACT, uid);
 }
 
 static int send_code(ctx_t *c, const char *phone, const char *purpose);
@@ -172,39 +172,63 @@ int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
     return send_code(c, phone, purpose);
 }
 
+/* The per-client hourly limit on codes, counted before any transaction. */
+static int client_limit(ctx_t *c)
+{
+    int limited = c->client ? rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour) : LL_OK;
+    if (limited == LL_ERR || !limited) return limited;
+    audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
+    return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
+}
+
+/*
+ * Inside the caller's transaction: the per-number limits, then a new code
+ * stored, audited and its share recorded. LL_LIMIT leaves an audit entry the
+ * caller should commit; any other failure, roll back.
+ */
+static int code_issue(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *purpose, char code[8])
+{
+    int res = number_limits(c, bi);
+    if (res == LL_LIMIT) {
+        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"number_rate\"}");
+        return res;
+    }
+    snprintf(code, 8, "%06u", (unsigned)randombytes_uniform(1000000));
+    if (res || store_code(c, bi, purpose, code) ||
+        audit_append(c, "auth.code_sent", c->user_id, 0, arena_printf(c->arena, "{\"purpose\":\"%s\"}", purpose)) ||
+        record_gateway_share(c, bi, purpose))
+        return LL_ERR;
+    return LL_OK;
+}
+
+/*
+ * Sends the code as the last step inside the transaction, then commits: if
+ * the gateway refuses, no code row (and no share record) is left behind.
+ */
+static int code_deliver(ctx_t *c, const char *phone, const char *purpose, const char *code)
+{
+    if (c->sms->send(c->sms, phone, code_text(c, purpose, code), code, purpose, c->now)) {
+        db_rollback(c->db);
+        return ctx_fail(c, LL_ERR, "sms_unavailable", NULL);
+    }
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+}
+
 /* Limits, stores and sends a code for a normalised number. */
 static int send_code(ctx_t *c, const char *phone, const char *purpose)
 {
     char code[8];
     uint8_t bi[VAULT_BLIND_LEN];
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
-    int limited = c->client ? rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour) : LL_OK;
-    if (limited == LL_ERR) return LL_ERR;
-    if (limited) {
-        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
-        return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
-    }
+    int res = client_limit(c);
+    if (res) return res;
     if (drop_shredded(c, bi) || db_begin(c->db)) return LL_ERR;
-    int res = number_limits(c, bi);
-    if (res == LL_LIMIT) {
-        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"number_rate\"}");
-        db_commit(c->db);
+    if ((res = code_issue(c, bi, purpose, code))) {
+        if (res == LL_LIMIT) db_commit(c->db);
+        else db_rollback(c->db);
         return res;
     }
-    snprintf(code, sizeof code, "%06u", (unsigned)randombytes_uniform(1000000));
-    if (res || store_code(c, bi, purpose, code) ||
-        audit_append(c, "auth.code_sent", c->user_id, 0, arena_printf(c->arena, "{\"purpose\":\"%s\"}", purpose)))
-        goto fail;
-    if (record_gateway_share(c, bi)) goto fail;
-    /* send inside the transaction: if the gateway refuses, no code row (and no share record) is left behind */
-    if (c->sms->send(c->sms, phone, code_text(c, purpose, code), code, purpose, c->now)) {
-        db_rollback(c->db);
-        return ctx_fail(c, LL_ERR, "sms_unavailable", NULL);
-    }
-    return db_commit(c->db) ? LL_ERR : LL_OK;
-fail:
-    db_rollback(c->db);
-    return LL_ERR;
+    return code_deliver(c, phone, purpose, code);
 }
 
 static const char SQL_CODE[] = "SELECT id, code_hash, tries FROM sms_codes WHERE phone_bi = ? AND purpose = ? "
@@ -883,6 +907,29 @@ static int guardian_row(ctx_t *c, int64_t uid, const uint8_t *dek, guardian_row_
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
+/* H1: one transaction stores the guardian's number, the code and its share record; the SMS goes last. */
+static int guardian_store_and_send(ctx_t *c, int64_t uid, const char *phone, const uint8_t bi[VAULT_BLIND_LEN],
+                                   const uint8_t *sealed, size_t n)
+{
+    char code[8];
+    if (db_begin(c->db)) return LL_ERR;
+    int res = code_issue(c, bi, "guardian", code);
+    if (res == LL_LIMIT) {
+        db_commit(c->db); /* keeps the refusal's audit entry */
+        return res;
+    }
+    sqlite3_stmt *st = res ? NULL : db_stmt(c->db, SQL_SET_GUARDIAN);
+    if (!st) goto fail;
+    sqlite3_bind_blob(st, 1, sealed, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_int64(st, 3, uid);
+    if (db_run(c->db, st)) goto fail;
+    return code_deliver(c, phone, "guardian", code);
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
 int acct_guardian_request(ctx_t *c, int64_t uid, const char *phone_in)
 {
     char phone[ACCT_PHONE_LEN + 1];
@@ -897,17 +944,12 @@ int acct_guardian_request(ctx_t *c, int64_t uid, const char *phone_in)
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
     if (!sodium_memcmp(bi, g.phone_bi, VAULT_BLIND_LEN))
         return ctx_fail(c, LL_INVALID, "guardian_same_phone", "guardian_phone");
-    if ((res = send_code(c, phone, "guardian"))) return res;
     if ((res = pi_subject_key(c, uid, dek))) return res;
     size_t n;
     uint8_t *sealed = pi_seal(c->arena, PI_USER_GUARDIAN_PHONE, dek, phone, strlen(phone), &n);
     sodium_memzero(dek, sizeof dek);
-    sqlite3_stmt *st = db_stmt(c->db, SQL_SET_GUARDIAN);
-    if (!st) return LL_ERR;
-    sqlite3_bind_blob(st, 1, sealed, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, c->now);
-    sqlite3_bind_int64(st, 3, uid);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
+    if ((res = client_limit(c))) return res;
+    return guardian_store_and_send(c, uid, phone, bi, sealed, n);
 }
 
 int acct_guardian_confirm(ctx_t *c, int64_t uid, const char *code)

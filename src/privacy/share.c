@@ -119,6 +119,16 @@ int share_record(ctx_t *c, const char *recipient, const char *region, json_t *fi
     return res;
 }
 
+int share_record_sms(ctx_t *c, const char *field, const char *basis, int64_t user_id)
+{
+    if (strcmp(c->conf->sms_gateway, "http")) return LL_OK; /* the local outbox stays on the platform */
+    json_t *fields = json_pack("[s]", field);
+    int res = share_record(c, share_url_host(c->arena, c->conf->sms_http_url), c->conf->data_region, fields, basis,
+                           NULL, user_id, 1);
+    json_decref(fields);
+    return res;
+}
+
 static const char SQL_OF[] = "SELECT id, at, recipient, region, fields, basis, reference, records FROM shares "
                              "WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT 500";
 

@@ -204,6 +204,9 @@ static const char *const migrations[] = {
     /* 4: wrapped data keys move to the key store (keys.db, attached by db_open), out of data backups (G4, F7) */
     "INSERT OR IGNORE INTO keys.deks(user_id, dek, created_at) SELECT id, dek, created_at FROM users;"
     "ALTER TABLE users DROP COLUMN dek;",
+
+    /* 5: the breach-notice SMS still to send, for the background sweep (F8) */
+    "CREATE INDEX incident_users_pending ON incident_users(incident_id, user_id) WHERE notified_at IS NULL;",
 };
 
 int db_schema_version(db_t *db)
