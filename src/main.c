@@ -15,6 +15,8 @@
 #include "api/api.h"
 #include "web/web.h"
 #include "web/site.h"
+#include "web/policy_page.h"
+#include "domain/policy.h"
 #include "base/arena.h"
 #include "base/mem.h"
 #include "base/result.h"
@@ -338,11 +340,25 @@ static int cmd_restore(server_t *s, cli_t *cli)
     return 0;
 }
 
+/* A current policy version published before contents were kept gets its content frozen now (H4). */
+static int keep_policy_text(server_t *s)
+{
+    arena_t *a = arena_new(1 << 16);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    const char *content = web_policy_snapshot(&c);
+    int rc = content ? policy_text_keep_current(&c, content) : LL_ERR;
+    dbpool_release(s->pool, db);
+    arena_free(a);
+    if (rc) log_error(&s->log, "cannot keep the current policy's content");
+    return rc;
+}
+
 static int cmd_serve(server_t *s)
 {
     sigset_t set;
     int sig;
-    if (open_sms(s) || load_site(s)) return 1;
+    if (open_sms(s) || load_site(s) || keep_policy_text(s)) return 1;
     if (photo_init("linli")) {
         log_error(&s->log, "cannot start the image library");
         return 1;

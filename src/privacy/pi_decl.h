@@ -118,6 +118,10 @@ NOTPI("policy_versions", "version", "policy version label")
 NOTPI("policy_versions", "major", "whether users must accept again")
 NOTPI("policy_versions", "published_at", "publication date")
 NOTPI("policy_versions", "summary", "what changed")
+/* policy_texts: each version's content as published (H4) */
+NOTPI("policy_texts", "policy_id", "policy number")
+NOTPI("policy_texts", "taken_at", "when the content was frozen")
+NOTPI("policy_texts", "snapshot", "the published lists and texts generated from the declarations; names no one")
 
 /* consents: what each user agreed to (G3, H3) */
 PI(CONSENT_RECORD, "consents", "granted", "授权同意记录", CAT_OTHER, P_ACCOUNT, BASIS_LEGAL_DUTY,

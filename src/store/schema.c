@@ -207,6 +207,12 @@ static const char *const migrations[] = {
 
     /* 5: the breach-notice SMS still to send, for the background sweep (F8) */
     "CREATE INDEX incident_users_pending ON incident_users(incident_id, user_id) WHERE notified_at IS NULL;",
+
+    /* 6: each policy version's content as published, so past versions read as they were (H4) */
+    "CREATE TABLE policy_texts ("
+    "  policy_id INTEGER PRIMARY KEY REFERENCES policy_versions(id),"
+    "  taken_at INTEGER NOT NULL,"
+    "  snapshot TEXT NOT NULL);",
 };
 
 int db_schema_version(db_t *db)
