@@ -60,3 +60,37 @@ test('F5: a read names the role the reader had when reading, not a later one', a
   assert.equal(staff.who, 'moderator');
   assert.equal(run(L.dir, 'audit').code, 0, 'the chain still verifies');
 });
+
+test('linli audit reports each kind of planted violation, on a copy of this folder', async () => {
+  const { mkdtempSync, copyFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const where = mkdtempSync(join(tmpdir(), 'linli-planted-'));
+  try {
+    assert.equal(run(L.dir, 'backup', join(where, 'b')).code, 0);
+    assert.equal(run(L.dir, 'keys', 'backup', join(where, 'k')).code, 0);
+    const dir = join(where, 'd');
+    assert.equal(run(dir, 'restore', join(where, 'b')).code, 0);
+    for (const f of ['keys.json', 'keys.db']) copyFileSync(join(where, 'k', f), join(dir, f));
+    assert.equal(run(dir, 'audit').code, 0, 'the copy starts clean');
+    const old = Math.floor(Date.now() / 1000) - 40 * 86400;
+    execFileSync('sqlite3', [join(dir, 'linli.db'), [
+      'ALTER TABLE users ADD COLUMN wechat TEXT;',
+      `UPDATE users SET email = 'plain@example.cn' WHERE id = ${p1.user.id};`,
+      `UPDATE users SET username_bi = X'00' WHERE id = ${p2.user.id};`,
+      `INSERT INTO search_history(user_id, query, at) VALUES (${p1.user.id}, X'4C31', ${old});`,
+      'DROP TRIGGER audit_log_append_only;',
+      "UPDATE audit_log SET detail = '{}' WHERE id = (SELECT max(id) FROM audit_log);",
+    ].join(' ')]);
+    execFileSync('sqlite3', [join(dir, 'keys.db'), `DELETE FROM deks WHERE user_id = ${searcher.user.id}; `
+      + "INSERT INTO deks VALUES (999999, X'4B3100000001' || zeroblob(72), 0);"]);
+    const a = run(dir, 'audit');
+    assert.equal(a.code, 1);
+    for (const kind of ['undeclared-column: users.wechat', 'plaintext-pi: 1 rows of users.email', 'blind-index: 1 rows of users.username_bi',
+      'past-retention: 1 values of search_history', 'audit-chain: entry', 'shredded-accounts: 1', 'orphan-keys: 1', 'unreadable-keys: 1'])
+      assert.ok(a.out.includes(`FAIL ${kind}`), `${kind} in\n${a.out}`);
+  } finally {
+    rmSync(where, { recursive: true, force: true });
+  }
+});
