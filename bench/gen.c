@@ -421,8 +421,9 @@ static int cmd_build(const char *dir, long n, int users, unsigned seed)
     /* accounts: as account.c's create_account, plus the policy consent */
     double t0 = now_s();
     uint8_t(*deks)[VAULT_KEY_LEN] = calloc((size_t)users + 1, VAULT_KEY_LEN);
-    sqlite3_stmt *su = prep(db, "INSERT INTO users(id, phone_bi, phone, dek, policy_version, created_at, updated_at) "
-                                "VALUES (?,?,?,?,1,?,?)");
+    sqlite3_stmt *su = prep(db, "INSERT INTO users(id, phone_bi, phone, policy_version, created_at, updated_at) "
+                                "VALUES (?,?,?,1,?,?)");
+    sqlite3_stmt *sk = prep(db, "INSERT INTO keys.deks(user_id, dek, created_at) VALUES (?,?,?)");
     sqlite3_stmt *sc = prep(db, "INSERT INTO consents(user_id, purpose, policy_version, granted, at) "
                                 "VALUES (?, 'policy', 1, 1, ?)");
     exec(db, "BEGIN");
@@ -436,10 +437,13 @@ static int cmd_build(const char *dir, long n, int users, unsigned seed)
         sqlite3_bind_int(su, 1, u);
         sqlite3_bind_blob(su, 2, bi, sizeof bi, SQLITE_TRANSIENT);
         bind_sealed(e.arena, su, 3, PI_USER_PHONE, deks[u], phone);
-        sqlite3_bind_blob(su, 4, wrapped, sizeof wrapped, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(su, 4, at);
         sqlite3_bind_int64(su, 5, at);
-        sqlite3_bind_int64(su, 6, at);
         step_done(db, su);
+        sqlite3_bind_int(sk, 1, u);
+        sqlite3_bind_blob(sk, 2, wrapped, sizeof wrapped, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(sk, 3, at);
+        step_done(db, sk);
         sqlite3_bind_int(sc, 1, u);
         sqlite3_bind_int64(sc, 2, at);
         step_done(db, sc);
@@ -517,6 +521,7 @@ static int cmd_build(const char *dir, long n, int users, unsigned seed)
     double t_fts = now_s() - t0;
     sqlite3_finalize(si);
     sqlite3_finalize(su);
+    sqlite3_finalize(sk);
     sqlite3_finalize(sc);
     exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 

@@ -5,6 +5,7 @@
  *   linli serve [--listen HOST:PORT]   run the platform
  *   linli migrate                      bring the schema up to date
  *   linli keys rotate                  new master key; data keys re-wrapped
+ *   linli keys backup DEST             the key store (keys.db) and key file, apart from data backups
  *   linli staff grant|revoke PHONE ROLE
  *   linli audit                        verify the audit chain and the declarations
  *   linli retention run [--now T]      the retention sweep, at time T for tests
@@ -14,6 +15,8 @@
 #include "api/api.h"
 #include "web/web.h"
 #include "web/site.h"
+#include "web/policy_page.h"
+#include "domain/policy.h"
 #include "base/arena.h"
 #include "base/mem.h"
 #include "base/result.h"
@@ -26,6 +29,8 @@
 #include "privacy/share.h"
 #include "domain/listing.h"
 #include "domain/minor.h"
+#include "domain/account.h"
+#include "domain/notice.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -51,6 +56,7 @@ static int usage(void)
                     "  serve [--listen HOST:PORT]    run the platform\n"
                     "  migrate                       bring the database schema up to date\n"
                     "  keys rotate                   new master key; data keys re-wrapped\n"
+                    "  keys backup DEST              the key store and key file into folder DEST (keep apart, briefly)\n"
                     "  staff grant PHONE ROLE        roles: admin, moderator, support, auditor\n"
                     "  staff revoke PHONE ROLE\n"
                     "  audit                         check the database against the promises\n"
@@ -110,7 +116,46 @@ static int parse_cli(server_t *s, int argc, char **argv, cli_t *cli)
     return 0;
 }
 
-/* Data folder, logs, keys and schema: what every command needs. */
+static void key_file(const server_t *s, char *out, size_t n)
+{
+    if (*s->conf.key_file) snprintf(out, n, "%s", s->conf.key_file);
+    else conf_data_path(&s->conf, "keys.json", out, n);
+}
+
+static const char SQL_KEYLESS_ALL[] =
+    "SELECT (SELECT count(*) FROM users) > 0 AND NOT EXISTS (SELECT 1 FROM keys.deks)";
+
+/* True if the database has accounts and the key store has no key at all. */
+static bool key_store_empty(db_t *db)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_KEYLESS_ALL);
+    bool empty = st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    if (st) sqlite3_reset(st);
+    return empty;
+}
+
+/*
+ * A key store created just now beside accounts means keys.db was lost or not
+ * put back after a restore: serving would treat every account as cancelled,
+ * so refuse, and remove the empty store so the next start refuses too.
+ */
+static int refuse_without_keys(server_t *s)
+{
+    char path[1024];
+    static const char *const files[] = {"keys.db", "keys.db-wal", "keys.db-shm"};
+    fprintf(stderr, "linli: the key store keys.db is missing from %s while the database has accounts: put back "
+                    "keys.db and keys.json from the newest key backup (linli keys backup), then start again\n",
+            s->conf.data_dir);
+    log_error(&s->log, "the key store keys.db is missing; refusing to start");
+    dbpool_free(s->pool);
+    s->pool = NULL;
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        conf_data_path(&s->conf, files[i], path, sizeof path);
+        unlink(path);
+    }
+    return -1;
+}
+
 /* The derived listing indexes, rebuilt once after a migration asked for it (listing_index.h). */
 static int reindex(server_t *s, db_t *db)
 {
@@ -125,6 +170,7 @@ static int reindex(server_t *s, db_t *db)
     return rc;
 }
 
+/* Data folder, logs, keys and schema: what every command needs. */
 static int open_store(server_t *s, bool access_log)
 {
     /* workers: two per core, so half stay free while the other half hash passwords (see hash_gate) */
@@ -144,21 +190,23 @@ static int open_store(server_t *s, bool access_log)
         log_error(&s->log, "regions: %s (set regions_file)", err);
         return -1;
     }
-    if (*s->conf.key_file) snprintf(path, sizeof path, "%s", s->conf.key_file);
-    else conf_data_path(&s->conf, "keys.json", path, sizeof path);
+    key_file(s, path, sizeof path);
     if (vault_open(&s->vault, path, true, err, sizeof err)) {
         log_error(&s->log, "%s", err);
         return -1;
     }
+    conf_data_path(&s->conf, "keys.db", path, sizeof path);
+    bool fresh_keys = access(path, F_OK) != 0;
     conf_data_path(&s->conf, "linli.db", path, sizeof path);
     s->pool = dbpool_new(path, s->conf.threads + 2, s->conf.db_sync_full, &s->log);
     if (!s->pool) return -1;
     db_t *db = dbpool_acquire(s->pool);
     int rc = db_migrate(db);
+    bool keys_lost = rc == 0 && fresh_keys && key_store_empty(db);
     if (rc) log_error(&s->log, "database migration failed");
-    if (!rc && db_task_pending(db, "reindex_listings")) rc = reindex(s, db);
+    if (!rc && !keys_lost && db_task_pending(db, "reindex_listings")) rc = reindex(s, db);
     dbpool_release(s->pool, db);
-    return rc;
+    return keys_lost ? refuse_without_keys(s) : rc;
 }
 
 static void close_store(server_t *s)
@@ -203,6 +251,8 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     int rc = retention_run(&c, rep);
     if (rc == LL_OK) rc = listing_expire_due(&c, &rep->listings_expired);
     if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
+    if (rc == LL_OK) rc = acct_sweep_keys(&c, &rep->keyless_erased, &rep->orphan_keys); /* G4 after a restore */
+    if (rc == LL_OK) rc = notice_sms_sweep(&c, &rep->notices_sent, &rep->notices_failed); /* F8 */
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;
@@ -222,9 +272,10 @@ static void *sweeper_main(void *arg)
         if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
         else
             log_info(&s->log, "retention: %lld rows deleted, %lld values cleared, %lld sessions ended, %lld listings expired, "
-                     "%lld children's accounts erased",
+                     "%lld children's accounts erased, %lld keyless accounts erased, %lld breach SMS sent, %lld refused",
                      (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
-                     (long long)rep.listings_expired, (long long)rep.children_erased);
+                     (long long)rep.listings_expired, (long long)rep.children_erased, (long long)rep.keyless_erased,
+                     (long long)rep.notices_sent, (long long)rep.notices_failed);
         pthread_mutex_lock(&s->stop_mu);
         while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
         }
@@ -238,12 +289,17 @@ static int cmd_retention(server_t *s, cli_t *cli)
     retention_report_t rep;
     int64_t now = cli->now ? cli->now : (int64_t)time(NULL);
     if (cli->nargs != 1 || strcmp(cli->args[0], "run")) return usage();
+    if (open_sms(s)) return 1; /* pending breach notices go out too */
     if (sweep(s, now, &rep)) {
         fprintf(stderr, "linli: retention sweep failed\n");
         return 1;
     }
     retention_print(&rep, stdout);
     printf("children's accounts erased without a guardian's consent: %lld\n", (long long)rep.children_erased);
+    printf("accounts without a data key erased: %lld; keys without an account destroyed: %lld\n",
+           (long long)rep.keyless_erased, (long long)rep.orphan_keys);
+    printf("breach notices sent by SMS: %lld; refused by the gateway (retried next sweep): %lld\n",
+           (long long)rep.notices_sent, (long long)rep.notices_failed);
     return 0;
 }
 
@@ -280,7 +336,7 @@ static int cmd_backup(server_t *s, cli_t *cli)
     int rc = backup_create(db, photos, cli->args[0], err, sizeof err);
     dbpool_release(s->pool, db);
     if (rc) fprintf(stderr, "linli: backup: %s\n", err);
-    else printf("backup written to %s (the key file is not in it: keep it separately)\n", cli->args[0]);
+    else printf("backup written to %s (no keys in it: back them up apart with linli keys backup)\n", cli->args[0]);
     return rc ? 1 : 0;
 }
 
@@ -294,15 +350,30 @@ static int cmd_restore(server_t *s, cli_t *cli)
         fprintf(stderr, "linli: restore: %s\n", err);
         return 1;
     }
-    printf("restored into %s; put the key file in place, then run linli serve\n", s->conf.data_dir);
+    printf("restored into %s; put keys.json and keys.db from the newest key backup in place, then run linli serve\n",
+           s->conf.data_dir);
     return 0;
+}
+
+/* A current policy version published before contents were kept gets its content frozen now (H4). */
+static int keep_policy_text(server_t *s)
+{
+    arena_t *a = arena_new(1 << 16);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    const char *content = web_policy_snapshot(&c);
+    int rc = content ? policy_text_keep_current(&c, content) : LL_ERR;
+    dbpool_release(s->pool, db);
+    arena_free(a);
+    if (rc) log_error(&s->log, "cannot keep the current policy's content");
+    return rc;
 }
 
 static int cmd_serve(server_t *s)
 {
     sigset_t set;
     int sig;
-    if (open_sms(s) || load_site(s)) return 1;
+    if (open_sms(s) || load_site(s) || keep_policy_text(s)) return 1;
     if (photo_init("linli")) {
         log_error(&s->log, "cannot start the image library");
         return 1;
@@ -340,10 +411,25 @@ static int cmd_serve(server_t *s)
     return 0;
 }
 
+/* The key store and key file into their own folder: kept apart from data backups, and briefly (G4). */
+static int cmd_keys_backup(server_t *s, const char *dest)
+{
+    char keys[1024], err[512];
+    key_file(s, keys, sizeof keys);
+    db_t *db = dbpool_acquire(s->pool);
+    int rc = backup_keys(db, keys, dest, err, sizeof err);
+    dbpool_release(s->pool, db);
+    if (rc) fprintf(stderr, "linli: keys backup: %s\n", err);
+    else printf("keys written to %s: store them apart from data backups and delete them after %d days\n", dest,
+                BACKUP_KEYS_KEEP_DAYS);
+    return rc ? 1 : 0;
+}
+
 static int cmd_keys(server_t *s, cli_t *cli)
 {
     uint32_t ver;
     int64_t n = 0;
+    if (cli->nargs == 2 && !strcmp(cli->args[0], "backup")) return cmd_keys_backup(s, cli->args[1]);
     if (cli->nargs != 1 || strcmp(cli->args[0], "rotate")) return usage();
     if (vault_rotate(s->vault, &ver)) {
         log_error(&s->log, "key rotation failed: the key file was not changed");
@@ -406,9 +492,9 @@ static int cmd_audit(server_t *s)
     db_t *db = dbpool_acquire(s->pool);
     int chain = audit_verify(db, s->vault, &rep);
     int schema = check_schema(db, stdout), sealed = check_sealed(db, stdout);
-    int kept = check_retention(db, (int64_t)time(NULL), stdout);
+    int kept = check_retention(db, (int64_t)time(NULL), stdout), keys = check_keys(db, s->vault, stdout);
     dbpool_release(s->pool, db);
-    if (chain < 0 || schema < 0 || sealed < 0 || kept < 0) {
+    if (chain < 0 || schema < 0 || sealed < 0 || kept < 0 || keys < 0) {
         fprintf(stderr, "linli: audit: cannot read the database\n");
         return 2;
     }
@@ -420,7 +506,8 @@ static int cmd_audit(server_t *s)
     if (!schema) printf("ok   declarations: every column is declared once\n");
     if (!sealed) printf("ok   sealed-fields: every declared sealed or hashed field holds only sealed values\n");
     if (!kept) printf("ok   retention: nothing is kept past its declared period\n");
-    return chain || schema || sealed || kept ? 1 : 0;
+    if (!keys) printf("ok   keys: every account has exactly one data key, and every key opens\n");
+    return chain || schema || sealed || kept || keys ? 1 : 0;
 }
 
 int main(int argc, char **argv)

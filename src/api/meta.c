@@ -4,6 +4,7 @@
 #include "domain/policy.h"
 #include "domain/account.h"
 #include "domain/stats.h"
+#include "web/policy_page.h"
 #include <time.h>
 
 const char *api_time(req_t *r, int64_t t)
@@ -25,7 +26,7 @@ static json_t *policy_json(req_t *r, const policy_t *p)
 {
     return json_pack("{s:i, s:s, s:b, s:s, s:s, s:s}", "id", p->id, "version", p->version, "major", p->major,
                      "published_at", api_time(r, p->published_at), "summary", p->summary, "text_url",
-                     arena_printf(r->arena, "/privacy?version=%d", p->id));
+                     arena_printf(r->arena, "/privacy/versions/%d", p->id));
 }
 
 int api_policy_current(req_t *r)
@@ -57,7 +58,9 @@ int api_admin_policy_publish(req_t *r)
     int id;
     if (http_input(r, spec, 3, in)) return 0;
     if (!*in[0].s || !*in[2].s) return http_error(r, "invalid_field", !*in[0].s ? "version" : "summary");
-    int res = policy_publish(&r->ctx, in[0].s, in[1].b, in[2].s, &id);
+    const char *content = web_policy_snapshot(&r->ctx); /* frozen with the version (H4) */
+    if (!content) return http_fail(r, LL_ERR);
+    int res = policy_publish(&r->ctx, in[0].s, in[1].b, in[2].s, content, &id);
     if (res) return http_fail(r, res);
     return http_json(r, 201, json_pack("{s:i, s:s, s:b}", "id", id, "version", in[0].s, "major", in[1].b));
 }

@@ -84,9 +84,10 @@ int api_admin_incident(req_t *r)
     if (!r->json) return http_error(r, "body_required", NULL);
     if (take_users(r, &in) || take_fields(r, &in) || http_input(r, spec, 5, v)) return 0;
     in.title = v[0].s, in.what = v[1].s, in.occurred_at = v[2].i, in.remedies = v[3].s, in.advice = v[4].s;
-    int64_t id, recipients, sms;
-    int res = notice_incident_record(&r->ctx, &in, &id, &recipients, &sms);
+    int64_t id, recipients;
+    int res = notice_incident_record(&r->ctx, &in, &id, &recipients);
     if (res) return http_fail(r, res);
+    /* the SMS go out from the background sweep, never inside this request */
     return http_json(r, 201, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)id, "recipients", (json_int_t)recipients,
-                                       "sms_sent", (json_int_t)sms));
+                                       "sms_pending", (json_int_t)recipients));
 }

@@ -1,5 +1,6 @@
 /* search.c — search, categories, regions and the person's own history (B8, B9, B10, G2). */
 #include "api/api.h"
+#include "domain/consent.h"
 #include "base/result.h"
 #include "domain/history.h"
 #include "domain/region.h"
@@ -79,6 +80,9 @@ static int query_point(req_t *r, search_params_t *p)
         if (*end || !isfinite(p->radius_km)) return http_error(r, "invalid_field", "radius_km"), -1;
     }
     p->has_near = true;
+    /* a signed-in person's exact position is used only with precise_location; otherwise ~1 km (B9, G3) */
+    if (r->ctx.user_id && !consent_granted(&r->ctx, r->ctx.user_id, "precise_location"))
+        p->lat = round(p->lat * 100) / 100, p->lng = round(p->lng * 100) / 100;
     return 0;
 }
 

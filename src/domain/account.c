@@ -138,14 +138,17 @@ static const char SQL_USER_BY_BI[] = "SELECT id FROM users WHERE phone_bi = ?";
 
 /*
  * E1: the HTTP gateway hands the number to the SMS provider, a third party; the
- * local outbox does not leave the platform and records nothing. The person is
- * the signed-in one, else the account holding the number (0 for a newcomer).
+ * local outbox does not leave the platform and records nothing. A code to a
+ * guardian shares the child's declared guardian_phone (the child is the
+ * person); any other code shares users.phone of the account holding the
+ * number (0 for a newcomer), whoever is signed in.
  */
-static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
+static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *purpose)
 {
     if (strcmp(c->conf->sms_gateway, "http")) return LL_OK;
-    int64_t uid = c->user_id;
-    if (!uid) {
+    bool guardian = !strcmp(purpose, "guardian");
+    int64_t uid = guardian ? c->user_id : 0;
+    if (!guardian) {
         sqlite3_stmt *st = db_stmt(c->db, SQL_USER_BY_BI);
         if (!st) return LL_ERR;
         sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
@@ -154,14 +157,12 @@ static int record_gateway_share(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
     }
-    json_t *fields = json_pack("[s]", pi_fields[PI_USER_PHONE].ad);
-    int res = share_record(c, share_url_host(c->arena, c->conf->sms_http_url), c->conf->data_region, fields,
-                           SHARE_BASIS_CONTRACT, NULL, uid, 1);
-    json_decref(fields);
-    return res;
+    return share_record_sms(c, pi_fields[guardian ? PI_USER_GUARDIAN_PHONE : PI_USER_PHONE].ad,
+                            guardian ? SHARE_BASIS_LAW : SHARE_BASIS_CONTRACT, uid);
 }
 
 static int send_code(ctx_t *c, const char *phone, const char *purpose);
+static int drop_shredded(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN]);
 
 int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
 {
@@ -171,39 +172,63 @@ int acct_send_code(ctx_t *c, const char *phone_in, const char *purpose)
     return send_code(c, phone, purpose);
 }
 
+/* The per-client hourly limit on codes, counted before any transaction. */
+static int client_limit(ctx_t *c)
+{
+    int limited = c->client ? rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour) : LL_OK;
+    if (limited == LL_ERR || !limited) return limited;
+    audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
+    return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
+}
+
+/*
+ * Inside the caller's transaction: the per-number limits, then a new code
+ * stored, audited and its share recorded. LL_LIMIT leaves an audit entry the
+ * caller should commit; any other failure, roll back.
+ */
+static int code_issue(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *purpose, char code[8])
+{
+    int res = number_limits(c, bi);
+    if (res == LL_LIMIT) {
+        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"number_rate\"}");
+        return res;
+    }
+    snprintf(code, 8, "%06u", (unsigned)randombytes_uniform(1000000));
+    if (res || store_code(c, bi, purpose, code) ||
+        audit_append(c, "auth.code_sent", c->user_id, 0, arena_printf(c->arena, "{\"purpose\":\"%s\"}", purpose)) ||
+        record_gateway_share(c, bi, purpose))
+        return LL_ERR;
+    return LL_OK;
+}
+
+/*
+ * Sends the code as the last step inside the transaction, then commits: if
+ * the gateway refuses, no code row (and no share record) is left behind.
+ */
+static int code_deliver(ctx_t *c, const char *phone, const char *purpose, const char *code)
+{
+    if (c->sms->send(c->sms, phone, code_text(c, purpose, code), code, purpose, c->now)) {
+        db_rollback(c->db);
+        return ctx_fail(c, LL_ERR, "sms_unavailable", NULL);
+    }
+    return db_commit(c->db) ? LL_ERR : LL_OK;
+}
+
 /* Limits, stores and sends a code for a normalised number. */
 static int send_code(ctx_t *c, const char *phone, const char *purpose)
 {
     char code[8];
     uint8_t bi[VAULT_BLIND_LEN];
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
-    int limited = c->client ? rl_hit(c, "sms-ip", c->client, 3600, c->conf->sms_per_ip_hour) : LL_OK;
-    if (limited == LL_ERR) return LL_ERR;
-    if (limited) {
-        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"ip_rate\"}");
-        return ctx_fail(c, LL_LIMIT, "rate_limited", NULL);
-    }
-    if (db_begin(c->db)) return LL_ERR;
-    int res = number_limits(c, bi);
-    if (res == LL_LIMIT) {
-        audit_append(c, "auth.code_refused", 0, 0, "{\"reason\":\"number_rate\"}");
-        db_commit(c->db);
+    int res = client_limit(c);
+    if (res) return res;
+    if (drop_shredded(c, bi) || db_begin(c->db)) return LL_ERR;
+    if ((res = code_issue(c, bi, purpose, code))) {
+        if (res == LL_LIMIT) db_commit(c->db);
+        else db_rollback(c->db);
         return res;
     }
-    snprintf(code, sizeof code, "%06u", (unsigned)randombytes_uniform(1000000));
-    if (res || store_code(c, bi, purpose, code) ||
-        audit_append(c, "auth.code_sent", c->user_id, 0, arena_printf(c->arena, "{\"purpose\":\"%s\"}", purpose)))
-        goto fail;
-    if (record_gateway_share(c, bi)) goto fail;
-    /* send inside the transaction: if the gateway refuses, no code row (and no share record) is left behind */
-    if (c->sms->send(c->sms, phone, code_text(c, purpose, code), code, purpose, c->now)) {
-        db_rollback(c->db);
-        return ctx_fail(c, LL_ERR, "sms_unavailable", NULL);
-    }
-    return db_commit(c->db) ? LL_ERR : LL_OK;
-fail:
-    db_rollback(c->db);
-    return LL_ERR;
+    return code_deliver(c, phone, purpose, code);
 }
 
 static const char SQL_CODE[] = "SELECT id, code_hash, tries FROM sms_codes WHERE phone_bi = ? AND purpose = ? "
@@ -272,10 +297,11 @@ typedef struct {
 } account_row_t;
 
 static const char SQL_BY_PHONE[] =
-    "SELECT id, policy_version, password_hash FROM users WHERE phone_bi = ? AND status = 'active'";
+    "SELECT u.id, u.policy_version, u.password_hash, k.user_id IS NOT NULL FROM users u "
+    "LEFT JOIN keys.deks k ON k.user_id = u.id WHERE u.phone_bi = ? AND u.status = 'active'";
 
-/* LL_OK with the row, LL_NOTFOUND when no account has this number. */
-static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a)
+/* The row of the account with this number, whether or not its data key still exists. */
+static int account_row(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a, bool *keyless)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_BY_PHONE);
     if (!st) return LL_ERR;
@@ -286,9 +312,39 @@ static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row
         a->policy_version = sqlite3_column_int(st, 1);
         const char *ph = (const char *)sqlite3_column_text(st, 2);
         a->password_hash = ph ? arena_strdup(c->arena, ph) : NULL;
+        *keyless = !sqlite3_column_int(st, 3);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+/*
+ * LL_OK with the row, LL_NOTFOUND when no account has this number. An account
+ * without a data key was cancelled after the backup this database was
+ * restored from: it counts as gone (drop_shredded finishes it off).
+ */
+static int find_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], account_row_t *a)
+{
+    bool keyless = false;
+    int res = account_row(c, bi, a, &keyless);
+    if (res == LL_OK && keyless) {
+        memset(a, 0, sizeof(*a));
+        return LL_NOTFOUND;
+    }
+    return res;
+}
+
+/* Erases what is left of a keyless account with this number, so the number can sign up again (G4). */
+static int drop_shredded(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN])
+{
+    account_row_t a = {0};
+    bool keyless = false;
+    int res = account_row(c, bi, &a, &keyless);
+    if (res != LL_OK || !keyless) return res == LL_NOTFOUND ? LL_OK : res;
+    json_t *receipt = NULL;
+    res = acct_erase(c, a.id, "data_key_destroyed", &receipt);
+    json_decref(receipt);
+    return res;
 }
 
 static const char SQL_CONSENT[] =
@@ -325,8 +381,8 @@ static int consent_gate(ctx_t *c, const account_row_t *a, bool exists, int accep
     return LL_OK;
 }
 
-static const char SQL_NEW_USER[] = "INSERT INTO users(phone_bi, phone, dek, policy_version, created_at, updated_at) "
-                                   "VALUES (?,?,?,?,?,?)";
+static const char SQL_NEW_USER[] = "INSERT INTO users(phone_bi, phone, policy_version, created_at, updated_at) "
+                                   "VALUES (?,?,?,?,?)";
 
 static int create_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const char *phone, int version,
                           uint8_t dek[VAULT_KEY_LEN], int64_t *uid)
@@ -339,13 +395,12 @@ static int create_account(ctx_t *c, const uint8_t bi[VAULT_BLIND_LEN], const cha
     if (!st) return LL_ERR;
     sqlite3_bind_blob(st, 1, bi, VAULT_BLIND_LEN, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, sealed, (int)n, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, wrapped, sizeof wrapped, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 4, version);
+    sqlite3_bind_int(st, 3, version);
+    sqlite3_bind_int64(st, 4, c->now);
     sqlite3_bind_int64(st, 5, c->now);
-    sqlite3_bind_int64(st, 6, c->now);
     if (db_run(c->db, st)) return LL_ERR;
     *uid = db_last_id(c->db);
-    return LL_OK;
+    return pi_subject_key_store(c, *uid, wrapped); /* the key store, not the users row (G4, F7) */
 }
 
 /* The transactional half of a sign-in, shared by code and password. */
@@ -743,15 +798,17 @@ fail:
 
 /*
  * Inside an open transaction: listings leave the indexes, every owned row is
- * erased per the declarations, the audit entry is written, then commit and
- * the photo files go. Rolls back on any failure.
+ * erased per the declarations (the data key too), the audit entry is written
+ * with actor (0 = the system, no person), then commit and the photo files go.
+ * Rolls back on any failure.
  */
-static int erase_and_commit(ctx_t *c, int64_t uid, const char *event, const char *detail, json_t **receipt)
+static int erase_and_commit(ctx_t *c, int64_t uid, int64_t actor, const char *event, const char *detail,
+                            json_t **receipt)
 {
     const char **files = NULL;
     *receipt = NULL;
     if (listing_erase_prepare(c, uid, &files) || subject_erase(c, uid, receipt)) goto fail;
-    if (audit_append(c, event, uid, uid, detail) || db_commit(c->db)) goto fail;
+    if (audit_append(c, event, actor, uid, detail) || db_commit(c->db)) goto fail;
     listing_unlink_photos(c, files);
     return LL_OK;
 fail:
@@ -771,7 +828,7 @@ int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt)
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
     if ((res = use_code(c, code_id))) goto fail;
-    return erase_and_commit(c, uid, "account.cancelled", NULL, receipt);
+    return erase_and_commit(c, uid, uid, "account.cancelled", NULL, receipt);
 fail:
     db_rollback(c->db);
     return res;
@@ -781,8 +838,43 @@ int acct_erase(ctx_t *c, int64_t uid, const char *reason, json_t **receipt)
 {
     *receipt = NULL;
     if (db_begin(c->db)) return LL_ERR;
-    return erase_and_commit(c, uid, "account.erased",
+    return erase_and_commit(c, uid, 0, "account.erased",
                             arena_printf(c->arena, "{\"reason\":\"%s\"}", reason), receipt);
+}
+
+/* accounts past their first hour whose key is gone; and whether the key store holds any key at all */
+static const char SQL_KEYLESS[] =
+    "SELECT u.id FROM users u WHERE u.created_at < ?1 "
+    "AND NOT EXISTS (SELECT 1 FROM keys.deks k WHERE k.user_id = u.id) "
+    "AND EXISTS (SELECT 1 FROM keys.deks) LIMIT 500";
+static const char SQL_ORPHAN_KEYS[] =
+    "DELETE FROM keys.deks WHERE created_at < ?1 AND user_id NOT IN (SELECT id FROM users)";
+
+int acct_sweep_keys(ctx_t *c, int64_t *erased, int64_t *orphans)
+{
+    int64_t ids[500];
+    int n = 0, rc;
+    *erased = *orphans = 0;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_KEYLESS);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, c->now - 3600); /* an account is made with its key in one transaction */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 500) ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LL_ERR;
+    for (int i = 0; i < n; i++) {
+        json_t *receipt = NULL;
+        int res = acct_erase(c, ids[i], "data_key_destroyed", &receipt);
+        json_decref(receipt);
+        if (res) return res;
+        (*erased)++;
+    }
+    if (!(st = db_stmt(c->db, SQL_ORPHAN_KEYS))) return LL_ERR;
+    sqlite3_bind_int64(st, 1, c->now - 3600);
+    if (db_run(c->db, st)) return LL_ERR;
+    *orphans = db_changes(c->db);
+    /* the deleted keys' old pages must not linger in the key store's WAL */
+    sqlite3_exec(db_handle(c->db), "PRAGMA keys.wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    return LL_OK;
 }
 
 static const char SQL_GUARDIAN_ROW[] =
@@ -815,6 +907,29 @@ static int guardian_row(ctx_t *c, int64_t uid, const uint8_t *dek, guardian_row_
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
+/* H1: one transaction stores the guardian's number, the code and its share record; the SMS goes last. */
+static int guardian_store_and_send(ctx_t *c, int64_t uid, const char *phone, const uint8_t bi[VAULT_BLIND_LEN],
+                                   const uint8_t *sealed, size_t n)
+{
+    char code[8];
+    if (db_begin(c->db)) return LL_ERR;
+    int res = code_issue(c, bi, "guardian", code);
+    if (res == LL_LIMIT) {
+        db_commit(c->db); /* keeps the refusal's audit entry */
+        return res;
+    }
+    sqlite3_stmt *st = res ? NULL : db_stmt(c->db, SQL_SET_GUARDIAN);
+    if (!st) goto fail;
+    sqlite3_bind_blob(st, 1, sealed, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_int64(st, 3, uid);
+    if (db_run(c->db, st)) goto fail;
+    return code_deliver(c, phone, "guardian", code);
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
 int acct_guardian_request(ctx_t *c, int64_t uid, const char *phone_in)
 {
     char phone[ACCT_PHONE_LEN + 1];
@@ -829,17 +944,12 @@ int acct_guardian_request(ctx_t *c, int64_t uid, const char *phone_in)
     vault_blind(c->vault, VAULT_BI_PHONE, phone, ACCT_PHONE_LEN, bi);
     if (!sodium_memcmp(bi, g.phone_bi, VAULT_BLIND_LEN))
         return ctx_fail(c, LL_INVALID, "guardian_same_phone", "guardian_phone");
-    if ((res = send_code(c, phone, "guardian"))) return res;
     if ((res = pi_subject_key(c, uid, dek))) return res;
     size_t n;
     uint8_t *sealed = pi_seal(c->arena, PI_USER_GUARDIAN_PHONE, dek, phone, strlen(phone), &n);
     sodium_memzero(dek, sizeof dek);
-    sqlite3_stmt *st = db_stmt(c->db, SQL_SET_GUARDIAN);
-    if (!st) return LL_ERR;
-    sqlite3_bind_blob(st, 1, sealed, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, c->now);
-    sqlite3_bind_int64(st, 3, uid);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
+    if ((res = client_limit(c))) return res;
+    return guardian_store_and_send(c, uid, phone, bi, sealed, n);
 }
 
 int acct_guardian_confirm(ctx_t *c, int64_t uid, const char *code)

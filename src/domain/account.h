@@ -73,6 +73,14 @@ int acct_cancel(ctx_t *c, int64_t uid, const char *code, json_t **receipt);
 /* The erasure half of acct_cancel, without a code: for the H2 sweep; reason goes to the audit entry. */
 int acct_erase(ctx_t *c, int64_t uid, const char *reason, json_t **receipt);
 /*
+ * Finishes the erasure of accounts whose data key is gone (a backup restored
+ * after they cancelled: their sealed fields are already unreadable, the rest
+ * goes now) and destroys keys that belong to no account. Does nothing while
+ * the key store is empty: a missing key store is an operator's mistake, not
+ * a cancellation (serve also refuses to start on one).
+ */
+int acct_sweep_keys(ctx_t *c, int64_t *erased, int64_t *orphans);
+/*
  * H1: a minor names a guardian's mobile number; it is stored sealed and a
  * "guardian" code is sent to it (same limits as other codes).
  */

@@ -12,6 +12,7 @@
 #include "domain/sms.h"
 #include "privacy/audit.h"
 #include "privacy/pi.h"
+#include "privacy/share.h"
 #include "store/db.h"
 #include <jansson.h>
 #include <sodium.h>
@@ -106,12 +107,94 @@ static int recipients_of(ctx_t *c, const notice_incident_t *in, int64_t **out, s
     return rc == SQLITE_DONE ? LL_OK : LL_ERR;
 }
 
-/* Sends the SMS to uid; true when the gateway accepted it. */
-static bool send_sms(ctx_t *c, int64_t uid)
+/* Checks the incident's texts and time; LL_INVALID names the field at fault. */
+static int incident_valid(ctx_t *c, const notice_incident_t *in)
+{
+    if (!text_ok(in->title, 400)) return ctx_fail(c, LL_INVALID, "invalid_field", "title");
+    if (!text_ok(in->what, 8000)) return ctx_fail(c, LL_INVALID, "invalid_field", "what");
+    if (!text_ok(in->remedies, 8000)) return ctx_fail(c, LL_INVALID, "invalid_field", "remedies");
+    if (!text_ok(in->advice, 8000)) return ctx_fail(c, LL_INVALID, "invalid_field", "advice");
+    if (in->occurred_at <= 0 || in->occurred_at > c->now) return ctx_fail(c, LL_INVALID, "invalid_field", "occurred_at");
+    return LL_OK;
+}
+
+static int insert_incident(ctx_t *c, const notice_incident_t *in, const char *ids_json, int64_t *id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_INCIDENT);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, in->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->what, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, in->occurred_at);
+    sqlite3_bind_text(st, 4, ids_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, in->remedies, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, in->advice, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, c->user_id);
+    sqlite3_bind_int64(st, 8, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    *id = db_last_id(c->db);
+    return LL_OK;
+}
+
+/* One affected account: its incident_users row (SMS pending) and its message; *added false if named twice. */
+static int add_recipient(ctx_t *c, int64_t id, int64_t uid, const char *title, const char *body, bool *added)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_AFFECTED);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, uid);
+    if (db_run(c->db, st)) return LL_ERR;
+    *added = db_changes(c->db) == 1;
+    if (!*added) return LL_OK;
+    if (!(st = db_stmt(c->db, SQL_MESSAGE))) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static const char *incident_body(ctx_t *c, const notice_incident_t *in, const char *labels)
+{
+    return arena_printf(c->arena,
+                        "发生了什么：%s\n发生时间：%s\n可能涉及的个人信息：%s\n我们已采取的措施：%s\n"
+                        "您可以采取的措施：%s\n如有疑问，请通过“帮助与反馈”联系我们。",
+                        in->what, beijing_time(c, in->occurred_at), labels, in->remedies, in->advice);
+}
+
+int notice_incident_record(ctx_t *c, const notice_incident_t *in, int64_t *id, int64_t *recipients)
+{
+    const char *labels;
+    char *ids_json;
+    int64_t *users;
+    size_t n;
+    int res;
+    *recipients = 0;
+    if ((res = incident_valid(c, in)) || (res = field_labels(c, in, &labels, &ids_json))) return res;
+    const char *body = incident_body(c, in, labels);
+    if (db_begin(c->db)) return LL_ERR;
+    if ((res = recipients_of(c, in, &users, &n))) goto fail;
+    res = LL_ERR;
+    if (insert_incident(c, in, ids_json, id)) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        bool added;
+        if (add_recipient(c, *id, users[i], in->title, body, &added)) goto fail;
+        *recipients += added;
+    }
+    const char *detail = arena_printf(c->arena, "{\"incident\":%lld,\"fields\":%s,\"recipients\":%lld}",
+                                      (long long)*id, ids_json, (long long)*recipients);
+    if (audit_append(c, "incident.recorded", c->user_id, 0, detail) || db_commit(c->db)) goto fail;
+    return LL_OK;
+fail:
+    db_rollback(c->db);
+    return res;
+}
+
+/* The phone of uid opened for the security notice, or NULL (no key, no phone). */
+static char *notice_phone(ctx_t *c, int64_t uid)
 {
     uint8_t dek[VAULT_KEY_LEN];
     char *phone = NULL;
-    if (pi_subject_key(c, uid, dek)) return false;
+    if (pi_subject_key(c, uid, dek)) return NULL;
     sqlite3_stmt *st = db_stmt(c->db, SQL_PHONE);
     if (st) {
         sqlite3_bind_int64(st, 1, uid);
@@ -121,76 +204,74 @@ static bool send_sms(ctx_t *c, int64_t uid)
         sqlite3_reset(st);
     }
     sodium_memzero(dek, sizeof dek);
-    return phone && c->sms->send(c->sms, phone, SMS_TEXT, NULL, "breach", c->now) == 0;
+    return phone;
 }
 
-int notice_incident_record(ctx_t *c, const notice_incident_t *in, int64_t *id, int64_t *recipients,
-                           int64_t *sms_sent)
+/*
+ * Sends one pending notice SMS, outside any transaction (the provider may
+ * take seconds), then records it: the share with the provider (E1; notifying
+ * is a legal duty) and notified_at, in one transaction. LL_EXPIRED: not sent.
+ */
+static int notify_one(ctx_t *c, int64_t incident, int64_t uid)
 {
-    const char *labels;
-    char *ids_json;
-    int64_t *users;
-    size_t n;
-    int res;
-    *recipients = *sms_sent = 0;
-    if (!text_ok(in->title, 400)) return ctx_fail(c, LL_INVALID, "invalid_field", "title");
-    if (!text_ok(in->what, 8000)) return ctx_fail(c, LL_INVALID, "invalid_field", "what");
-    if (!text_ok(in->remedies, 8000)) return ctx_fail(c, LL_INVALID, "invalid_field", "remedies");
-    if (!text_ok(in->advice, 8000)) return ctx_fail(c, LL_INVALID, "invalid_field", "advice");
-    if (in->occurred_at <= 0 || in->occurred_at > c->now) return ctx_fail(c, LL_INVALID, "invalid_field", "occurred_at");
-    if ((res = field_labels(c, in, &labels, &ids_json))) return res;
-    const char *body = arena_printf(c->arena,
-                                    "发生了什么：%s\n发生时间：%s\n可能涉及的个人信息：%s\n我们已采取的措施：%s\n"
-                                    "您可以采取的措施：%s\n如有疑问，请通过“帮助与反馈”联系我们。",
-                                    in->what, beijing_time(c, in->occurred_at), labels, in->remedies, in->advice);
+    char *phone = notice_phone(c, uid);
+    if (!phone || c->sms->send(c->sms, phone, SMS_TEXT, NULL, "breach", c->now)) return LL_EXPIRED;
+    sqlite3_stmt *st;
     if (db_begin(c->db)) return LL_ERR;
-    if ((res = recipients_of(c, in, &users, &n))) goto fail;
-    res = LL_ERR;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_INCIDENT);
-    if (!st) goto fail;
-    sqlite3_bind_text(st, 1, in->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, in->what, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, in->occurred_at);
-    sqlite3_bind_text(st, 4, ids_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, in->remedies, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, in->advice, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, c->user_id);
-    sqlite3_bind_int64(st, 8, c->now);
-    if (db_run(c->db, st)) goto fail;
-    *id = db_last_id(c->db);
-    for (size_t i = 0; i < n; i++) {
-        if (!(st = db_stmt(c->db, SQL_AFFECTED))) goto fail;
-        sqlite3_bind_int64(st, 1, *id);
-        sqlite3_bind_int64(st, 2, users[i]);
-        if (db_run(c->db, st)) goto fail;
-        if (db_changes(c->db) == 0) { /* the same account named twice */
-            users[i] = 0;
-            continue;
-        }
-        if (!(st = db_stmt(c->db, SQL_MESSAGE))) goto fail;
-        sqlite3_bind_int64(st, 1, users[i]);
-        sqlite3_bind_text(st, 2, in->title, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, c->now);
-        if (db_run(c->db, st)) goto fail;
-        (*recipients)++;
-    }
-    const char *detail = arena_printf(c->arena, "{\"incident\":%lld,\"fields\":%s,\"recipients\":%lld}",
-                                      (long long)*id, ids_json, (long long)*recipients);
-    if (audit_append(c, "incident.recorded", c->user_id, 0, detail) || db_commit(c->db)) goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (!users[i] || !send_sms(c, users[i])) continue;
-        if (!(st = db_stmt(c->db, SQL_NOTIFIED))) return LL_ERR;
-        sqlite3_bind_int64(st, 1, c->now);
-        sqlite3_bind_int64(st, 2, *id);
-        sqlite3_bind_int64(st, 3, users[i]);
-        if (db_run(c->db, st)) return LL_ERR;
-        (*sms_sent)++;
-    }
+    if (share_record_sms(c, pi_fields[PI_USER_PHONE].ad, SHARE_BASIS_LAW, uid) ||
+        !(st = db_stmt(c->db, SQL_NOTIFIED)))
+        goto fail;
+    sqlite3_bind_int64(st, 1, c->now);
+    sqlite3_bind_int64(st, 2, incident);
+    sqlite3_bind_int64(st, 3, uid);
+    if (db_run(c->db, st) || db_commit(c->db)) goto fail;
     return LL_OK;
 fail:
-    db_rollback(c->db);
-    return res;
+    db_rollback(c->db); /* sent but not recorded: sent again next time, which is the safer side */
+    return LL_ERR;
+}
+
+/* pending notices after (incident, user), in key order, so one sweep tries each once */
+static const char SQL_PENDING[] =
+    "SELECT incident_id, user_id FROM incident_users WHERE notified_at IS NULL AND (incident_id, user_id) > (?1, ?2) "
+    "ORDER BY incident_id, user_id LIMIT 200";
+
+/* The next batch of pending notices after *after; *n of them into ids (pairs). */
+static int pending_batch(ctx_t *c, int64_t after[2], int64_t ids[][2], size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PENDING);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, after[0]);
+    sqlite3_bind_int64(st, 2, after[1]);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ids[*n][0] = sqlite3_column_int64(st, 0);
+        ids[(*n)++][1] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (*n) after[0] = ids[*n - 1][0], after[1] = ids[*n - 1][1];
+    return rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
+int notice_sms_sweep(ctx_t *c, int64_t *sent, int64_t *failed)
+{
+    int64_t after[2] = {0, 0}, ids[200][2];
+    size_t n;
+    int in_a_row = 0, res;
+    *sent = *failed = 0;
+    if (!c->sms) return LL_OK;
+    do {
+        if ((res = pending_batch(c, after, ids, &n))) return res;
+        for (size_t i = 0; i < n; i++) {
+            res = notify_one(c, ids[i][0], ids[i][1]);
+            if (res == LL_ERR) return res;
+            if (res == LL_OK) (*sent)++, in_a_row = 0;
+            else (*failed)++, in_a_row++;
+            if (in_a_row == NOTICE_SMS_GIVE_UP) return LL_OK; /* the gateway is down: the next sweep retries */
+        }
+    } while (n);
+    return LL_OK;
 }
 
 static const char SQL_LIST[] = "SELECT id, kind, title, body, created_at, read_at FROM messages WHERE user_id = ? "

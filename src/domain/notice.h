@@ -5,9 +5,11 @@
  * what was done and what people can do. Recording it puts a message in the
  * centre of every affected account and sends each an SMS that says only that
  * a notice is waiting (no personal data, no details). The incident, its
- * messages and its recipients are written in one transaction; the SMS go out
- * after the commit and incident_users.notified_at records each accepted one
- * (NULL: the gateway refused, the message centre still holds the notice).
+ * messages and its recipients are written in one transaction, and that is
+ * all the request does; the SMS go out from the background sweep
+ * (notice_sms_sweep), which sends every incident_users row whose notified_at
+ * is NULL and retries refused ones on each later sweep. Each accepted SMS is
+ * recorded as a share with the SMS provider (E1) when it leaves the platform.
  */
 #ifndef LL_NOTICE_H
 #define LL_NOTICE_H
@@ -29,9 +31,17 @@ typedef struct {
     size_t nusers;
 } notice_incident_t;
 
-/* Records an incident and notifies (admin only, audited incident.recorded); LL_INVALID names the field. */
-int notice_incident_record(ctx_t *c, const notice_incident_t *in, int64_t *id, int64_t *recipients,
-                           int64_t *sms_sent);
+/* Stops a sweep after this many refusals in a row: the gateway is down, the next sweep tries again. */
+#define NOTICE_SMS_GIVE_UP 10
+
+/*
+ * Records an incident, its recipients and their messages in one transaction
+ * (admin only, audited incident.recorded); the SMS are left to the sweep.
+ * LL_INVALID names the field.
+ */
+int notice_incident_record(ctx_t *c, const notice_incident_t *in, int64_t *id, int64_t *recipients);
+/* Sends the pending notice SMS (each tried once per sweep); counts accepted and refused ones. */
+int notice_sms_sweep(ctx_t *c, int64_t *sent, int64_t *failed);
 
 typedef struct {
     int64_t id, created_at, read_at;

@@ -63,12 +63,47 @@ int policy_needs_consent(ctx_t *c, int accepted, bool *needs)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
 }
 
+static const char SQL_TEXT[] = "SELECT snapshot, taken_at FROM policy_texts WHERE policy_id = ?";
+static const char SQL_TEXT_ADD[] = "INSERT OR IGNORE INTO policy_texts(policy_id, taken_at, snapshot) VALUES (?, ?, ?)";
+
+int policy_text(ctx_t *c, int id, const char **snapshot, int64_t *taken_at)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_TEXT);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *snapshot = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 0));
+        *taken_at = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+/* Stores the content of version id unless it has one already (a version's content never changes). */
+static int text_add(ctx_t *c, int id, const char *snapshot)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_TEXT_ADD);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_text(st, 3, snapshot, -1, SQLITE_STATIC);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+int policy_text_keep_current(ctx_t *c, const char *snapshot)
+{
+    policy_t cur;
+    int res = policy_current(c, &cur);
+    return res ? res : text_add(c, cur.id, snapshot);
+}
+
 static const char SQL_PUBLISH[] =
     "INSERT INTO policy_versions(id, version, major, published_at, summary) "
     "VALUES ((SELECT max(id) + 1 FROM policy_versions), ?, ?, ?, ?)";
 static const char SQL_VERSION_TAKEN[] = "SELECT 1 FROM policy_versions WHERE version = ?";
 
-int policy_publish(ctx_t *c, const char *version, bool major, const char *summary, int *id)
+int policy_publish(ctx_t *c, const char *version, bool major, const char *summary, const char *snapshot, int *id)
 {
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_VERSION_TAKEN);
@@ -87,6 +122,7 @@ int policy_publish(ctx_t *c, const char *version, bool major, const char *summar
     sqlite3_bind_text(st, 4, summary, -1, SQLITE_STATIC);
     if (db_run(c->db, st)) goto fail;
     *id = (int)db_last_id(c->db);
+    if (text_add(c, *id, snapshot)) goto fail;
     if (audit_append(c, "policy.published", c->user_id, 0,
                      arena_printf(c->arena, "{\"policy\":%d,\"major\":%s}", *id, major ? "true" : "false")))
         goto fail;

@@ -7,6 +7,7 @@
 
 static const char SQL_CELLS[] =
     "SELECT city, category, count(*), count(DISTINCT user_id) FROM listings WHERE status = 'published' "
+    "AND expires_at > ?1 " /* past its date but not yet swept: no longer on offer, not counted */
     "GROUP BY city, category ORDER BY city, category";
 
 /* A count shown only when at least k; otherwise null (the cell is marked suppressed). */
@@ -21,6 +22,7 @@ int stats_public(ctx_t *c, json_t **out)
     json_t *cells = json_array();
     sqlite3_stmt *st = db_stmt(c->db, SQL_CELLS);
     if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, c->now);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t city = sqlite3_column_int64(st, 0), listings = sqlite3_column_int64(st, 2),

@@ -30,6 +30,7 @@ static const err_def_t errors[] = {
     {"consent_required", 409, "请阅读并同意最新版隐私政策", "Accept the current privacy policy version to continue"},
     {"username_taken", 409, "该用户名已被使用", "That user name is taken"},
     {"unauthenticated", 401, "请先登录", "Sign in first"},
+    {"account_erased", 401, "该账号已注销，其个人信息已销毁，无法恢复", "This account was cancelled; its personal data is destroyed"},
     {"csrf_failed", 403, "请求来源不被允许", "The request's origin is not allowed"},
     {"forbidden", 403, "没有权限", "Not allowed"},
     {"version_exists", 409, "该版本号已经存在", "That version label exists already"},

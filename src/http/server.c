@@ -184,10 +184,10 @@ static void run_route(req_t *r)
     if (r->route->flags & (R_AUTH | R_OPTAUTH)) {
         int res = authenticate(r);
         if (res == LL_ERR || (res != LL_OK && (r->route->flags & R_AUTH))) {
-            http_error(r, res == LL_ERR ? "internal" : "unauthenticated", NULL);
+            http_error(r, res == LL_ERR ? "internal" : r->ctx.err_code ? r->ctx.err_code : "unauthenticated", NULL);
             return;
         }
-        if (res != LL_OK) r->ctx.user_id = r->ctx.session_id = 0;
+        if (res != LL_OK) r->ctx.user_id = r->ctx.session_id = 0, r->ctx.err_code = NULL;
         if (!origin_ok(r)) {
             http_error(r, "csrf_failed", NULL);
             return;

@@ -80,9 +80,38 @@ static int append_locked(ctx_t *c, const char *event, int64_t actor, int64_t sub
     return db_run(c->db, st);
 }
 
+/* The events in which someone reads another person's data: shown to that person (F5). */
+static bool is_read_event(const char *event)
+{
+    return !strcmp(event, "pi.staff_read") || !strcmp(event, "listing.contact_revealed") ||
+           !strcmp(event, "listing.moderated");
+}
+
+static const char SQL_ROLES_NOW[] =
+    "SELECT coalesce(group_concat(role, ','), '') FROM (SELECT role FROM staff_roles WHERE user_id = ? ORDER BY role)";
+
+/*
+ * F5: a read names the reader's staff roles as they are at the time of
+ * reading ("actor_roles", "" for none), so the person later sees the role
+ * that read, not whatever the reader holds by then.
+ */
+static const char *with_roles(ctx_t *c, int64_t actor, const char *detail)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_ROLES_NOW);
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, actor);
+    const char *roles = sqlite3_step(st) == SQLITE_ROW ? arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 0))
+                                                       : NULL;
+    sqlite3_reset(st);
+    size_t n = strlen(detail);
+    if (!roles || n < 2 || detail[n - 1] != '}') return roles ? detail : NULL;
+    return arena_printf(c->arena, "%.*s%s\"actor_roles\":\"%s\"}", (int)(n - 1), detail, n > 2 ? "," : "", roles);
+}
+
 int audit_append(ctx_t *c, const char *event, int64_t actor, int64_t subject, const char *detail)
 {
     if (!detail) detail = "{}";
+    if (actor && is_read_event(event) && !(detail = with_roles(c, actor, detail))) return -1;
     if (db_in_txn(c->db)) return append_locked(c, event, actor, subject, detail);
     if (db_begin(c->db)) return -1;
     if (append_locked(c, event, actor, subject, detail)) {
@@ -130,7 +159,8 @@ int audit_verify(db_t *db, vault_t *v, audit_report_t *r)
 }
 
 static const char SQL_READS[] =
-    "SELECT a.at, a.event, a.detail, (SELECT group_concat(role, ',') FROM staff_roles s WHERE s.user_id = a.actor) "
+    "SELECT a.at, a.event, a.detail, coalesce(json_extract(a.detail, '$.actor_roles'), " /* older entries: today's */
+    "  (SELECT group_concat(role, ',') FROM staff_roles s WHERE s.user_id = a.actor)) "
     "FROM audit_log a WHERE a.subject = ?1 AND (a.actor IS NULL OR a.actor <> ?1) "
     "AND a.event IN ('pi.staff_read', 'listing.contact_revealed', 'listing.moderated') ORDER BY a.id DESC LIMIT 200";
 
@@ -148,7 +178,7 @@ int audit_reads_of(ctx_t *c, int64_t uid, audit_read_t **items, size_t *n)
         v[k].event = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
         v[k].detail = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 2));
         /* staff are named by role, other people not at all: who looked is not the reader's to expose */
-        v[k++].who = arena_strdup(c->arena, roles ? roles : "登录用户");
+        v[k++].who = arena_strdup(c->arena, roles && *roles ? roles : "登录用户");
     }
     sqlite3_reset(st);
     *items = v;

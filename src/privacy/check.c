@@ -9,6 +9,7 @@
 #include "privacy/check.h"
 #include "privacy/pi.h"
 #include "store/vault.h"
+#include <sodium.h>
 #include <string.h>
 
 static int declared(const char *table, const char *column)
@@ -25,7 +26,9 @@ static const char SQL_COLUMNS[] =
     "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p "
     "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
     "AND NOT EXISTS (SELECT 1 FROM sqlite_schema v WHERE v.sql LIKE 'CREATE VIRTUAL%' "
-    "  AND m.name LIKE v.name || '\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL%')";
+    "  AND m.name LIKE v.name || '\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL%') "
+    "UNION ALL SELECT m.name, p.name FROM keys.sqlite_schema m JOIN pragma_table_info(m.name, 'keys') p "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'";
 
 int check_schema(db_t *db, FILE *out)
 {
@@ -103,4 +106,49 @@ int check_retention(db_t *db, int64_t now, FILE *out)
         findings++;
     }
     return findings;
+}
+
+static long long count_of(db_t *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Wrapped keys that the key file cannot open; -1 on error. */
+static long long count_unreadable(db_t *db, vault_t *v)
+{
+    sqlite3_stmt *st;
+    uint8_t dek[VAULT_KEY_LEN];
+    long long bad = 0;
+    int rc;
+    if (sqlite3_prepare_v2(db_handle(db), "SELECT dek FROM keys.deks", -1, &st, NULL) != SQLITE_OK) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (vault_dek_unwrap(v, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), dek)) bad++;
+    sqlite3_finalize(st);
+    sodium_memzero(dek, sizeof dek);
+    return rc == SQLITE_DONE ? bad : -1;
+}
+
+int check_keys(db_t *db, vault_t *v, FILE *out)
+{
+    long long keyless = count_of(db, "SELECT count(*) FROM users u "
+                                     "WHERE NOT EXISTS (SELECT 1 FROM keys.deks k WHERE k.user_id = u.id)");
+    long long orphans = count_of(db, "SELECT count(*) FROM keys.deks k "
+                                     "WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = k.user_id)");
+    long long unreadable = count_unreadable(db, v);
+    if (keyless < 0 || orphans < 0 || unreadable < 0) return -1;
+    if (keyless)
+        fprintf(out, "FAIL shredded-accounts: %lld accounts have no data key (cancelled after the backup this "
+                     "database was restored from): their sealed fields can never be opened; `linli retention run` "
+                     "erases the rest\n", keyless);
+    if (orphans)
+        fprintf(out, "FAIL orphan-keys: %lld data keys belong to no account; `linli retention run` destroys them\n",
+                orphans);
+    if (unreadable)
+        fprintf(out, "FAIL unreadable-keys: %lld data keys do not open with the key file (wrong or old keys.json?)\n",
+                unreadable);
+    return (keyless > 0) + (orphans > 0) + (unreadable > 0);
 }

@@ -6,6 +6,7 @@
 #ifndef LL_CHECK_H
 #define LL_CHECK_H
 #include "store/db.h"
+#include "store/vault.h"
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,5 +15,7 @@ int check_schema(db_t *db, FILE *out);
 int check_sealed(db_t *db, FILE *out);
 /* Values kept past their declared period at time now (the sweep should have removed them). */
 int check_retention(db_t *db, int64_t now, FILE *out);
+/* The key store against the accounts: accounts without a key (shredded), keys without an account, keys that do not open. */
+int check_keys(db_t *db, vault_t *v, FILE *out);
 
 #endif

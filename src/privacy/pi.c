@@ -205,7 +205,7 @@ char *pi_mask(arena_t *a, pi_id_t f, const char *plain)
     return arena_strdup(a, "******");
 }
 
-static const char SQL_DEK[] = "SELECT dek FROM users WHERE id = ?";
+static const char SQL_DEK[] = "SELECT dek FROM keys.deks WHERE user_id = ?";
 
 int pi_subject_key(ctx_t *c, int64_t uid, uint8_t dek[VAULT_KEY_LEN])
 {
@@ -224,8 +224,21 @@ int pi_subject_key(ctx_t *c, int64_t uid, uint8_t dek[VAULT_KEY_LEN])
     return res;
 }
 
-static const char SQL_STALE_DEKS[] = "SELECT id, dek FROM users WHERE substr(dek, 3, 4) <> ?1 LIMIT 500";
-static const char SQL_SET_DEK[] = "UPDATE users SET dek = ?2 WHERE id = ?1";
+static const char SQL_NEW_DEK[] = "INSERT INTO keys.deks(user_id, dek, created_at) VALUES (?, ?, ?)";
+
+int pi_subject_key_store(ctx_t *c, int64_t uid, const uint8_t wrapped[VAULT_WRAPPED_LEN])
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_NEW_DEK);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_blob(st, 2, wrapped, VAULT_WRAPPED_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static const char SQL_STALE_DEKS[] =
+    "SELECT user_id, dek FROM keys.deks WHERE substr(dek, 3, 4) <> ?1 LIMIT 500";
+static const char SQL_SET_DEK[] = "UPDATE keys.deks SET dek = ?2 WHERE user_id = ?1";
 
 /* Re-wraps one batch inside one transaction; returns how many, or -1. */
 static int rewrap_batch(ctx_t *c, uint32_t cur)

@@ -120,8 +120,14 @@ char *pi_mask_phone(arena_t *a, const char *phone);
 
 
 
-/* The data key of account uid, unwrapped; LL_NOTFOUND if the account is gone. */
+/*
+ * The data key of account uid, unwrapped, from the key store (keys.deks);
+ * LL_NOTFOUND if the account or its key is gone (a key is destroyed at
+ * cancellation, so a restored backup's cancelled accounts have none).
+ */
 int pi_subject_key(ctx_t *c, int64_t uid, uint8_t dek[VAULT_KEY_LEN]);
+/* Stores the wrapped data key of a new account uid in the key store (inside the caller's transaction). */
+int pi_subject_key_store(ctx_t *c, int64_t uid, const uint8_t wrapped[VAULT_WRAPPED_LEN]);
 /* Re-wraps every data key made under an older master key; *done counts them. */
 int pi_rewrap_keys(ctx_t *c, int64_t *done);
 #endif

@@ -18,6 +18,8 @@
  * or an index derived from another table that is erased with it).
  */
 
+/* the key store (keys.db, schema "keys"): erased last, so a failure before it leaves the key, not a keyless account */
+OWNER("deks", "user_id = ?1")
 OWNER("users", "id = ?1")
 OWNER("sessions", "user_id = ?1")
 OWNER("sms_codes", "phone_bi = (SELECT phone_bi FROM users WHERE id = ?1)")
@@ -74,11 +76,14 @@ PI(USER_GUARDIAN_PHONE, "users", "guardian_phone", "监护人手机号码", CAT_
 NOTPI("users", "guardian_consent_at", "time the guardian confirmed; part of the consent record")
 NOTPI("users", "held_since", "when a child's account began waiting for a guardian's consent (H2 deadline)")
 NOTPI("users", "id", "internal account number; names no one outside the platform")
-NOTPI("users", "dek", "the account's wrapped data key: key material, destroyed at cancellation")
 NOTPI("users", "status", "account state (active, cancelled)")
 NOTPI("users", "policy_version", "the policy version the account last accepted; see consents")
 NOTPI("users", "created_at", "account bookkeeping, deleted with the account")
 NOTPI("users", "updated_at", "account bookkeeping, deleted with the account")
+/* deks: the key store, a separate file that data backups do not copy (G4, F7) */
+NOTPI("deks", "user_id", "the account the key belongs to; deleted with the account")
+NOTPI("deks", "dek", "the account's data key wrapped by the master key: key material, destroyed at cancellation")
+NOTPI("deks", "created_at", "key bookkeeping")
 
 /* sessions: signed-in devices (F4, G1) */
 PI(SESSION_IP, "sessions", "ip", "IP地址", CAT_WEB_RECORD, P_SECURITY, BASIS_CONTRACT,
@@ -115,6 +120,10 @@ NOTPI("policy_versions", "version", "policy version label")
 NOTPI("policy_versions", "major", "whether users must accept again")
 NOTPI("policy_versions", "published_at", "publication date")
 NOTPI("policy_versions", "summary", "what changed")
+/* policy_texts: each version's content as published (H4) */
+NOTPI("policy_texts", "policy_id", "policy number")
+NOTPI("policy_texts", "taken_at", "when the content was frozen")
+NOTPI("policy_texts", "snapshot", "the published lists and texts generated from the declarations; names no one")
 
 /* consents: what each user agreed to (G3, H3) */
 PI(CONSENT_RECORD, "consents", "granted", "授权同意记录", CAT_OTHER, P_ACCOUNT, BASIS_LEGAL_DUTY,

@@ -17,6 +17,8 @@
 typedef struct {
     int64_t rows_deleted, values_cleared, sessions_ended, listings_expired;
     int64_t children_erased; /* H2, by minor_sweep */
+    int64_t keyless_erased, orphan_keys; /* G4 after a restore, by acct_sweep_keys */
+    int64_t notices_sent, notices_failed; /* F8 breach SMS, by notice_sms_sweep */
 } retention_report_t;
 
 int retention_run(ctx_t *c, retention_report_t *r);

@@ -119,6 +119,16 @@ int share_record(ctx_t *c, const char *recipient, const char *region, json_t *fi
     return res;
 }
 
+int share_record_sms(ctx_t *c, const char *field, const char *basis, int64_t user_id)
+{
+    if (strcmp(c->conf->sms_gateway, "http")) return LL_OK; /* the local outbox stays on the platform */
+    json_t *fields = json_pack("[s]", field);
+    int res = share_record(c, share_url_host(c->arena, c->conf->sms_http_url), c->conf->data_region, fields, basis,
+                           NULL, user_id, 1);
+    json_decref(fields);
+    return res;
+}
+
 static const char SQL_OF[] = "SELECT id, at, recipient, region, fields, basis, reference, records FROM shares "
                              "WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT 500";
 
@@ -327,82 +337,97 @@ fail:
     return LL_ERR;
 }
 
+/* The partner registered under name; LL_NOTFOUND (field "partner") if none. */
+static int partner_by_name(ctx_t *c, const char *name, share_partner_t *p)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PARTNER_BY_NAME);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) partner_row(c, st, p);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return ctx_fail(c, LL_NOTFOUND, "not_found", "partner");
+    return rc == SQLITE_ROW ? LL_OK : LL_ERR;
+}
+
+/* The accounts that agreed (and, for a partner abroad, agreed to cross-border transfer), in the arena. */
+static int consenting(ctx_t *c, bool cross, int64_t **ids, size_t *n)
+{
+    size_t cap = 64;
+    int rc;
+    *n = 0;
+    *ids = arena_alloc(c->arena, cap * sizeof **ids);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CONSENTING);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int(st, 1, cross);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            int64_t *bigger = arena_alloc(c->arena, 2 * cap * sizeof *bigger);
+            memcpy(bigger, *ids, cap * sizeof *bigger);
+            *ids = bigger, cap *= 2;
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return LL_ERR;
+    if (*n == 0)
+        return ctx_fail(c, cross ? LL_DENIED : LL_NOTFOUND, cross ? "cross_border_refused" : "nobody_consented", NULL);
+    return LL_OK;
+}
+
+/* One line per person, pseudonymised with the partner's own key. */
+static int export_lines(ctx_t *c, const share_partner_t *p, json_t *fields, const int64_t *ids, size_t n,
+                        char ***lines)
+{
+    uint8_t key[VAULT_BLIND_LEN];
+    int res = LL_OK;
+    *lines = arena_alloc(c->arena, n * sizeof(char *));
+    partner_key(c, p->id, key);
+    for (size_t i = 0; i < n && res == LL_OK; i++) res = export_line(c, fields, key, ids[i], &(*lines)[i]);
+    sodium_memzero(key, sizeof key);
+    return res;
+}
+
+/* The record: one row for the export as a whole, one per person so each can see it (E1), and the audit entry. */
+static int record_export(ctx_t *c, const share_partner_t *p, const int64_t *ids, size_t n, bool cross)
+{
+    if (insert_share(c, p->name, p->region, p->fields, SHARE_BASIS_CONSENT, NULL, 0, (int64_t)n)) return LL_ERR;
+    int64_t whole = db_last_id(c->db);
+    for (size_t i = 0; i < n; i++)
+        if (insert_share(c, p->name, p->region, p->fields, SHARE_BASIS_CONSENT, NULL, ids[i], 1)) return LL_ERR;
+    return audit_append(c, "share.exported", 0, 0,
+                        arena_printf(c->arena, "{\"partner\":%lld,\"share\":%lld,\"records\":%zu,\"cross_border\":%s}",
+                                     (long long)p->id, (long long)whole, n, cross ? "true" : "false"))
+               ? LL_ERR
+               : LL_OK;
+}
+
 int share_export(ctx_t *c, const char *name, FILE *out, int64_t *count)
 {
     share_partner_t p;
-    uint8_t key[VAULT_BLIND_LEN];
+    json_t *fields = NULL;
+    int64_t *ids;
+    char **lines;
+    size_t n = 0;
     *count = 0;
     if (db_begin(c->db)) return LL_ERR;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_PARTNER_BY_NAME);
-    if (!st) goto fail;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) partner_row(c, st, &p);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) {
-        db_rollback(c->db);
-        return ctx_fail(c, LL_NOTFOUND, "not_found", "partner");
-    }
-    if (rc != SQLITE_ROW) goto fail;
-    json_t *fields = json_loads(p.fields, 0, NULL);
-    if (!fields) goto fail;
+    int res = partner_by_name(c, name, &p);
+    if (res) goto done;
+    res = LL_ERR;
+    if (!(fields = json_loads(p.fields, 0, NULL))) goto done;
     bool cross = strcmp(p.region, c->conf->data_region) != 0;
-
-    /* who is in it: consent first, then the lines, all from one snapshot */
-    size_t cap = 64, n = 0;
-    int64_t *ids = mem_calloc(cap, sizeof(int64_t));
-    st = db_stmt(c->db, SQL_CONSENTING);
-    if (!st) goto fail_ids;
-    sqlite3_bind_int(st, 1, cross);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            ids = mem_realloc(ids, cap * 2 * sizeof(int64_t));
-            cap *= 2;
-        }
-        ids[n++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) goto fail_ids;
-    if (n == 0) {
-        free(ids);
-        json_decref(fields);
-        db_rollback(c->db);
-        return ctx_fail(c, cross ? LL_DENIED : LL_NOTFOUND, cross ? "cross_border_refused" : "nobody_consented",
-                        NULL);
-    }
-    char **lines = arena_alloc(c->arena, n * sizeof(char *));
-    partner_key(c, p.id, key);
-    for (size_t i = 0; i < n; i++)
-        if (export_line(c, fields, key, ids[i], &lines[i])) goto fail_ids;
-    sodium_memzero(key, sizeof key);
-
-    /* the record: one row for the export as a whole, one per person so each can see it (E1) */
-    const char *recipient = p.name, *basis = SHARE_BASIS_CONSENT;
-    if (insert_share(c, recipient, p.region, p.fields, basis, NULL, 0, (int64_t)n)) goto fail_ids;
-    int64_t whole = db_last_id(c->db);
-    for (size_t i = 0; i < n; i++)
-        if (insert_share(c, recipient, p.region, p.fields, basis, NULL, ids[i], 1)) goto fail_ids;
-    if (audit_append(c, "share.exported", 0, 0,
-                     arena_printf(c->arena, "{\"partner\":%lld,\"share\":%lld,\"records\":%zu,\"cross_border\":%s}",
-                                  (long long)p.id, (long long)whole, n, cross ? "true" : "false")))
-        goto fail_ids;
-    if (db_commit(c->db)) {
-        free(ids);
-        json_decref(fields);
-        return LL_ERR;
-    }
+    /* who is in it, their lines and the record, all from one snapshot */
+    if ((res = consenting(c, cross, &ids, &n)) || (res = export_lines(c, &p, fields, ids, n, &lines)) ||
+        (res = record_export(c, &p, ids, n, cross)))
+        goto done;
+    if ((res = db_commit(c->db) ? LL_ERR : LL_OK)) goto done;
     /* in pseudonym order: line i must not be the same person in every partner's file (E4) */
     qsort(lines, n, sizeof lines[0], cmp_lines);
     for (size_t i = 0; i < n; i++) fprintf(out, "%s\n", lines[i]);
-    free(ids);
-    json_decref(fields);
     *count = (int64_t)n;
-    return fflush(out) ? LL_ERR : LL_OK;
-fail_ids:
-    sodium_memzero(key, sizeof key);
-    free(ids);
+    res = fflush(out) ? LL_ERR : LL_OK;
+done:
+    if (db_in_txn(c->db)) db_rollback(c->db);
     json_decref(fields);
-fail:
-    db_rollback(c->db);
-    return LL_ERR;
+    return res;
 }

@@ -55,6 +55,12 @@ const char *share_field_label(const char *id);
  */
 int share_record(ctx_t *c, const char *recipient, const char *region, json_t *fields, const char *basis,
                  const char *reference, int64_t user_id, int64_t records);
+/*
+ * One message handed to the SMS provider (sms_gateway = http): field is the
+ * declared number it received (users.phone, users.guardian_phone), user_id the
+ * person it belongs to. Nothing for the local outbox, which stays on the platform.
+ */
+int share_record_sms(ctx_t *c, const char *field, const char *basis, int64_t user_id);
 /* The shares about uid, newest first, at most 500. */
 int share_list_of(ctx_t *c, int64_t uid, share_t **items, size_t *n);
 /* The host of an http(s) URL, without credentials, port or path ("未配置" when empty). */

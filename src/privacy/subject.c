@@ -129,7 +129,7 @@ int subject_erase(ctx_t *c, int64_t uid, json_t **receipt)
         json_array_append_new(erased, json_pack("{s:s, s:i}", "table", o->table, "rows", n));
     }
     *receipt = json_pack("{s:o, s:o, s:s}", "erased", erased, "kept", kept, "key",
-                         "您的数据密钥已随账号一起从数据库中删除；此前制作的备份仍含有加密的副本，随备份保留期满删除");
+                         "您的数据密钥已从独立的密钥库中销毁；数据备份不含密钥，其中您的加密信息从此无法解密，恢复备份时其余数据随即删除");
     return LL_OK;
 fail:
     db_log_error(c->db, "erase");

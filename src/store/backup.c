@@ -49,14 +49,14 @@ static int copy_dir(const char *from, const char *to)
     return rc;
 }
 
-static int snapshot(sqlite3 *from, const char *path)
+static int snapshot(sqlite3 *from, const char *schema, const char *path)
 {
     sqlite3 *to;
     if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         sqlite3_close(to);
         return -1;
     }
-    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, schema);
     int rc = SQLITE_ERROR;
     if (b) {
         while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
@@ -77,7 +77,7 @@ int backup_create(db_t *db, const char *photo_dir, const char *dest, char *err, 
         return -1;
     }
     snprintf(path, sizeof path, "%s/linli.db", dest);
-    if (snapshot(db_handle(db), path)) {
+    if (snapshot(db_handle(db), "main", path)) {
         snprintf(err, errlen, "the database snapshot failed");
         return -1;
     }
@@ -110,6 +110,26 @@ int backup_restore(const char *src, const char *data_dir, const char *photo_dir,
     snprintf(from, sizeof from, "%s/photos", src);
     if (copy_dir(from, photo_dir)) {
         snprintf(err, errlen, "copying photos failed");
+        return -1;
+    }
+    return 0;
+}
+
+int backup_keys(db_t *db, const char *key_file, const char *dest, char *err, size_t errlen)
+{
+    char path[1024];
+    if (mkdir(dest, 0700)) {
+        snprintf(err, errlen, "cannot create %s: %s", dest, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/keys.db", dest);
+    if (snapshot(db_handle(db), "keys", path)) {
+        snprintf(err, errlen, "the key store snapshot failed");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/keys.json", dest);
+    if (copy_file(key_file, path)) {
+        snprintf(err, errlen, "copying the key file failed");
         return -1;
     }
     return 0;

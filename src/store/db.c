@@ -11,6 +11,7 @@
 #include "store/fts.h"
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define CACHE_SLOTS 256 /* power of two; far more than the distinct statements */
@@ -49,6 +50,31 @@ int db_exec(db_t *db, const char *sql)
     return 0;
 }
 
+/*
+ * The key store: keys.db beside the database, attached as schema "keys". It
+ * holds the wrapped data keys (G4/F7): a data backup copies only "main", so a
+ * cancellation's deleted key is missing from every later restore of it.
+ */
+static int attach_keys(db_t *db, const char *path)
+{
+    char keys[1024];
+    const char *slash = strrchr(path, '/');
+    int n = slash ? (int)(slash - path + 1) : 0;
+    snprintf(keys, sizeof keys, "%.*skeys.db", n, path);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, "ATTACH DATABASE ?1 AS keys", -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, keys, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_log_error(db, "attach the key store");
+        return -1;
+    }
+    return db_exec(db, "PRAGMA keys.journal_mode=WAL; PRAGMA keys.secure_delete=ON; PRAGMA keys.synchronous=FULL;"
+                       "CREATE TABLE IF NOT EXISTS keys.deks ("
+                       "  user_id INTEGER PRIMARY KEY, dek BLOB NOT NULL, created_at INTEGER NOT NULL);");
+}
+
 int db_open(db_t **out, const char *path, bool sync_full, log_t *log)
 {
     db_t *db = mem_calloc(1, sizeof(*db));
@@ -65,7 +91,7 @@ int db_open(db_t **out, const char *path, bool sync_full, log_t *log)
     if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") ||
         db_exec(db, sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") ||
-        fts_register(db->h)) {
+        attach_keys(db, path) || fts_register(db->h)) {
         db_close(db);
         return -1;
     }

@@ -6,6 +6,9 @@
  * is the identity); db_stmt hands it back reset and unbound. SQL is only ever
  * prepared, never built from input. A connection released to the pool has no
  * statement left running, so no stale read snapshot survives a request.
+ * Every connection also attaches the key store, keys.db beside the database,
+ * as schema "keys" (wrapped data keys only; see decisions.md): backups copy
+ * the main database alone.
  */
 #ifndef LL_DB_H
 #define LL_DB_H

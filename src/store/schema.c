@@ -217,6 +217,19 @@ static const char *const migrations[] = {
     "CREATE INDEX listing_cards_city ON listing_cards(city, id);"
     "CREATE TABLE schema_tasks (task TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO schema_tasks VALUES ('reindex_listings');",
+
+    /* 5: wrapped data keys move to the key store (keys.db, attached by db_open), out of data backups (G4, F7) */
+    "INSERT OR IGNORE INTO keys.deks(user_id, dek, created_at) SELECT id, dek, created_at FROM users;"
+    "ALTER TABLE users DROP COLUMN dek;",
+
+    /* 6: the breach-notice SMS still to send, for the background sweep (F8) */
+    "CREATE INDEX incident_users_pending ON incident_users(incident_id, user_id) WHERE notified_at IS NULL;",
+
+    /* 7: each policy version's content as published, so past versions read as they were (H4) */
+    "CREATE TABLE policy_texts ("
+    "  policy_id INTEGER PRIMARY KEY REFERENCES policy_versions(id),"
+    "  taken_at INTEGER NOT NULL,"
+    "  snapshot TEXT NOT NULL);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

@@ -196,7 +196,7 @@ static json_t *version_json(req_t *r, const policy_t *p, int current_id)
     return json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:b, s:s}", "id", p->id, "version", p->version,
                      "major", p->major, "summary", p->summary, "date", date, "date_iso", iso,
                      "current", p->id == current_id, "url",
-                     arena_printf(r->arena, "/privacy?version=%d", p->id));
+                     arena_printf(r->arena, "/privacy/versions/%d", p->id));
 }
 
 /* ?version=N: a positive number of at most nine digits, or 0 when absent; -1 when malformed. */
@@ -219,42 +219,113 @@ static json_t *consent_list(void)
     return arr;
 }
 
-int web_privacy(req_t *r)
+/* The policy's content generated from the declarations now: what a version freezes when published (H4). */
+static json_t *policy_content(ctx_t *c)
+{
+    const conf_t *conf = c->conf;
+    share_partner_t *partners;
+    size_t npartners;
+    if (share_partners(c, &partners, &npartners)) return NULL;
+    json_t *sharing = web_pi_sharing_with(c->arena, conf, partners, npartners);
+    json_t *o = json_object();
+    json_object_set_new(o, "categories", web_pi_by_category(c->arena));
+    json_object_set_new(o, "fields", web_pi_inventory(c->arena));
+    json_object_set_new(o, "field_count", json_integer(PI__COUNT));
+    json_object_set_new(o, "time_limited", web_pi_time_limited(c->arena));
+    json_object_set_new(o, "nothing_shared",
+                        json_boolean(json_array_size(json_object_get(sharing, "recipients")) == 0));
+    json_object_set_new(o, "sharing", sharing);
+    json_object_set_new(o, "consents", consent_list());
+    if (*conf->operator_name) json_object_set_new(o, "operator_name", json_string(conf->operator_name));
+    if (*conf->privacy_contact) json_object_set_new(o, "privacy_contact", json_string(conf->privacy_contact));
+    return o;
+}
+
+char *web_policy_snapshot(ctx_t *c)
+{
+    json_t *o = policy_content(c);
+    if (!o) return NULL;
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    char *out = s ? arena_strdup(c->arena, s) : NULL;
+    free(s);
+    return out;
+}
+
+/*
+ * The content of version p: live for the current one, the frozen snapshot
+ * for a past one; *frozen_at is 0 when a past version has none (published
+ * before contents were kept), and the live content stands in, said so.
+ */
+static json_t *content_of(req_t *r, const policy_t *p, bool current, int64_t *frozen_at)
+{
+    const char *text;
+    *frozen_at = 0;
+    if (current) return policy_content(&r->ctx);
+    int res = policy_text(&r->ctx, p->id, &text, frozen_at);
+    if (res == LL_NOTFOUND) return policy_content(&r->ctx);
+    return res ? NULL : json_loads(text, 0, NULL);
+}
+
+/* The policy page for version `want` (0: the current one). */
+static int privacy_page(req_t *r, int want)
 {
     policy_t *v;
     size_t n;
+    int64_t frozen_at;
     int res = policy_list(&r->ctx, &v, &n);
     if (res || n == 0) return http_fail(r, res ? res : LL_ERR);
-    int want = version_arg(r);
     const policy_t *shown = want == 0 ? &v[0] : NULL; /* the list is newest first */
     for (size_t i = 0; want > 0 && i < n; i++)
         if (v[i].id == want) shown = &v[i];
     if (!shown) return web_not_found(r);
-
-    const conf_t *conf = r->ctx.conf;
-    share_partner_t *partners;
-    size_t npartners;
-    if (share_partners(&r->ctx, &partners, &npartners)) return http_fail(r, LL_ERR);
-    json_t *sharing = web_pi_sharing_with(r->arena, conf, partners, npartners);
-    json_t *ctx = json_object();
+    bool past = shown != &v[0];
+    json_t *ctx = content_of(r, shown, !past, &frozen_at);
+    if (!ctx) return http_fail(r, LL_ERR);
     json_object_set_new(ctx, "title", json_string("个人信息保护政策"));
     json_object_set_new(ctx, "nav_privacy", json_true());
     json_object_set_new(ctx, "policy", version_json(r, shown, v[0].id));
     json_object_set_new(ctx, "latest", version_json(r, &v[0], v[0].id));
-    json_object_set_new(ctx, "past", json_boolean(shown != &v[0]));
-    json_object_set_new(ctx, "categories", web_pi_by_category(r->arena));
-    json_object_set_new(ctx, "fields", web_pi_inventory(r->arena));
-    json_object_set_new(ctx, "field_count", json_integer(PI__COUNT));
-    json_object_set_new(ctx, "time_limited", web_pi_time_limited(r->arena));
-    json_object_set_new(ctx, "nothing_shared",
-                        json_boolean(json_array_size(json_object_get(sharing, "recipients")) == 0));
-    json_object_set_new(ctx, "sharing", sharing);
-    json_object_set_new(ctx, "consents", consent_list());
-    if (*conf->operator_name)
-        json_object_set_new(ctx, "operator_name", json_string(conf->operator_name));
-    if (*conf->privacy_contact)
-        json_object_set_new(ctx, "privacy_contact", json_string(conf->privacy_contact));
+    json_object_set_new(ctx, "past", json_boolean(past));
+    json_object_set_new(ctx, "past_frozen", json_boolean(past && frozen_at));
+    json_object_set_new(ctx, "past_live", json_boolean(past && !frozen_at));
+    if (frozen_at) json_object_set_new(ctx, "frozen_date", json_string(web_date_cn(r->arena, frozen_at, NULL)));
     return web_page(r, 200, "privacy", ctx);
+}
+
+int web_privacy(req_t *r)
+{
+    int want = version_arg(r);
+    return want < 0 ? web_not_found(r) : privacy_page(r, want);
+}
+
+/* ---- GET /privacy/versions/{id} ---- */
+int web_privacy_version(req_t *r)
+{
+    return r->params[0] > 0 && r->params[0] < 1000000000 ? privacy_page(r, (int)r->params[0]) : web_not_found(r);
+}
+
+/* ---- GET /api/v1/policy/versions/{id}: a version with its content as published ---- */
+int web_api_policy_version(req_t *r)
+{
+    policy_t *v;
+    size_t n;
+    int64_t frozen_at;
+    const policy_t *p = NULL;
+    int res = policy_list(&r->ctx, &v, &n);
+    if (res) return http_fail(r, res);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == r->params[0]) p = &v[i];
+    if (!p) return http_error(r, "not_found", NULL);
+    bool current = p == &v[0];
+    json_t *content = content_of(r, p, current, &frozen_at);
+    if (!content) return http_fail(r, LL_ERR);
+    json_t *o = version_json(r, p, v[0].id);
+    json_object_set_new(o, "html_url", json_string(arena_printf(r->arena, "/privacy/versions/%d", p->id)));
+    json_object_set_new(o, "content_as_published", json_boolean(current || frozen_at));
+    if (frozen_at) json_object_set_new(o, "content_frozen_at", json_integer(frozen_at));
+    json_object_set_new(o, "content", content);
+    return http_json(r, 200, o);
 }
 
 int web_privacy_versions(req_t *r)

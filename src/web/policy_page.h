@@ -13,6 +13,8 @@
 #define LL_WEB_POLICY_PAGE_H
 #include "base/arena.h"
 #include "base/conf.h"
+#include "base/ctx.h"
+#include "http/http.h"
 #include "privacy/share.h"
 #include <jansson.h>
 #include <stdint.h>
@@ -29,6 +31,12 @@ json_t *web_pi_time_limited(arena_t *a);
 json_t *web_pi_sharing(arena_t *a, const conf_t *conf);
 /* The same list with the registered partners (E4, E7) after the configured services. */
 json_t *web_pi_sharing_with(arena_t *a, const conf_t *conf, const share_partner_t *partners, size_t npartners);
+/* The policy's content now, as compact JSON in the context's arena: what publishing a version freezes (H4). */
+char *web_policy_snapshot(ctx_t *c);
+/* GET /privacy/versions/{id}: a version as it was published (H4). */
+int web_privacy_version(req_t *r);
+/* GET /api/v1/policy/versions/{id}: a version's metadata and its content as published (H4). */
+int web_api_policy_version(req_t *r);
 /* A date in China Standard Time: "2026年11月1日"; iso gets "2026-11-01" when not NULL. */
 const char *web_date_cn(arena_t *a, int64_t t, const char **iso);
 

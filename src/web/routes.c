@@ -1,5 +1,6 @@
 /* routes.c — every page of the web site, in one table (and the published lists' JSON, E7). */
 #include "web/web.h"
+#include "web/policy_page.h"
 
 #define PAGE(p, fn) {"GET", p, fn, R_PUBLIC, NULL}
 /* a page that shows "signed in" when a session cookie comes with it; read-only for everyone else */
@@ -16,6 +17,8 @@ const route_t web_routes[] = {
     FORM("/login", web_login_submit),
     PAGE("/privacy", web_privacy),
     PAGE("/privacy/versions", web_privacy_versions),
+    PAGE("/privacy/versions/{id}", web_privacy_version),
+    PAGE("/api/v1/policy/versions/{id}", web_api_policy_version),
     PAGE("/api/v1/privacy/inventory", web_api_inventory),
     PAGE("/api/v1/privacy/sharing", web_api_sharing),
     PAGE("/static/{file}", web_static_file),

@@ -27,7 +27,11 @@ test('F8: an incident for one person reaches only that person, by message and SM
   const res = await post(admin.token, incident([a.user.id]));
   assert.equal(res.status, 201, res.text);
   assert.equal(res.json.recipients, 1);
-  assert.equal(res.json.sms_sent, 1);
+  assert.equal(res.json.sms_pending, 1);
+  assert.equal(breachSms(A).length, 0, 'the request only records; the sweep sends');
+  const sweep = run(L.dir, 'retention', 'run', '--config', L.confFile);
+  assert.equal(sweep.code, 0, sweep.out);
+  assert.match(sweep.out, /breach notices sent by SMS: 1;/);
   const mine = await messages(a);
   assert.equal(mine.length, 1);
   assert.equal(mine[0].kind, 'breach');
@@ -51,6 +55,7 @@ test('F8: "all" reaches every account, newest message first', async () => {
   const res = await post(admin.token, { ...incident('all'), title: '第二次事件' });
   assert.equal(res.status, 201, res.text);
   assert.equal(res.json.recipients, 3);
+  assert.equal(run(L.dir, 'retention', 'run', '--config', L.confFile).code, 0);
   for (const [u, phone] of [[a, A], [b, B], [admin, ADMIN]]) {
     const items = await messages(u);
     assert.equal(items[0].title, '第二次事件');

@@ -55,7 +55,13 @@ export class Linli {
     if (code !== 0) throw new Error(`linli exited ${code} ${sig}: ${this.stderr}`);
   }
 
-  cleanup() { if (this.dir) rmSync(this.dir, { recursive: true, force: true }); }
+  // `linli audit` must be clean on every data folder a test file used, before it goes (issue 4: self-audit)
+  cleanup() {
+    if (!this.dir) return;
+    const a = existsSync(join(this.dir, 'linli.db')) ? run(this.dir, 'audit') : { code: 0 };
+    rmSync(this.dir, { recursive: true, force: true });
+    if (a.code !== 0) throw new Error(`linli audit is not clean on the data folder this test used:\n${a.out}`);
+  }
 
   async req(method, path, { body, token, headers = {}, raw } = {}) {
     const h = { ...headers };

@@ -48,14 +48,14 @@ test('H1: a child under 14 is held until a guardian consents by SMS code', async
   const refused = await post(u.token, goods);
   assert.equal(refused.status, 403);
   assert.equal(refused.json.error.code, 'guardian_consent_required');
-  for (const [m, p, body] of [['PATCH', '/api/v1/me', { nickname: '小明' }], ['PUT', '/api/v1/me/consents', { marketing: true }]]) {
+  for (const [m, p, body] of [['PATCH', '/api/v1/me', { nickname: '小明' }], ['PUT', '/api/v1/me/consents', { personalization: true }]]) {
     const r = await L.req(m, p, { token: u.token, body });
     assert.equal(r.status, 403, `${m} ${p}`);
     assert.equal(r.json.error.code, 'guardian_consent_required');
   }
   // the child's own controls that reduce processing stay open (G2, G3)
   assert.equal((await L.req('GET', '/api/v1/me/sessions', { token: u.token })).status, 200);
-  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: u.token, body: { marketing: false } })).status, 200);
+  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: u.token, body: { personalization: false } })).status, 200);
   // public pages are served as to anyone: no footprint, no search history for a held child
   assert.equal((await L.req('GET', '/api/v1/search?q=旧书', { token: u.token })).status, 200);
   assert.equal(L.sql(`SELECT count(*) FROM search_history WHERE user_id = ${u.user.id}`), '0');

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { Linli, run } from './lib.mjs';
 
 const L = new Linli();
@@ -53,11 +54,12 @@ test('F3: a sign-in finds the account through the blind index', async () => {
 });
 
 test('F3: keys rotate while serving and every account stays readable', async () => {
-  const before = L.sql('SELECT group_concat(hex(substr(dek, 3, 4))) FROM users');
+  const keys = (q) => execFileSync('sqlite3', [join(L.dir, 'keys.db'), q], { encoding: 'utf8' }).trim();
+  const before = keys('SELECT group_concat(hex(substr(dek, 3, 4))) FROM deks');
   const r = run(L.dir, 'keys', 'rotate');
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /master key version 2; 3 data keys re-wrapped/);
-  const after = L.sql('SELECT group_concat(hex(substr(dek, 3, 4))) FROM users');
+  const after = keys('SELECT group_concat(hex(substr(dek, 3, 4))) FROM deks');
   assert.notEqual(before, after);
   assert.ok(after.split(',').every((v) => v === '00000002'));
   for (const p of people) {
@@ -67,9 +69,9 @@ test('F3: keys rotate while serving and every account stays readable', async () 
   }
   const fresh = await L.signIn('13712340004'); // a new account after rotation, in the same running server
   assert.equal((await L.req('GET', '/api/v1/me', { token: fresh.token })).status, 200);
-  const keys = JSON.parse(readFileSync(join(L.dir, 'keys.json'), 'utf8'));
-  assert.equal(keys.current, 2);
-  assert.ok(keys.master['1'] && keys.master['2']);
+  const file = JSON.parse(readFileSync(join(L.dir, 'keys.json'), 'utf8'));
+  assert.equal(file.current, 2);
+  assert.ok(file.master['1'] && file.master['2']);
 });
 
 test('F3: after shutdown (WAL checkpointed) the database file still holds nothing in clear', async () => {
@@ -106,7 +108,10 @@ test('F7: an online backup taken while serving restores into a working platform'
   const r = run(R.dir, 'restore', dest);
   assert.equal(r.code, 0, r.out);
   assert.notEqual(run(R.dir, 'restore', dest).code, 0, 'never over an existing database');
-  copyFileSync(join(L.dir, 'keys.json'), join(R.dir, 'keys.json'));
+  const keys = join(where, 'k1');
+  assert.equal(run(L.dir, 'keys', 'backup', keys).code, 0);
+  copyFileSync(join(keys, 'keys.json'), join(R.dir, 'keys.json'));
+  copyFileSync(join(keys, 'keys.db'), join(R.dir, 'keys.db'));
   await R.start();
   try {
     for (const p of people) {

@@ -49,7 +49,7 @@ before(async () => {
   await L.req('GET', `/api/v1/listings/${listingIds[1]}`, { token: me.token });
   const someone = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'goods', title: '别人的手机', fields: { condition: '全新' } } });
   await L.req('GET', `/api/v1/listings/${someone.json.id}`, { token: me.token });
-  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { marketing: true } });
+  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { precise_location: true } });
   // E1/E4: the person is in a partner export they agreed to, so shares.user_id has a value for them
   const boss = await L.signIn('13566669999');
   assert.equal(run(L.dir, 'staff', 'grant', '13566669999', 'admin').code, 0);
@@ -116,14 +116,15 @@ test('G5: the download is a tar with data.json and the person\'s photos', async 
 
 test('G3: each optional use is off until turned on, and withdrawing takes one call', async () => {
   const fresh = await L.req('GET', '/api/v1/me/consents', { token: other.token });
-  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border']);
+  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'precise_location', 'partner_sharing', 'cross_border']);
   assert.ok(fresh.json.items.every((i) => i.granted === false && i.decided_at === null));
   const on = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: true } });
   assert.equal(on.json.items.find((i) => i.purpose === 'personalization').granted, true);
   const off = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: false } });
   assert.equal(off.json.items.find((i) => i.purpose === 'personalization').granted, false);
   assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { telepathy: true } })).status, 400);
-  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { marketing: 'yes' } })).status, 400);
+  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: 'yes' } })).status, 400);
+  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { marketing: true } })).status, 400, 'no marketing purpose: Linli sends none');
   assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'consent.withdrawn' AND subject = ${other.user.id}`), '1');
 });
 

@@ -149,7 +149,7 @@ test('H4: the current version is named at the top and /privacy/versions lists ve
   assert.equal(v.status, 200);
   assert.equal(v.headers.get('content-security-policy'), CSP);
   assert.match(v.text, /<li id="v1" data-version-id="1">/);
-  assert.ok(v.text.includes('href="/privacy?version=1"'));
+  assert.ok(v.text.includes('href="/privacy/versions/1"'));
   assert.ok(v.text.includes('版本 1.0'));
   assert.ok(v.text.includes('重大更新'));
   assert.ok(v.text.includes('邻里个人信息保护政策首次发布'));
@@ -188,7 +188,7 @@ test('the stylesheet is served from /static with its type, cached for a year onl
   assert.equal((await L.req('GET', '/static/.hidden')).status, 404);
 });
 
-test('H3, H4: a newer version becomes current; the old one stays readable and says its text is the current one', async () => {
+test('H3, H4: a newer version becomes current; the old one stays readable with the text it was published with', async () => {
   L.sql("INSERT INTO policy_versions(id, version, major, published_at, summary) VALUES " +
     "(2, '1.1', 0, 1796083200, '<script>alert(1)</script> 补充 & 说明')");
   const cur = await L.req('GET', '/privacy');
@@ -198,7 +198,8 @@ test('H3, H4: a newer version becomes current; the old one stays readable and sa
   const old = await L.req('GET', '/privacy?version=1');
   assert.equal(old.status, 200);
   assert.ok(old.text.includes('您正在查看历史版本 1.0'));
-  assert.ok(old.text.includes('下面显示的是当前版本 1.1'));
+  assert.ok(old.text.includes('下面是该版本发布时的原文'), 'frozen when this server first started (H4)');
+  assert.ok(old.text.includes('当前版本是 1.1'));
   const list = await L.req('GET', '/privacy/versions');
   assert.ok(list.text.indexOf('id="v2"') < list.text.indexOf('id="v1"'), 'newest first');
   assert.ok(list.text.includes('一般更新'));

@@ -43,7 +43,9 @@ static void test_every_schema_column_is_declared_exactly_once(void **state)
                        "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p "
                        "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
                        "AND NOT EXISTS (SELECT 1 FROM sqlite_schema v WHERE v.sql LIKE 'CREATE VIRTUAL%' "
-                       "  AND m.name LIKE v.name || '\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL%')",
+                       "  AND m.name LIKE v.name || '\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL%') "
+                       "UNION ALL SELECT m.name, p.name FROM keys.sqlite_schema m "
+                       "JOIN pragma_table_info(m.name, 'keys') p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
                        -1, &st, NULL);
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0), *c = (const char *)sqlite3_column_text(st, 1);

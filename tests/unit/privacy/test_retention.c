@@ -31,8 +31,8 @@ static void seed(env_t *e, int64_t t0)
 {
     char sql[2048];
     snprintf(sql, sizeof sql,
-             "INSERT INTO users(id, phone_bi, phone, dek, policy_version, created_at, updated_at) VALUES "
-             "(1, zeroblob(32), X'4C31', zeroblob(78), 1, %lld, %lld);"
+             "INSERT INTO users(id, phone_bi, phone, policy_version, created_at, updated_at) VALUES "
+             "(1, zeroblob(32), X'4C31', 1, %lld, %lld);"
              "INSERT INTO browse_history(user_id, listing_id, ip, at) VALUES (1, 7, X'4C31', %lld), (1, 8, X'4C31', %lld);"
              "INSERT INTO search_history(user_id, query, ip, at) VALUES (1, X'4C31', NULL, %lld), (1, X'4C31', NULL, %lld);"
              "INSERT INTO sessions(user_id, token_hash, created_at, last_seen, expires_at, ip, user_agent) VALUES "
