@@ -64,6 +64,18 @@ int api_me_messages(req_t *r);
 int api_me_message_read(req_t *r);
 int api_admin_incident(req_t *r);
 
+int api_merchant_apply(req_t *r);
+int api_me_merchant(req_t *r);
+int api_admin_merchants(req_t *r);
+int api_admin_merchant(req_t *r);
+int api_admin_merchant_approve(req_t *r);
+int api_admin_merchant_reject(req_t *r);
+int api_service_create(req_t *r);
+int api_service_get(req_t *r);
+int api_services(req_t *r);
+/* {"code","name"} of a division code, or null. */
+json_t *api_region_ref(req_t *r, int64_t code);
+
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;
 json_t *api_listing_summary(req_t *r, const struct listing *l, const char *photo);

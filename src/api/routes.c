@@ -64,5 +64,15 @@ const route_t api_routes[] = {
     HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ | R_ANY_POLICY), /* F8: a notice reaches a held child too */
     HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, R_ANY_POLICY),
     STAFF("POST", "/api/v1/admin/incidents", api_admin_incident, "admin"),
+    /* home services (JX) */
+    AUTH("POST", "/api/v1/merchants", api_merchant_apply),
+    AUTH_READ("GET", "/api/v1/me/merchant", api_me_merchant),
+    STAFF("GET", "/api/v1/admin/merchants", api_admin_merchants, "moderator"),
+    STAFF("GET", "/api/v1/admin/merchants/{id}", api_admin_merchant, "moderator"),
+    STAFF("POST", "/api/v1/admin/merchants/{id}/approve", api_admin_merchant_approve, "moderator"),
+    STAFF("POST", "/api/v1/admin/merchants/{id}/reject", api_admin_merchant_reject, "moderator"),
+    AUTH("POST", "/api/v1/services", api_service_create),
+    {"GET", "/api/v1/services", api_services, R_OPTAUTH | R_READ, NULL},
+    {"GET", "/api/v1/services/{id}", api_service_get, R_OPTAUTH | R_READ, NULL},
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

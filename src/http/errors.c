@@ -56,6 +56,8 @@ static const err_def_t errors[] = {
     {"guardian_consented", 409, "监护人已经同意", "A guardian has consented already"},
     {"guardian_not_requested", 409, "请先填写监护人手机号码", "Give the guardian's phone number first"},
     {"guardian_same_phone", 422, "监护人手机号码不能是您自己的号码", "The guardian's number cannot be your own"},
+    {"merchant_exists", 409, "您已申请入驻，请等待审核结果", "This account has a merchant application already"},
+    {"merchant_not_approved", 403, "商家入驻审核通过后才能发布服务", "The merchant must be approved before offering services"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

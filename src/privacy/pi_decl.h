@@ -277,3 +277,48 @@ NOTPI("shares", "reference", "legal document reference (E3)")
 NOTPI("shares", "records", "number of people's records in a bulk share")
 PI(SHARE_SUBJECT, "shares", "user_id", "个人信息共享记录", CAT_OTHER, P_SECURITY, BASIS_LEGAL_DUTY,
    RET_LAW, 1095, "at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE, "记录您的哪些信息在何时、依据什么提供给了谁；依法保存三年")
+
+/* merchants: home-service businesses, reviewed by staff before they can offer services (JX) */
+OWNER("merchants", "user_id = ?1")
+PI(MERCHANT_NAME, "merchants", "name", "商家名称", CAT_OTHER, P_PUBLISH | P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "入驻为服务商家时填写，在您的服务和订单中公开展示（个体商户的名称可能含有姓名）")
+PI(MERCHANT_LICENSE, "merchants", "license_no", "营业执照统一社会信用代码", CAT_IDENTITY, P_VERIFY, BASIS_LEGAL_DUTY,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_HIDE, SHARE_NONE, "平台依法核验商家资质（电子商务法第二十七条）；仅审核人员查看，每次查看都有记录，从不公开")
+NOTPI("merchants", "id", "merchant number")
+NOTPI("merchants", "user_id", "the merchant's account; erased with the account")
+NOTPI("merchants", "city", "city the business is registered in, a division code")
+NOTPI("merchants", "status", "review state")
+NOTPI("merchants", "review_note", "reason given by staff; never personal data")
+NOTPI("merchants", "created_at", "merchant bookkeeping")
+NOTPI("merchants", "updated_at", "merchant bookkeeping")
+
+/* services: what a merchant offers, where and when (JX) */
+OWNER("services", "merchant_id IN (SELECT id FROM merchants WHERE user_id = ?1)")
+PI(SERVICE_TITLE, "services", "title", "服务标题", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "商家发布、供他人查找的服务")
+PI(SERVICE_DESCRIPTION, "services", "description", "服务介绍", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "商家发布、供他人查找的服务")
+PI(SERVICE_LAT, "services", "lat", "服务范围中心纬度（约百米精度）", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按距离为附近的人找到服务；按区县服务时为区县中心，不是任何人的位置")
+PI(SERVICE_LNG, "services", "lng", "服务范围中心经度（约百米精度）", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按距离为附近的人找到服务；按区县服务时为区县中心，不是任何人的位置")
+NOTPI("services", "id", "service number")
+NOTPI("services", "merchant_id", "offering merchant")
+NOTPI("services", "category", "kind of service")
+NOTPI("services", "price_fen", "price in fen")
+NOTPI("services", "unit", "price unit")
+NOTPI("services", "city", "city served, a division code")
+NOTPI("services", "radius_km", "radius of the area served")
+NOTPI("services", "reach_km", "how far the area reaches from its centre")
+NOTPI("services", "slots", "weekly opening times")
+NOTPI("services", "status", "offered or paused")
+NOTPI("services", "orders", "number of orders (popularity), a count")
+NOTPI("services", "rating_sum", "sum of ratings, an aggregate")
+NOTPI("services", "rating_count", "number of ratings, an aggregate")
+NOTPI("services", "created_at", "service bookkeeping")
+NOTPI("services", "updated_at", "service bookkeeping")
+
+/* service_districts: the districts a service reaches, derived from its area and erased with it */
+OWNER("service_districts", NULL)
+NOTPI("service_districts", "district", "district code served")
+NOTPI("service_districts", "service_id", "service")

@@ -200,6 +200,46 @@ static const char *const migrations[] = {
     "  user_id INTEGER,"
     "  records INTEGER NOT NULL DEFAULT 1);"
     "CREATE INDEX shares_by_user ON shares(user_id, at);",
+
+    /* home services (JX): merchants reviewed by staff, their service offerings and the districts they serve */
+    "CREATE TABLE merchants ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT," /* never reused: orders keep naming it */
+    "  user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  city INTEGER NOT NULL,"
+    "  license_no BLOB NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
+    "  review_note TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX merchants_by_status ON merchants(status, id);"
+    "CREATE TABLE services ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  merchant_id INTEGER NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,"
+    "  category TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  price_fen INTEGER NOT NULL CHECK (price_fen > 0),"
+    "  unit TEXT NOT NULL,"
+    "  city INTEGER NOT NULL,"
+    "  lat REAL NOT NULL, lng REAL NOT NULL,"
+    "  radius_km REAL,"
+    "  reach_km REAL NOT NULL,"
+    "  slots TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active',"
+    "  orders INTEGER NOT NULL DEFAULT 0,"
+    "  rating_sum INTEGER NOT NULL DEFAULT 0,"
+    "  rating_count INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX services_by_merchant ON services(merchant_id);"
+    "CREATE INDEX services_by_lat ON services(lat);"
+    "CREATE INDEX services_by_city ON services(city);"
+    "CREATE TABLE service_districts ("
+    "  district INTEGER NOT NULL,"
+    "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (district, service_id)) WITHOUT ROWID;"
+    "CREATE INDEX service_districts_by_service ON service_districts(service_id);",
 };
 
 int db_schema_version(db_t *db)
