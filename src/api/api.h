@@ -73,6 +73,15 @@ int api_admin_merchant_reject(req_t *r);
 int api_service_create(req_t *r);
 int api_service_get(req_t *r);
 int api_services(req_t *r);
+int api_order_create(req_t *r);
+int api_order_get(req_t *r);
+int api_order_accept(req_t *r);
+int api_order_start(req_t *r);
+int api_order_complete(req_t *r);
+int api_order_cancel(req_t *r);
+int api_order_dispute(req_t *r);
+int api_me_orders(req_t *r);
+int api_merchant_orders(req_t *r);
 /* {"code","name"} of a division code, or null. */
 json_t *api_region_ref(req_t *r, int64_t code);
 

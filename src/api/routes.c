@@ -74,5 +74,14 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/services", api_service_create),
     {"GET", "/api/v1/services", api_services, R_OPTAUTH | R_READ, NULL},
     {"GET", "/api/v1/services/{id}", api_service_get, R_OPTAUTH | R_READ, NULL},
+    AUTH("POST", "/api/v1/orders", api_order_create),
+    AUTH("GET", "/api/v1/orders/{id}", api_order_get), /* writes: a reveal to the merchant is audited */
+    AUTH("POST", "/api/v1/orders/{id}/accept", api_order_accept),
+    AUTH("POST", "/api/v1/orders/{id}/start", api_order_start),
+    AUTH("POST", "/api/v1/orders/{id}/complete", api_order_complete),
+    AUTH("POST", "/api/v1/orders/{id}/cancel", api_order_cancel),
+    AUTH("POST", "/api/v1/orders/{id}/dispute", api_order_dispute),
+    AUTH_READ("GET", "/api/v1/me/orders", api_me_orders),
+    AUTH_READ("GET", "/api/v1/me/merchant/orders", api_merchant_orders),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -39,6 +39,7 @@ typedef struct conf {
     char static_dir[512];      /* CSS and other files served under /static/, read once at start */
     char operator_name[256];   /* who runs this site, named in the privacy policy (empty: not stated) */
     char privacy_contact[256]; /* how to reach the person in charge of personal data (H5) */
+    int order_contact_days;    /* days after completion the merchant still sees the customer's phone and address (C8) */
     char data_region[8];       /* ISO 3166 code where data is stored; exports elsewhere need cross_border (F1) */
 } conf_t;
 

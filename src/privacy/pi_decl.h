@@ -322,3 +322,41 @@ NOTPI("services", "updated_at", "service bookkeeping")
 OWNER("service_districts", NULL)
 NOTPI("service_districts", "district", "district code served")
 NOTPI("service_districts", "service_id", "service")
+
+/* orders: home-service orders (C8, E6). At cancellation of the customer's account the link, address, phone
+ * and district are erased (order_erase_prepare); the transaction record stays with the merchant, kept by law. */
+OWNER("orders", "customer_id = ?1")
+PI(ORDER_ADDRESS, "orders", "address", "上门服务地址", CAT_BASIC, P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_ADDRESS, SHARE_NONE,
+   "商家上门服务；商家接单前只看到区县和时间，接单后才能看到完整地址（每次查看都有记录），服务完成若干天后再次隐藏")
+PI(ORDER_PHONE, "orders", "phone", "订单联系电话", CAT_BASIC, P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE,
+   "商家上门前与您联系；商家接单前看不到，接单后才能看到（每次查看都有记录），服务完成若干天后再次隐藏")
+PI(ORDER_DISTRICT, "orders", "district", "服务所在区县", CAT_LOCATION, P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让商家在接单前判断能否上门")
+PI(ORDER_ITEM, "orders", "item", "交易记录：服务项目", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单与售后；电子商务法要求交易信息自交易完成起保存不少于三年，注销账号后只保留不含您身份的交易记录")
+PI(ORDER_AMOUNT, "orders", "amount_fen", "交易记录：金额", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单、支付与售后；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+PI(ORDER_TIME, "orders", "slot_at", "交易记录：预约上门时间", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "安排上门服务；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+NOTPI("orders", "id", "order row number")
+NOTPI("orders", "number", "order number, also given to the payment provider (C5); names no one")
+NOTPI("orders", "customer_id", "the customer's account; cleared at the customer's cancellation")
+NOTPI("orders", "merchant_id", "serving merchant")
+NOTPI("orders", "service_id", "ordered service")
+NOTPI("orders", "category", "kind of service")
+NOTPI("orders", "city", "city of the service, a division code")
+NOTPI("orders", "status", "order state")
+NOTPI("orders", "idem_key", "random key the customer's app chose so a retried create makes one order")
+NOTPI("orders", "revealed_at", "when the merchant first saw the contact (the share is recorded then)")
+NOTPI("orders", "created_at", "order bookkeeping")
+NOTPI("orders", "paid_at", "order bookkeeping")
+NOTPI("orders", "accepted_at", "order bookkeeping")
+NOTPI("orders", "started_at", "order bookkeeping")
+NOTPI("orders", "completed_at", "order bookkeeping; starts the period after which the contact is masked again")
+NOTPI("orders", "closed_at", "order bookkeeping")
+NOTPI("orders", "updated_at", "order bookkeeping")

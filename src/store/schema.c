@@ -240,6 +240,31 @@ static const char *const migrations[] = {
     "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
     "  PRIMARY KEY (district, service_id)) WITHOUT ROWID;"
     "CREATE INDEX service_districts_by_service ON service_districts(service_id);",
+
+    /* home-service orders (C8, E6): the customer's address and phone sealed with the customer's key */
+    "CREATE TABLE orders ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  number TEXT NOT NULL UNIQUE,"
+    "  customer_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  merchant_id INTEGER NOT NULL," /* no foreign key: the transaction record outlives the merchant's account */
+    "  service_id INTEGER NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  item TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  city INTEGER NOT NULL,"
+    "  district INTEGER,"
+    "  slot_at INTEGER NOT NULL,"
+    "  address BLOB,"
+    "  phone BLOB,"
+    "  status TEXT NOT NULL,"
+    "  idem_key TEXT,"
+    "  revealed_at INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  paid_at INTEGER, accepted_at INTEGER, started_at INTEGER, completed_at INTEGER, closed_at INTEGER,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE (customer_id, idem_key));"
+    "CREATE INDEX orders_by_customer ON orders(customer_id, id);"
+    "CREATE INDEX orders_by_merchant ON orders(merchant_id, id);",
 };
 
 int db_schema_version(db_t *db)
