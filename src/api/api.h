@@ -81,6 +81,10 @@ int api_order_complete(req_t *r);
 int api_order_cancel(req_t *r);
 int api_order_dispute(req_t *r);
 int api_me_orders(req_t *r);
+int api_order_pay(req_t *r);
+int api_pay_sandbox_callback(req_t *r);
+int api_sandbox_page(req_t *r);
+int api_sandbox_confirm(req_t *r);
 int api_merchant_orders(req_t *r);
 /* {"code","name"} of a division code, or null. */
 json_t *api_region_ref(req_t *r, int64_t code);

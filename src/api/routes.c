@@ -82,6 +82,12 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/orders/{id}/cancel", api_order_cancel),
     AUTH("POST", "/api/v1/orders/{id}/dispute", api_order_dispute),
     AUTH_READ("GET", "/api/v1/me/orders", api_me_orders),
+    AUTH("POST", "/api/v1/orders/{id}/pay", api_order_pay),
+    /* the provider's signed callback: the raw body is what the signature covers */
+    {"POST", "/api/v1/payments/sandbox/callback", api_pay_sandbox_callback, R_FORM, NULL},
+    /* the sandbox provider's own cashier pages (a real provider hosts these itself) */
+    PUBLIC("GET", "/sandbox/pay/{id}", api_sandbox_page),
+    {"POST", "/sandbox/pay/{id}/confirm", api_sandbox_confirm, R_FORM, NULL},
     AUTH_READ("GET", "/api/v1/me/merchant/orders", api_merchant_orders),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -4,6 +4,7 @@
 #include "base/conf.h"
 #include "base/result.h"
 #include "domain/merchant.h"
+#include "domain/payment.h"
 #include "domain/service.h"
 #include "domain/validate.h"
 #include "privacy/audit.h"
@@ -393,7 +394,8 @@ int order_move(ctx_t *c, int64_t id, const char *action, const char **status)
     if (!m && other_party) return ctx_fail(c, LL_DENIED, "order_wrong_party", NULL);
     if (!m) return ctx_fail(c, LL_CONFLICT, "order_wrong_state", NULL);
     if (db_begin(c->db)) return LL_ERR;
-    if (order_set_status(c, id, m->to) ||
+    /* a paid order that ends before the service begins gives the money back */
+    if (order_set_status(c, id, m->to) || (!strcmp(m->to, "refunded") && pay_refund_order(c, id)) ||
         audit_append(c, "order.moved", c->user_id, o.is_customer ? 0 : o.customer_id,
                      arena_printf(c->arena, "{\"order\":%lld,\"from\":\"%s\",\"to\":\"%s\"}", (long long)id, m->from,
                                   m->to)) ||

@@ -64,6 +64,8 @@ static const err_def_t errors[] = {
     {"idempotency_key_reused", 422, "该幂等键已用于另一笔不同的请求", "The Idempotency-Key was used for a different request"},
     {"order_wrong_party", 403, "该操作应由订单的另一方进行", "The other party of the order makes this move"},
     {"order_wrong_state", 409, "订单当前的状态不允许这样操作", "The order's state does not allow this"},
+    {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
+    {"payment_mismatch", 422, "通知中的订单或金额与支付记录不符", "The callback's order or amount does not match the payment"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

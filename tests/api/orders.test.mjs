@@ -3,9 +3,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Linli } from './lib.mjs';
 import { beijing, merchantWith, staff } from './hs.mjs';
-import { payOrder } from './pay.mjs';
+import { payOrder, SANDBOX_KEY } from './pay.mjs';
 
-const L = new Linli();
+const L = new Linli({ pay_sandbox_key: SANDBOX_KEY });
 let mod, merchant, customer, stranger;
 const ADDRESS = '广州市天河区体育西路8号301室', PHONE = '13812345678';
 const order = (t, body, headers = {}) => L.req('POST', '/api/v1/orders', { token: t.token, body, headers });
@@ -119,7 +119,7 @@ test('C8: each state\'s view: the merchant sees district and time, and the conta
   await act(merchant, id, 'complete');
   await look('completed', 'shown');
   assert.equal(reveals(), 3);
-  const shares = L.sql(`SELECT count(*) FROM shares WHERE user_id = ${customer.user.id} AND reference LIKE '%' || (SELECT number FROM orders WHERE id = ${id})`);
+  const shares = L.sql(`SELECT count(*) FROM shares WHERE user_id = ${customer.user.id} AND recipient LIKE '服务商家%' AND reference LIKE '%' || (SELECT number FROM orders WHERE id = ${id})`);
   assert.equal(shares, '1', 'the first reveal is recorded as one share to the merchant');
   const mine = await L.req('GET', '/api/v1/me/shares', { token: customer.token });
   assert.ok(mine.json.items.some((s) => s.recipient.includes('天河好帮手')), mine.text);
