@@ -31,6 +31,8 @@
 #include "domain/minor.h"
 #include "domain/account.h"
 #include "domain/notice.h"
+#include "domain/paysandbox.h"
+#include <sodium.h>
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -284,6 +286,48 @@ static void *sweeper_main(void *arg)
     return NULL;
 }
 
+/* The sandbox provider's side: delivers its due callbacks over HTTP, as a provider's servers would. */
+static void deliver_callbacks(server_t *s, const char *url)
+{
+    arena_t *a = arena_new(4096);
+    db_t *db = dbpool_acquire(s->pool);
+    ctx_t c = command_ctx(s, db, a);
+    sandbox_notice_t *v;
+    size_t n = 0;
+    int rc = sandbox_due(&c, &v, &n);
+    dbpool_release(s->pool, db); /* never hold a connection while our own server answers the callback */
+    for (size_t i = 0; rc == LL_OK && i < n; i++) {
+        bool ok = sandbox_post(url, v[i].body, v[i].signature);
+        c.db = dbpool_acquire(s->pool);
+        c.now = (int64_t)time(NULL);
+        if (sandbox_delivered(&c, v[i].id, ok)) log_error(&s->log, "sandbox: cannot record a delivery");
+        dbpool_release(s->pool, c.db);
+    }
+    arena_free(a);
+}
+
+static void *notifier_main(void *arg)
+{
+    server_t *s = arg;
+    char url[700];
+    if (*s->conf.pay_notify_url) snprintf(url, sizeof url, "%s", s->conf.pay_notify_url);
+    else snprintf(url, sizeof url, "http://%s/api/v1/payments/sandbox/callback", s->conf.listen);
+    pthread_mutex_lock(&s->stop_mu);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 300 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_mutex_unlock(&s->stop_mu);
+        deliver_callbacks(s, url);
+        pthread_mutex_lock(&s->stop_mu);
+        while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&s->stop_mu);
+    return NULL;
+}
+
 static int cmd_retention(server_t *s, cli_t *cli)
 {
     retention_report_t rep;
@@ -389,21 +433,28 @@ static int cmd_serve(server_t *s)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask; main waits below */
+    if (!*s->conf.pay_sandbox_key) { /* a random key per process: the sandbox signs and checks in one place */
+        unsigned char k[32];
+        randombytes_buf(k, sizeof k);
+        sodium_bin2hex(s->conf.pay_sandbox_key, sizeof s->conf.pay_sandbox_key, k, sizeof k);
+    }
     /* one Argon2id per core at a time; another answers busy at once, so a worker is never parked on a hash */
     gate_init(&s->hash_gate, (unsigned)(s->conf.threads + 1) / 2);
     if (server_start(s)) return 1;
     pthread_mutex_init(&s->stop_mu, NULL);
     pthread_cond_init(&s->stop_cv, NULL);
     pthread_create(&s->sweeper, NULL, sweeper_main, s);
+    pthread_create(&s->notifier, NULL, notifier_main, s);
     log_info(&s->log, "serving on http://%s (data in %s)", s->conf.listen, s->conf.data_dir);
     fprintf(stderr, "linli: serving on http://%s (data in %s)\n", s->conf.listen, s->conf.data_dir);
     sigwait(&set, &sig);
     fprintf(stderr, "linli: stopping\n");
     pthread_mutex_lock(&s->stop_mu);
     s->stopping = true;
-    pthread_cond_signal(&s->stop_cv);
+    pthread_cond_broadcast(&s->stop_cv);
     pthread_mutex_unlock(&s->stop_mu);
     pthread_join(s->sweeper, NULL);
+    pthread_join(s->notifier, NULL);
     server_stop(s);
     gate_destroy(&s->hash_gate);
     photo_shutdown();

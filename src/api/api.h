@@ -64,6 +64,31 @@ int api_me_messages(req_t *r);
 int api_me_message_read(req_t *r);
 int api_admin_incident(req_t *r);
 
+int api_merchant_apply(req_t *r);
+int api_me_merchant(req_t *r);
+int api_admin_merchants(req_t *r);
+int api_admin_merchant(req_t *r);
+int api_admin_merchant_approve(req_t *r);
+int api_admin_merchant_reject(req_t *r);
+int api_service_create(req_t *r);
+int api_service_get(req_t *r);
+int api_services(req_t *r);
+int api_order_create(req_t *r);
+int api_order_get(req_t *r);
+int api_order_accept(req_t *r);
+int api_order_start(req_t *r);
+int api_order_complete(req_t *r);
+int api_order_cancel(req_t *r);
+int api_order_dispute(req_t *r);
+int api_me_orders(req_t *r);
+int api_order_pay(req_t *r);
+int api_pay_sandbox_callback(req_t *r);
+int api_sandbox_page(req_t *r);
+int api_sandbox_confirm(req_t *r);
+int api_merchant_orders(req_t *r);
+/* {"code","name"} of a division code, or null. */
+json_t *api_region_ref(req_t *r, int64_t code);
+
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;
 json_t *api_listing_summary(req_t *r, const struct listing *l, const char *photo);

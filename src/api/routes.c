@@ -64,5 +64,30 @@ const route_t api_routes[] = {
     HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ | R_ANY_POLICY), /* F8: a notice reaches a held child too */
     HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, R_ANY_POLICY),
     STAFF("POST", "/api/v1/admin/incidents", api_admin_incident, "admin"),
+    /* home services (JX) */
+    AUTH("POST", "/api/v1/merchants", api_merchant_apply),
+    AUTH_READ("GET", "/api/v1/me/merchant", api_me_merchant),
+    STAFF("GET", "/api/v1/admin/merchants", api_admin_merchants, "moderator"),
+    STAFF("GET", "/api/v1/admin/merchants/{id}", api_admin_merchant, "moderator"),
+    STAFF("POST", "/api/v1/admin/merchants/{id}/approve", api_admin_merchant_approve, "moderator"),
+    STAFF("POST", "/api/v1/admin/merchants/{id}/reject", api_admin_merchant_reject, "moderator"),
+    AUTH("POST", "/api/v1/services", api_service_create),
+    {"GET", "/api/v1/services", api_services, R_OPTAUTH | R_READ, NULL},
+    {"GET", "/api/v1/services/{id}", api_service_get, R_OPTAUTH | R_READ, NULL},
+    AUTH("POST", "/api/v1/orders", api_order_create),
+    AUTH("GET", "/api/v1/orders/{id}", api_order_get), /* writes: a reveal to the merchant is audited */
+    AUTH("POST", "/api/v1/orders/{id}/accept", api_order_accept),
+    AUTH("POST", "/api/v1/orders/{id}/start", api_order_start),
+    AUTH("POST", "/api/v1/orders/{id}/complete", api_order_complete),
+    AUTH("POST", "/api/v1/orders/{id}/cancel", api_order_cancel),
+    AUTH("POST", "/api/v1/orders/{id}/dispute", api_order_dispute),
+    AUTH_READ("GET", "/api/v1/me/orders", api_me_orders),
+    AUTH("POST", "/api/v1/orders/{id}/pay", api_order_pay),
+    /* the provider's signed callback: the raw body is what the signature covers */
+    {"POST", "/api/v1/payments/sandbox/callback", api_pay_sandbox_callback, R_FORM, NULL},
+    /* the sandbox provider's own cashier pages (a real provider hosts these itself) */
+    PUBLIC("GET", "/sandbox/pay/{id}", api_sandbox_page),
+    {"POST", "/sandbox/pay/{id}/confirm", api_sandbox_confirm, R_FORM, NULL},
+    AUTH_READ("GET", "/api/v1/me/merchant/orders", api_merchant_orders),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -56,6 +56,9 @@ static const setting_t settings[] = {
     S("operator_name", operator_name, ""),
     S("privacy_contact", privacy_contact, ""),
     S("data_region", data_region, "CN"),
+    S("pay_sandbox_key", pay_sandbox_key, ""),
+    S("pay_notify_url", pay_notify_url, ""),
+    I("order_contact_days", order_contact_days, 0, 90, "7"),
 };
 
 static int apply(conf_t *c, const setting_t *s, const char *v, char *err, int errlen)

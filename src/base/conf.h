@@ -39,6 +39,9 @@ typedef struct conf {
     char static_dir[512];      /* CSS and other files served under /static/, read once at start */
     char operator_name[256];   /* who runs this site, named in the privacy policy (empty: not stated) */
     char privacy_contact[256]; /* how to reach the person in charge of personal data (H5) */
+    int order_contact_days;    /* days after completion the merchant still sees the customer's phone and address (C8) */
+    char pay_sandbox_key[128]; /* HMAC key of the sandbox provider's callbacks; empty: random per process */
+    char pay_notify_url[512];  /* where the sandbox delivers callbacks; empty: http://<listen>/api/v1/payments/sandbox/callback */
     char data_region[8];       /* ISO 3166 code where data is stored; exports elsewhere need cross_border (F1) */
 } conf_t;
 

@@ -17,6 +17,7 @@
 #include "domain/sms.h"
 #include "domain/validate.h"
 #include "domain/listing.h"
+#include "domain/order.h"
 #include "domain/minor.h"
 #include "privacy/subject.h"
 #include "privacy/audit.h"
@@ -807,7 +808,14 @@ static int erase_and_commit(ctx_t *c, int64_t uid, int64_t actor, const char *ev
 {
     const char **files = NULL;
     *receipt = NULL;
-    if (listing_erase_prepare(c, uid, &files) || subject_erase(c, uid, receipt)) goto fail;
+    int64_t orders = 0;
+    if (listing_erase_prepare(c, uid, &files) || order_erase_prepare(c, uid, &orders) ||
+        subject_erase(c, uid, receipt))
+        goto fail;
+    if (orders) /* G4: the merchant keeps the transaction record the law requires, no longer tied to the person */
+        json_array_append_new(json_object_get(*receipt, "kept"),
+                              json_pack("{s:s, s:s}", "table", "orders", "reason",
+                                        "电子商务法要求保存的交易记录（订单号、服务项目、金额、时间，三年）；已删除其中您的账号、地址、电话和区县，无法再关联到您"));
     if (audit_append(c, event, actor, uid, detail) || db_commit(c->db)) goto fail;
     listing_unlink_photos(c, files);
     return LL_OK;

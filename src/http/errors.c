@@ -57,6 +57,16 @@ static const err_def_t errors[] = {
     {"guardian_consented", 409, "监护人已经同意", "A guardian has consented already"},
     {"guardian_not_requested", 409, "请先填写监护人手机号码", "Give the guardian's phone number first"},
     {"guardian_same_phone", 422, "监护人手机号码不能是您自己的号码", "The guardian's number cannot be your own"},
+    {"merchant_exists", 409, "您已申请入驻，请等待审核结果", "This account has a merchant application already"},
+    {"merchant_not_approved", 403, "商家入驻审核通过后才能发布服务", "The merchant must be approved before offering services"},
+    {"slot_unavailable", 422, "该时间不在商家的服务时间内", "The time is outside the service's slots"},
+    {"not_served", 422, "商家不提供该区县的上门服务", "The service does not reach that district"},
+    {"own_service", 422, "不能预订自己的服务", "You cannot order your own service"},
+    {"idempotency_key_reused", 422, "该幂等键已用于另一笔不同的请求", "The Idempotency-Key was used for a different request"},
+    {"order_wrong_party", 403, "该操作应由订单的另一方进行", "The other party of the order makes this move"},
+    {"order_wrong_state", 409, "订单当前的状态不允许这样操作", "The order's state does not allow this"},
+    {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
+    {"payment_mismatch", 422, "通知中的订单或金额与支付记录不符", "The callback's order or amount does not match the payment"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

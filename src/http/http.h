@@ -68,7 +68,8 @@ struct req_header {
     const char *name, *value;
 };
 
-typedef enum { IN_STR, IN_INT, IN_BOOL, IN_STR_NULL, IN_STR_ARRAY, IN_INT_NULL, IN_NUM_NULL, IN_OBJECT } in_type_t;
+/* IN_ARRAY: any JSON array of at most max items; the domain checks the items */
+typedef enum { IN_STR, IN_INT, IN_BOOL, IN_STR_NULL, IN_STR_ARRAY, IN_INT_NULL, IN_NUM_NULL, IN_OBJECT, IN_ARRAY } in_type_t;
 
 typedef struct {
     const char *name;

@@ -62,6 +62,11 @@ static int check_field(req_t *r, const in_field_t *f, json_t *v, in_val_t *out)
         if (!json_is_boolean(v)) return http_error(r, "invalid_type", f->name), -1;
         out->b = json_is_true(v);
         return 0;
+    case IN_ARRAY:
+        if (!json_is_array(v)) return http_error(r, "invalid_type", f->name), -1;
+        if (f->max && json_array_size(v) > (size_t)f->max) return http_error(r, "invalid_field", f->name), -1;
+        out->arr = v;
+        return 0;
     case IN_STR_ARRAY:
         if (!json_is_array(v)) return http_error(r, "invalid_type", f->name), -1;
         if (f->max && json_array_size(v) > (size_t)f->max) return http_error(r, "invalid_field", f->name), -1;

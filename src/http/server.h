@@ -30,6 +30,7 @@ typedef struct server {
     const struct web_site *site; /* templates and static files, loaded once (web/site.h) */
     struct MHD_Daemon *mhd;
     pthread_t sweeper;
+    pthread_t notifier; /* delivers the sandbox payment provider's callbacks */
     pthread_mutex_t stop_mu;
     pthread_cond_t stop_cv;
     bool stopping;

@@ -83,6 +83,7 @@ const char *pi_purpose_label(unsigned bit)
     case P_PUBLISH: return "信息发布与展示";
     case P_CONTACT: return "帮助有意者联系发布者";
     case P_VERIFY: return "核验信息真实性";
+    case P_ORDER: return "完成上门服务订单";
     }
     return "";
 }

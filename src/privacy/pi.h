@@ -38,7 +38,8 @@ enum {
     P_PUBLISH = 1u << 4,  /* 信息发布与展示 */
     P_CONTACT = 1u << 5,  /* 帮助有意者联系发布者 */
     P_VERIFY = 1u << 6,   /* 核验信息真实性（仅审核人员） */
-    P__COUNT = 7
+    P_ORDER = 1u << 7,    /* 完成上门服务订单（预约、上门、支付、售后） */
+    P__COUNT = 8
 };
 
 typedef enum { BASIS_CONSENT, BASIS_CONTRACT, BASIS_LEGAL_DUTY, BASIS_LEGITIMATE } pi_basis_t;

@@ -301,3 +301,125 @@ NOTPI("shares", "reference", "legal document reference (E3)")
 NOTPI("shares", "records", "number of people's records in a bulk share")
 PI(SHARE_SUBJECT, "shares", "user_id", "个人信息共享记录", CAT_OTHER, P_SECURITY, BASIS_LEGAL_DUTY,
    RET_LAW, 1095, "at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE, "记录您的哪些信息在何时、依据什么提供给了谁；依法保存三年")
+
+/* merchants: home-service businesses, reviewed by staff before they can offer services (JX) */
+OWNER("merchants", "user_id = ?1")
+PI(MERCHANT_NAME, "merchants", "name", "商家名称", CAT_OTHER, P_PUBLISH | P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "入驻为服务商家时填写，在您的服务和订单中公开展示（个体商户的名称可能含有姓名）")
+PI(MERCHANT_LICENSE, "merchants", "license_no", "营业执照统一社会信用代码", CAT_IDENTITY, P_VERIFY, BASIS_LEGAL_DUTY,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_HIDE, SHARE_NONE, "平台依法核验商家资质（电子商务法第二十七条）；仅审核人员查看，每次查看都有记录，从不公开")
+NOTPI("merchants", "id", "merchant number")
+NOTPI("merchants", "user_id", "the merchant's account; erased with the account")
+NOTPI("merchants", "city", "city the business is registered in, a division code")
+NOTPI("merchants", "status", "review state")
+NOTPI("merchants", "review_note", "reason given by staff; never personal data")
+NOTPI("merchants", "created_at", "merchant bookkeeping")
+NOTPI("merchants", "updated_at", "merchant bookkeeping")
+
+/* services: what a merchant offers, where and when (JX) */
+OWNER("services", "merchant_id IN (SELECT id FROM merchants WHERE user_id = ?1)")
+PI(SERVICE_TITLE, "services", "title", "服务标题", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "商家发布、供他人查找的服务")
+PI(SERVICE_DESCRIPTION, "services", "description", "服务介绍", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "商家发布、供他人查找的服务")
+PI(SERVICE_LAT, "services", "lat", "服务范围中心纬度（约百米精度）", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按距离为附近的人找到服务；按区县服务时为区县中心，不是任何人的位置")
+PI(SERVICE_LNG, "services", "lng", "服务范围中心经度（约百米精度）", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按距离为附近的人找到服务；按区县服务时为区县中心，不是任何人的位置")
+NOTPI("services", "id", "service number")
+NOTPI("services", "merchant_id", "offering merchant")
+NOTPI("services", "category", "kind of service")
+NOTPI("services", "price_fen", "price in fen")
+NOTPI("services", "unit", "price unit")
+NOTPI("services", "city", "city served, a division code")
+NOTPI("services", "radius_km", "radius of the area served")
+NOTPI("services", "reach_km", "how far the area reaches from its centre")
+NOTPI("services", "slots", "weekly opening times")
+NOTPI("services", "status", "offered or paused")
+NOTPI("services", "orders", "number of orders (popularity), a count")
+NOTPI("services", "rating_sum", "sum of ratings, an aggregate")
+NOTPI("services", "rating_count", "number of ratings, an aggregate")
+NOTPI("services", "created_at", "service bookkeeping")
+NOTPI("services", "updated_at", "service bookkeeping")
+
+/* service_districts: the districts a service reaches, derived from its area and erased with it */
+OWNER("service_districts", NULL)
+NOTPI("service_districts", "district", "district code served")
+NOTPI("service_districts", "service_id", "service")
+
+/* orders: home-service orders (C8, E6). At cancellation of the customer's account the link, address, phone
+ * and district are erased (order_erase_prepare); the transaction record stays with the merchant, kept by law. */
+OWNER("orders", "customer_id = ?1")
+PI(ORDER_ADDRESS, "orders", "address", "上门服务地址", CAT_BASIC, P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_ADDRESS, SHARE_NONE,
+   "商家上门服务；商家接单前只看到区县和时间，接单后才能看到完整地址（每次查看都有记录），服务完成若干天后再次隐藏")
+PI(ORDER_PHONE, "orders", "phone", "订单联系电话", CAT_BASIC, P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE,
+   "商家上门前与您联系；商家接单前看不到，接单后才能看到（每次查看都有记录），服务完成若干天后再次隐藏")
+PI(ORDER_DISTRICT, "orders", "district", "服务所在区县", CAT_LOCATION, P_ORDER, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让商家在接单前判断能否上门")
+PI(ORDER_ITEM, "orders", "item", "交易记录：服务项目", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单与售后；电子商务法要求交易信息自交易完成起保存不少于三年，注销账号后只保留不含您身份的交易记录")
+PI(ORDER_AMOUNT, "orders", "amount_fen", "交易记录：金额", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单、支付与售后；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+PI(ORDER_TIME, "orders", "slot_at", "交易记录：预约上门时间", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "安排上门服务；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+NOTPI("orders", "id", "order row number")
+NOTPI("orders", "number", "order number, also given to the payment provider (C5); names no one")
+NOTPI("orders", "customer_id", "the customer's account; cleared at the customer's cancellation")
+NOTPI("orders", "merchant_id", "serving merchant")
+NOTPI("orders", "service_id", "ordered service")
+NOTPI("orders", "category", "kind of service")
+NOTPI("orders", "city", "city of the service, a division code")
+NOTPI("orders", "status", "order state")
+NOTPI("orders", "idem_key", "random key the customer's app chose so a retried create makes one order")
+NOTPI("orders", "revealed_at", "when the merchant first saw the contact (the share is recorded then)")
+NOTPI("orders", "created_at", "order bookkeeping")
+NOTPI("orders", "paid_at", "order bookkeeping")
+NOTPI("orders", "accepted_at", "order bookkeeping")
+NOTPI("orders", "started_at", "order bookkeeping")
+NOTPI("orders", "completed_at", "order bookkeeping; starts the period after which the contact is masked again")
+NOTPI("orders", "closed_at", "order bookkeeping")
+NOTPI("orders", "updated_at", "order bookkeeping")
+
+/* payments: one per attempt to pay an order through a provider (C5); tied to people only through orders */
+NOTPI("payments", "id", "payment number")
+NOTPI("payments", "order_id", "paid order; the order's link to a person is erased at cancellation")
+NOTPI("payments", "provider", "payment provider")
+NOTPI("payments", "trade_no", "the provider's number for the payment; names no one")
+NOTPI("payments", "pay_url", "the provider's payment page for this payment")
+NOTPI("payments", "amount_fen", "same amount as orders.amount_fen (declared there)")
+NOTPI("payments", "status", "payment state")
+NOTPI("payments", "created_at", "payment bookkeeping")
+NOTPI("payments", "paid_at", "payment bookkeeping")
+NOTPI("payments", "refund_requested_at", "payment bookkeeping")
+NOTPI("payments", "refunded_at", "payment bookkeeping")
+
+/* ledger: the double-entry book of money movements; accounts are a provider and merchants, never a customer */
+NOTPI("ledger", "id", "entry number")
+NOTPI("ledger", "txn", "movement the entry belongs to (pay:N, refund:N)")
+NOTPI("ledger", "account", "provider:NAME or merchant:N")
+NOTPI("ledger", "amount_fen", "signed amount in fen")
+NOTPI("ledger", "order_id", "order the movement is for")
+NOTPI("ledger", "at", "entry time")
+
+/* sandbox_trades and sandbox_notices: the built-in sandbox provider's own records, standing in for a
+ * provider's system; they hold exactly what a provider receives (C5): order number, item, amount */
+NOTPI("sandbox_trades", "id", "the provider's trade number")
+NOTPI("sandbox_trades", "request", "the request the provider received: order number, item and amount only (C5, tested)")
+NOTPI("sandbox_trades", "order_no", "our order number; names no one")
+NOTPI("sandbox_trades", "item", "name of the service paid for")
+NOTPI("sandbox_trades", "amount_fen", "amount in fen")
+NOTPI("sandbox_trades", "status", "trade state at the provider")
+NOTPI("sandbox_trades", "created_at", "trade bookkeeping")
+NOTPI("sandbox_trades", "paid_at", "trade bookkeeping")
+NOTPI("sandbox_trades", "refunded_at", "trade bookkeeping")
+NOTPI("sandbox_notices", "id", "notice number")
+NOTPI("sandbox_notices", "body", "signed callback: event, trade and order numbers, amount")
+NOTPI("sandbox_notices", "signature", "HMAC of the body")
+NOTPI("sandbox_notices", "due_at", "next delivery attempt")
+NOTPI("sandbox_notices", "attempts", "delivery attempts so far")
+NOTPI("sandbox_notices", "delivered_at", "when our callback acknowledged it")

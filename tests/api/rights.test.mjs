@@ -66,6 +66,22 @@ before(async () => {
   L.sql(`UPDATE users SET birth_year = ${year - 30} WHERE id = ${me.user.id}`);
   // F8: a breach notice for the person (messages.body)
   assert.equal((await L.req('POST', '/api/v1/admin/incidents', { token: boss.token, body: { title: '测试事件', what: '测试', occurred_at: Math.floor(Date.now() / 1000) - 60, fields: ['users.phone'], remedies: '已处理', advice: '无需操作', users: [me.user.id] } })).status, 201);
+  // JX: the person is a home-service merchant with a service (merchants.*, services.*)
+  assert.equal(run(L.dir, 'staff', 'grant', '13566669999', 'moderator').code, 0);
+  const merchant = await L.req('POST', '/api/v1/merchants', { token: me.token, body: { name: '导出测试家政', city: 4401, license_no: '91440101MA59ABCD1X' } });
+  assert.equal((await L.req('POST', `/api/v1/admin/merchants/${merchant.json.id}/approve`, { token: boss.token })).status, 200);
+  const service = await L.req('POST', '/api/v1/services', { token: me.token, body: { category: 'cleaning', title: '导出测试保洁', description: '测试',
+    price: 10000, unit: '次', city: 4401, area: { centre: { lat: 23.12, lng: 113.36 }, radius_km: 5 }, slots: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } });
+  assert.equal(service.status, 201, service.text);
+  // ... and a customer of another merchant (orders.*)
+  const shop = await L.req('POST', '/api/v1/merchants', { token: other.token, body: { name: '别人的家政', city: 4401, license_no: '91440101MA59ABCD1X' } });
+  assert.equal((await L.req('POST', `/api/v1/admin/merchants/${shop.json.id}/approve`, { token: boss.token })).status, 200);
+  const theirs = await L.req('POST', '/api/v1/services', { token: other.token, body: { category: 'repair', title: '别人的维修', price: 5000, unit: '次',
+    city: 4401, area: { districts: [440106] }, slots: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } });
+  const when = new Date(Date.now() + 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  const ordered = await L.req('POST', '/api/v1/orders', { token: me.token, body: { service_id: theirs.json.id, time: when, district: 440106,
+    address: '广州市天河区导出订单路2号', phone: PHONE } });
+  assert.equal(ordered.status, 201, ordered.text);
 });
 after(async () => { await L.stop(); L.cleanup(); });
 
@@ -178,7 +194,7 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
-  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号'];
+  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出测试家政', '导出测试保洁', '导出订单路'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);

@@ -1,0 +1,235 @@
+/* payment.c — payments, callbacks, refunds and the ledger (see payment.h). */
+#include "domain/payment.h"
+#include "base/arena.h"
+#include "base/conf.h"
+#include "base/result.h"
+#include "privacy/audit.h"
+#include "privacy/share.h"
+#include "store/db.h"
+#include <jansson.h>
+#include <string.h>
+
+const pay_provider_t *pay_provider(const char *name)
+{
+    return name && !strcmp(name, pay_sandbox.name) ? &pay_sandbox : NULL;
+}
+
+typedef struct {
+    int64_t id, order_id, amount_fen;
+    const char *provider, *trade_no, *pay_url, *status;
+} payment_t;
+
+static const char SQL_PAY_COLS_ORDER[] =
+    "SELECT id, order_id, amount_fen, provider, trade_no, pay_url, status FROM payments WHERE order_id = ?1 "
+    "AND status = ?2 ORDER BY id DESC LIMIT 1";
+static const char SQL_PAY_BY_TRADE[] =
+    "SELECT id, order_id, amount_fen, provider, trade_no, pay_url, status FROM payments WHERE provider = ?1 "
+    "AND trade_no = ?2";
+static const char SQL_PAY_INSERT[] =
+    "INSERT INTO payments(order_id, provider, trade_no, pay_url, amount_fen, status, created_at) "
+    "VALUES (?,?,?,?,?,'pending',?)";
+static const char SQL_PAY_STATUS[] =
+    "UPDATE payments SET status = ?2, paid_at = CASE WHEN ?2 = 'paid' THEN ?3 ELSE paid_at END, "
+    "refunded_at = CASE WHEN ?2 = 'refunded' THEN ?3 ELSE refunded_at END WHERE id = ?1";
+static const char SQL_PAY_REFUND_ASKED[] = "UPDATE payments SET refund_requested_at = ?2 WHERE id = ?1";
+static const char SQL_LEDGER_HAS[] = "SELECT 1 FROM ledger WHERE txn = ? LIMIT 1";
+static const char SQL_LEDGER_POST[] =
+    "INSERT INTO ledger(txn, account, amount_fen, order_id, at) VALUES (?,?,?,?,?)";
+
+static int one_payment(ctx_t *c, sqlite3_stmt *st, payment_t *p)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        p->id = sqlite3_column_int64(st, 0);
+        p->order_id = sqlite3_column_int64(st, 1);
+        p->amount_fen = sqlite3_column_int64(st, 2);
+        p->provider = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 3));
+        p->trade_no = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 4));
+        p->pay_url = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 5));
+        p->status = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 6));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+static int payment_of_order(ctx_t *c, int64_t order_id, const char *status, payment_t *p)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_COLS_ORDER);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    return one_payment(c, st, p);
+}
+
+/* ---- starting a payment ---- */
+
+static int record_payment(ctx_t *c, const pay_provider_t *pv, const order_t *o, const char *trade_no,
+                          const char *url)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_INSERT);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, o->id);
+    sqlite3_bind_text(st, 2, pv->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, trade_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, url, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, o->amount_fen);
+    sqlite3_bind_int64(st, 6, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    /* C5: what the provider received, recorded as a share about the customer */
+    json_t *fields = json_pack("[s, s]", "orders.item", "orders.amount_fen");
+    int res = share_record(c, pv->recipient, c->conf->data_region, fields, SHARE_BASIS_CONTRACT,
+                           arena_printf(c->arena, "订单 %s", o->number), o->customer_id, 1);
+    json_decref(fields);
+    return res;
+}
+
+int pay_start(ctx_t *c, int64_t order_id, const char **pay_url, const char **trade_no)
+{
+    order_t o;
+    payment_t p;
+    const pay_provider_t *pv = &pay_sandbox;
+    int res = order_load(c, order_id, &o);
+    if (res) return res;
+    if (o.customer_id != c->user_id) {
+        bool merchant = false;
+        if (order_view(c, order_id, &o) == LL_OK) merchant = true; /* the merchant is a party, not the payer */
+        return merchant ? ctx_fail(c, LL_DENIED, "order_wrong_party", NULL) : ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    }
+    if (strcmp(o.status, "created")) return ctx_fail(c, LL_CONFLICT, "order_wrong_state", NULL);
+    if ((res = payment_of_order(c, order_id, "pending", &p)) == LL_OK) { /* paying again resumes the same page */
+        *pay_url = p.pay_url;
+        *trade_no = p.trade_no;
+        return LL_OK;
+    }
+    if (res != LL_NOTFOUND) return res;
+    pay_request_t rq = {.order_no = o.number, .item = o.item, .amount_fen = o.amount_fen};
+    if (db_begin(c->db)) return LL_ERR;
+    if (pv->create(c, &rq, trade_no, pay_url) || record_payment(c, pv, &o, *trade_no, *pay_url) || db_commit(c->db)) {
+        db_rollback(c->db);
+        return LL_ERR;
+    }
+    return LL_OK;
+}
+
+/* ---- the ledger ---- */
+
+/* Posts one balanced movement: +amount to debit, -amount to credit; once per txn key. */
+static int post(ctx_t *c, const char *txn, const char *debit, const char *credit, int64_t amount, int64_t order_id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_LEDGER_HAS);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, txn, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return LL_OK; /* posted before: a duplicate callback */
+    if (rc != SQLITE_DONE) return LL_ERR;
+    const char *accounts[2] = {debit, credit};
+    for (int i = 0; i < 2; i++) {
+        if (!(st = db_stmt(c->db, SQL_LEDGER_POST))) return LL_ERR;
+        sqlite3_bind_text(st, 1, txn, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, accounts[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, i == 0 ? amount : -amount);
+        sqlite3_bind_int64(st, 4, order_id);
+        sqlite3_bind_int64(st, 5, c->now);
+        if (db_run(c->db, st)) return LL_ERR;
+    }
+    return LL_OK;
+}
+
+/* The provider holds the customer's money for the platform; the platform owes it to the merchant. */
+static int post_payment(ctx_t *c, const payment_t *p, const order_t *o, bool refund)
+{
+    const char *provider = arena_printf(c->arena, "provider:%s", p->provider);
+    const char *merchant = arena_printf(c->arena, "merchant:%lld", (long long)o->merchant_id);
+    const char *txn = arena_printf(c->arena, "%s:%lld", refund ? "refund" : "pay", (long long)p->id);
+    return refund ? post(c, txn, merchant, provider, p->amount_fen, o->id)
+                  : post(c, txn, provider, merchant, p->amount_fen, o->id);
+}
+
+static int set_payment(ctx_t *c, int64_t id, const char *status)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_STATUS);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+static int ask_refund(ctx_t *c, const pay_provider_t *pv, const payment_t *p)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_REFUND_ASKED);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, p->id);
+    sqlite3_bind_int64(st, 2, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    return pv->refund(c, p->trade_no, p->amount_fen);
+}
+
+int pay_refund_order(ctx_t *c, int64_t order_id)
+{
+    payment_t p;
+    int res = payment_of_order(c, order_id, "paid", &p);
+    if (res == LL_NOTFOUND) return LL_OK;
+    const pay_provider_t *pv = res ? NULL : pay_provider(p.provider);
+    return pv ? ask_refund(c, pv, &p) : LL_ERR;
+}
+
+/* ---- callbacks ---- */
+
+/* Money arrived: the payment and the order move forward once; an order cancelled meanwhile is refunded. */
+static int apply_paid(ctx_t *c, const pay_provider_t *pv, payment_t *p, const order_t *o)
+{
+    if (strcmp(p->status, "pending")) return LL_OK; /* duplicate, or late after the refund */
+    if (set_payment(c, p->id, "paid") || post_payment(c, p, o, false)) return LL_ERR;
+    if (!strcmp(o->status, "created")) return order_set_status(c, o->id, "paid");
+    /* the customer cancelled while paying: the money goes back */
+    return order_set_status(c, o->id, "refunded") || ask_refund(c, pv, p) ? LL_ERR : LL_OK;
+}
+
+/* Money went back: a refund notice before its payment notice posts both, in order. */
+static int apply_refunded(ctx_t *c, payment_t *p, const order_t *o)
+{
+    if (!strcmp(p->status, "refunded")) return LL_OK;
+    if (post_payment(c, p, o, false) || post_payment(c, p, o, true) || set_payment(c, p->id, "refunded")) return LL_ERR;
+    if (!strcmp(o->status, "refunded") || !strcmp(o->status, "cancelled")) return LL_OK;
+    return order_set_status(c, o->id, "refunded");
+}
+
+static int apply(ctx_t *c, const pay_provider_t *pv, const pay_notice_t *n)
+{
+    payment_t p;
+    order_t o;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_BY_TRADE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, pv->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, n->trade_no, -1, SQLITE_STATIC);
+    int res = one_payment(c, st, &p);
+    if (res == LL_NOTFOUND) return ctx_fail(c, LL_NOTFOUND, "not_found", "trade_no");
+    if (res || (res = order_load(c, p.order_id, &o))) return res;
+    if (p.amount_fen != n->amount_fen || strcmp(o.number, n->order_no))
+        return ctx_fail(c, LL_INVALID, "payment_mismatch", "amount_fen"); /* never trust a number we did not send */
+    if (!strcmp(n->event, "paid")) return apply_paid(c, pv, &p, &o);
+    if (!strcmp(n->event, "refunded")) return apply_refunded(c, &p, &o);
+    return ctx_fail(c, LL_INVALID, "invalid_field", "event");
+}
+
+int pay_callback(ctx_t *c, const pay_provider_t *pv, const char *body, size_t len, const char *signature)
+{
+    pay_notice_t n;
+    int res = pv->verify(c, body, len, signature, &n);
+    if (res) return res;
+    if (db_begin(c->db)) return LL_ERR;
+    res = apply(c, pv, &n);
+    if (res == LL_OK)
+        res = audit_append(c, "payment.callback", 0, 0,
+                           arena_printf(c->arena, "{\"provider\":\"%s\",\"event\":\"%s\",\"trade\":\"%s\"}", pv->name,
+                                        n.event, n.trade_no))
+                  ? LL_ERR
+                  : LL_OK;
+    if (res || db_commit(c->db)) {
+        db_rollback(c->db);
+        return res ? res : LL_ERR;
+    }
+    return LL_OK;
+}

@@ -1,0 +1,43 @@
+/*
+ * paysandbox.h — the sandbox payment provider built into Linli, behaving like
+ * a real one: a confirm page at its own address, signed callbacks delivered
+ * asynchronously over HTTP and retried until acknowledged, refunds confirmed
+ * by a later callback.
+ *
+ * Its records (sandbox_trades, sandbox_notices) stand for the provider's own
+ * system: a trade holds exactly the request Linli sent (order number, item,
+ * amount: C5). Callbacks are JSON signed with HMAC-SHA256 under the setting
+ * pay_sandbox_key, hex in the X-Sandbox-Signature header.
+ */
+#ifndef LL_PAYSANDBOX_H
+#define LL_PAYSANDBOX_H
+#include "base/ctx.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int64_t id, amount_fen;
+    const char *order_no, *item, *status; /* status: waiting, paid, refunded */
+} sandbox_trade_t;
+
+/* One trade for its confirm page; LL_NOTFOUND if none. */
+int sandbox_trade(ctx_t *c, int64_t id, sandbox_trade_t *out);
+/* The payer confirms: waiting → paid, and a "paid" callback is queued; a repeat changes nothing. */
+int sandbox_confirm(ctx_t *c, int64_t id);
+
+typedef struct {
+    int64_t id;
+    const char *body, *signature;
+} sandbox_notice_t;
+
+/* Callbacks due now (at most 20), for delivery outside any transaction. */
+int sandbox_due(ctx_t *c, sandbox_notice_t **items, size_t *n);
+/* Records a delivery: acknowledged, or retried later with a growing delay. */
+int sandbox_delivered(ctx_t *c, int64_t id, bool ok);
+/* POSTs one callback to url; true when it answered 2xx. */
+bool sandbox_post(const char *url, const char *body, const char *signature);
+/* The HMAC-SHA256 of body under key, in hex (65 bytes with the NUL). */
+void sandbox_sign(const char *key, const char *body, size_t len, char hex[65]);
+
+#endif

@@ -1,0 +1,29 @@
+// pay.mjs — paying an order through the sandbox provider as a customer would, and signing callbacks as it does.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+
+export const SANDBOX_KEY = 'test-sandbox-key-0123456789';
+
+export function sign(body, key = SANDBOX_KEY) { return createHmac('sha256', key).update(body).digest('hex'); }
+
+export async function waitFor(fn, what, ms = 8000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// POST /orders/{id}/pay, open the cashier page, confirm, wait for the asynchronous callback to mark it paid.
+export async function payOrder(L, customer, id) {
+  const start = await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token });
+  assert.equal(start.status, 200, start.text);
+  const page = await L.req('GET', start.json.payment_url);
+  assert.equal(page.status, 200);
+  const confirm = await L.req('POST', `${start.json.payment_url}/confirm`, { raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(confirm.status, 200, confirm.text);
+  await waitFor(async () => (await L.req('GET', `/api/v1/orders/${id}`, { token: customer.token })).json.status !== 'created', `order ${id} paid`);
+  return start.json;
+}
