@@ -26,6 +26,7 @@
 #include "privacy/share.h"
 #include "domain/listing.h"
 #include "domain/minor.h"
+#include "domain/chat.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -188,6 +189,8 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     int rc = retention_run(&c, rep);
     if (rc == LL_OK) rc = listing_expire_due(&c, &rep->listings_expired);
     if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
+    int64_t emptied; /* conversations whose members were all erased or swept */
+    if (rc == LL_OK) rc = chat_sweep(&c, &emptied);
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;

@@ -63,6 +63,19 @@ int api_me_guardian_confirm(req_t *r);
 int api_me_messages(req_t *r);
 int api_me_message_read(req_t *r);
 int api_admin_incident(req_t *r);
+int api_chat_open(req_t *r);
+int api_chat_list(req_t *r);
+int api_chat_get(req_t *r);
+int api_chat_messages(req_t *r);
+int api_chat_send(req_t *r);
+int api_chat_voice_add(req_t *r);
+int api_chat_voice_get(req_t *r);
+int api_chat_read(req_t *r);
+int api_chat_block(req_t *r);
+int api_chat_unblock(req_t *r);
+int api_chat_report(req_t *r);
+int api_admin_chat_reports(req_t *r);
+int api_admin_chat_report(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

@@ -64,5 +64,18 @@ const route_t api_routes[] = {
     HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ | R_ANY_POLICY), /* F8: a notice reaches a held child too */
     HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, R_ANY_POLICY),
     STAFF("POST", "/api/v1/admin/incidents", api_admin_incident, "admin"),
+    AUTH("POST", "/api/v1/conversations", api_chat_open),
+    AUTH_READ("GET", "/api/v1/conversations", api_chat_list),
+    AUTH_READ("GET", "/api/v1/conversations/{id}", api_chat_get),
+    AUTH_READ("GET", "/api/v1/conversations/{id}/messages", api_chat_messages),
+    AUTH("POST", "/api/v1/conversations/{id}/messages", api_chat_send),
+    {"POST", "/api/v1/conversations/{id}/voice", api_chat_voice_add, R_AUTH | R_UPLOAD, NULL},
+    AUTH_READ("GET", "/api/v1/conversations/{id}/messages/{id}/audio", api_chat_voice_get),
+    AUTH("POST", "/api/v1/conversations/{id}/read", api_chat_read),
+    AUTH("POST", "/api/v1/conversations/{id}/block", api_chat_block),
+    AUTH("DELETE", "/api/v1/conversations/{id}/block", api_chat_unblock),
+    AUTH("POST", "/api/v1/conversations/{id}/report", api_chat_report),
+    STAFF("GET", "/api/v1/admin/chat-reports", api_admin_chat_reports, "moderator"),
+    STAFF("GET", "/api/v1/admin/chat-reports/{id}", api_admin_chat_report, "moderator"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

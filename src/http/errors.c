@@ -56,6 +56,13 @@ static const err_def_t errors[] = {
     {"guardian_consented", 409, "监护人已经同意", "A guardian has consented already"},
     {"guardian_not_requested", 409, "请先填写监护人手机号码", "Give the guardian's phone number first"},
     {"guardian_same_phone", 422, "监护人手机号码不能是您自己的号码", "The guardian's number cannot be your own"},
+    {"chat_blocked", 409, "对方已拒收您的消息，或您已屏蔽对方", "One of you has blocked this conversation"},
+    {"chat_peer_gone", 409, "对方已注销账号，无法继续发送消息", "The other person has left; no more messages can be sent"},
+    {"voice_unsupported_type", 415, "语音格式不支持，请使用 AMR、MP3、Opus 或 AAC/M4A",
+     "Unsupported audio; send AMR, MP3, Ogg Opus or AAC/M4A"},
+    {"voice_corrupt", 422, "语音文件已损坏，无法播放", "The audio file is damaged"},
+    {"voice_too_large", 413, "语音文件不能超过 1 MB", "A voice note is at most 1 MB"},
+    {"voice_too_long", 422, "语音不能超过 60 秒", "A voice note is at most 60 seconds long"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

@@ -38,7 +38,10 @@ enum {
     P_PUBLISH = 1u << 4,  /* 信息发布与展示 */
     P_CONTACT = 1u << 5,  /* 帮助有意者联系发布者 */
     P_VERIFY = 1u << 6,   /* 核验信息真实性（仅审核人员） */
-    P__COUNT = 7
+    P_CHAT = 1u << 7,     /* 用户之间就信息或订单沟通（微聊） */
+    P_SUPPORT = 1u << 8,  /* 客户服务与投诉处理 */
+    P_MARKETING = 1u << 9, /* 营销活动与礼品寄送 */
+    P__COUNT = 10
 };
 
 typedef enum { BASIS_CONSENT, BASIS_CONTRACT, BASIS_LEGAL_DUTY, BASIS_LEGITIMATE } pi_basis_t;
@@ -50,6 +53,7 @@ enum {
     F_HASHED = 1u << 2,       /* a one-way password hash */
     F_SENSITIVE = 1u << 3,    /* 个人敏感信息 */
     F_KEPT_BY_LAW = 1u << 4,  /* survives account cancellation until its period ends */
+    F_BINARY = 1u << 5,       /* bytes, not text (a voice note, a photo): the export gives them in base64 */
 };
 typedef enum { MASK_NONE, MASK_HIDE, MASK_PHONE, MASK_NAME, MASK_EMAIL, MASK_IP, MASK_PLATE, MASK_ADDRESS, MASK_ID } pi_mask_t;
 enum { SHARE_NONE = 0 };

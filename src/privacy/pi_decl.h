@@ -37,6 +37,12 @@ OWNER("search_history", "user_id = ?1")
 OWNER("messages", "user_id = ?1")
 OWNER("incident_users", "user_id = ?1")
 OWNER("shares", "user_id = ?1")
+/* chat: a person's own membership and own messages; the conversation and the other member's messages stay
+ * with the other member (docs/decisions.md "A conversation has two copies") */
+OWNER("chat_members", "user_id = ?1")
+OWNER("chat_messages", "sender_id = ?1")
+OWNER("chat_voice", "message_id IN (SELECT id FROM chat_messages WHERE sender_id = ?1)")
+OWNER("chat_reports", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -277,3 +283,39 @@ NOTPI("shares", "reference", "legal document reference (E3)")
 NOTPI("shares", "records", "number of people's records in a bulk share")
 PI(SHARE_SUBJECT, "shares", "user_id", "个人信息共享记录", CAT_OTHER, P_SECURITY, BASIS_LEGAL_DUTY,
    RET_LAW, 1095, "at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE, "记录您的哪些信息在何时、依据什么提供给了谁；依法保存三年")
+
+/* chat (C10): conversations between two people about a listing (later an order); kept 180 days from the
+ * last message, each message 180 days from its sending, to settle what was agreed (E6), then deleted */
+NOTPI("chat_conversations", "id", "conversation number")
+NOTPI("chat_conversations", "subject_kind", "what the conversation is about: listing (later order)")
+NOTPI("chat_conversations", "subject_id", "number of that listing or order")
+NOTPI("chat_conversations", "created_at", "conversation bookkeeping; an empty shell is removed by the chat sweep")
+PI(CHAT_MEMBER, "chat_members", "conversation_id", "微聊会话记录（与谁、就哪条信息沟通）", CAT_COMMS, P_CHAT, BASIS_CONTRACT,
+   RET_DAYS, 180, "last_at", F_NONE, MASK_NONE, SHARE_NONE,
+   "在“我的微聊”中列出您的会话；最后一条消息后保存180天，期满删除")
+NOTPI("chat_members", "user_id", "the member's account; the row is erased with the account")
+NOTPI("chat_members", "role", "starter (the interested person) or owner (the poster)")
+NOTPI("chat_members", "last_at", "time of the conversation's last message, for sorting and retention")
+NOTPI("chat_members", "read_upto", "read receipt: the last message this member has read")
+NOTPI("chat_members", "blocked", "whether this member refuses further messages")
+PI(CHAT_BODY, "chat_messages", "body", "微聊消息内容", CAT_COMMS, P_CHAT, BASIS_CONTRACT,
+   RET_DAYS, 180, "created_at", F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您发给对方的文字消息，只有会话双方能看到；对方看到的电话、邮箱、微信号默认打码，除非您选择展示；保存180天")
+NOTPI("chat_messages", "id", "message number")
+NOTPI("chat_messages", "conversation_id", "conversation of the message")
+NOTPI("chat_messages", "sender_id", "author's account; the author's messages are erased with the account")
+NOTPI("chat_messages", "kind", "text or voice")
+NOTPI("chat_messages", "shared", "whether the author chose to show contact details unmasked (recorded as a share)")
+NOTPI("chat_messages", "audio_type", "kind of audio of a voice note")
+NOTPI("chat_messages", "duration_ms", "length of a voice note")
+NOTPI("chat_messages", "created_at", "time of sending, part of the message")
+PI(CHAT_VOICE, "chat_voice", "audio", "微聊语音消息", CAT_COMMS, P_CHAT, BASIS_CONSENT,
+   RET_DAYS, 180, "created_at", F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
+   "您录制并发送的语音，加密保存，只有会话双方能收听；保存180天")
+NOTPI("chat_voice", "message_id", "the voice note's message")
+NOTPI("chat_voice", "created_at", "time of sending, for retention")
+NOTPI("chat_reports", "id", "report number")
+NOTPI("chat_reports", "conversation_id", "reported conversation")
+NOTPI("chat_reports", "user_id", "reporting account; erased with the account")
+NOTPI("chat_reports", "reason", "chosen reason code")
+NOTPI("chat_reports", "at", "report time")

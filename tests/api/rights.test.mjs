@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Linli } from './lib.mjs';
-import { run } from './lib.mjs';
+import { run, amrNote, multipartUpload } from './lib.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -49,6 +49,11 @@ before(async () => {
   await L.req('GET', `/api/v1/listings/${listingIds[1]}`, { token: me.token });
   const someone = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'goods', title: '别人的手机', fields: { condition: '全新' } } });
   await L.req('GET', `/api/v1/listings/${someone.json.id}`, { token: me.token });
+  // C10: a conversation with a text and a voice note (chat_members, chat_messages.body, chat_voice.audio)
+  const chat = await L.req('POST', '/api/v1/conversations', { token: me.token, body: { subject_kind: 'listing', subject_id: someone.json.id, text: '导出测试的微聊' } });
+  assert.equal(chat.status, 201, chat.text);
+  const voice = await L.req('POST', `/api/v1/conversations/${chat.json.id}/voice`, { token: me.token, ...multipartUpload('audio', amrNote(25), 'v.amr') });
+  assert.equal(voice.status, 201, voice.text);
   await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { marketing: true } });
   // E1/E4: the person is in a partner export they agreed to, so shares.user_id has a value for them
   const boss = await L.signIn('13566669999');
@@ -88,6 +93,9 @@ test('G5: every declared personal field appears in the person\'s data, grouped b
   assert.ok(values('search_history.query').includes('导出'));
   assert.match(values('users.password_hash')[0], /不可还原/);
   assert.ok(!res.text.includes('别人的手机'), 'nobody else\'s data');
+  assert.ok(values('chat_messages.body').includes('导出测试的微聊'));
+  assert.equal(values('chat_voice.audio')[0].encoding, 'base64');
+  assert.ok(Buffer.from(values('chat_voice.audio')[0].data, 'base64').equals(amrNote(25)), 'the voice note itself');
   await L.req('GET', `/api/v1/listings/${listingIds[1]}/contact`, { token: other.token }); // someone reads my contact
   const again = await L.req('GET', '/api/v1/me/data', { token: me.token });
   const actors = again.json.categories.flatMap((c) => c.fields).find((f) => f.field === 'audit_log.actor').values;
