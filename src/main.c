@@ -27,6 +27,7 @@
 #include "domain/listing.h"
 #include "domain/minor.h"
 #include "domain/chat.h"
+#include "domain/ticket.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -191,6 +192,8 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
     int64_t emptied; /* conversations whose members were all erased or swept */
     if (rc == LL_OK) rc = chat_sweep(&c, &emptied);
+    int64_t idle; /* tickets answered and left alone: closed, so their retention starts */
+    if (rc == LL_OK) rc = ticket_sweep(&c, &idle);
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;

@@ -76,6 +76,18 @@ int api_chat_unblock(req_t *r);
 int api_chat_report(req_t *r);
 int api_admin_chat_reports(req_t *r);
 int api_admin_chat_report(req_t *r);
+int api_ticket_open(req_t *r);
+int api_ticket_mine(req_t *r);
+int api_ticket_get(req_t *r);
+int api_ticket_reply(req_t *r);
+int api_ticket_photo_add(req_t *r);
+int api_ticket_photo(req_t *r);
+int api_ticket_close(req_t *r);
+int api_admin_tickets(req_t *r);
+int api_admin_ticket(req_t *r);
+int api_admin_ticket_reply(req_t *r);
+int api_admin_ticket_photo(req_t *r);
+int api_admin_ticket_close(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

@@ -77,5 +77,17 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/conversations/{id}/report", api_chat_report),
     STAFF("GET", "/api/v1/admin/chat-reports", api_admin_chat_reports, "moderator"),
     STAFF("GET", "/api/v1/admin/chat-reports/{id}", api_admin_chat_report, "moderator"),
+    AUTH("POST", "/api/v1/tickets", api_ticket_open),
+    AUTH_READ("GET", "/api/v1/tickets", api_ticket_mine),
+    AUTH_READ("GET", "/api/v1/tickets/{id}", api_ticket_get),
+    AUTH("POST", "/api/v1/tickets/{id}/messages", api_ticket_reply),
+    {"POST", "/api/v1/tickets/{id}/photos", api_ticket_photo_add, R_AUTH | R_UPLOAD, NULL},
+    AUTH_READ("GET", "/api/v1/tickets/{id}/messages/{id}/photo", api_ticket_photo),
+    AUTH("POST", "/api/v1/tickets/{id}/close", api_ticket_close),
+    STAFF("GET", "/api/v1/admin/tickets", api_admin_tickets, "support"),
+    STAFF("GET", "/api/v1/admin/tickets/{id}", api_admin_ticket, "support"),
+    STAFF("POST", "/api/v1/admin/tickets/{id}/messages", api_admin_ticket_reply, "support"),
+    STAFF("GET", "/api/v1/admin/tickets/{id}/messages/{id}/photo", api_admin_ticket_photo, "support"),
+    STAFF("POST", "/api/v1/admin/tickets/{id}/close", api_admin_ticket_close, "support"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -63,6 +63,7 @@ static const err_def_t errors[] = {
     {"voice_corrupt", 422, "语音文件已损坏，无法播放", "The audio file is damaged"},
     {"voice_too_large", 413, "语音文件不能超过 1 MB", "A voice note is at most 1 MB"},
     {"voice_too_long", 422, "语音不能超过 60 秒", "A voice note is at most 60 seconds long"},
+    {"ticket_closed", 409, "该工单已关闭，如有新问题请重新提交", "The ticket is closed; open a new one"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

@@ -43,6 +43,8 @@ OWNER("chat_members", "user_id = ?1")
 OWNER("chat_messages", "sender_id = ?1")
 OWNER("chat_voice", "message_id IN (SELECT id FROM chat_messages WHERE sender_id = ?1)")
 OWNER("chat_reports", "user_id = ?1")
+OWNER("tickets", "user_id = ?1")
+OWNER("ticket_messages", "ticket_id IN (SELECT id FROM tickets WHERE user_id = ?1)")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -319,3 +321,31 @@ NOTPI("chat_reports", "conversation_id", "reported conversation")
 NOTPI("chat_reports", "user_id", "reporting account; erased with the account")
 NOTPI("chat_reports", "reason", "chosen reason code")
 NOTPI("chat_reports", "at", "report time")
+
+/* tickets and ticket_messages: customer service and complaints (C2, H5); the whole conversation, support's
+ * answers included, is sealed with the person's key and kept 180 days after the ticket is closed */
+PI(TICKET_SUBJECT, "tickets", "subject", "客服工单标题", CAT_COMMS, P_SUPPORT, BASIS_CONTRACT,
+   RET_DAYS, 180, "closed_at", F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您向客服咨询、投诉或申诉时填写；工单关闭后保存180天，期满删除")
+NOTPI("tickets", "id", "ticket number")
+NOTPI("tickets", "user_id", "author's account; the ticket is erased with the account")
+NOTPI("tickets", "category", "question, complaint, appeal or privacy")
+NOTPI("tickets", "listing_id", "number of the listing the ticket is about, if any")
+NOTPI("tickets", "status", "open, answered or closed")
+NOTPI("tickets", "created_at", "ticket bookkeeping")
+NOTPI("tickets", "deadline_at", "when an answer is due (H5: 15 days)")
+NOTPI("tickets", "answered_at", "time of support's first answer")
+NOTPI("tickets", "closed_at", "time of closing; retention counts from it")
+NOTPI("tickets", "updated_at", "ticket bookkeeping")
+PI(TICKET_BODY, "ticket_messages", "body", "客服沟通记录", CAT_COMMS, P_SUPPORT, BASIS_CONTRACT,
+   RET_DAYS, 180, "closed_at", F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您与客服之间的沟通内容，用于解决您的问题并记录处理结果；工单关闭后保存180天")
+PI(TICKET_PHOTO, "ticket_messages", "photo", "客服工单附图", CAT_COMMS, P_SUPPORT, BASIS_CONSENT,
+   RET_DAYS, 180, "closed_at", F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
+   "您选择上传的截图或照片，已去除拍摄位置等全部元数据，仅您和客服人员可见；工单关闭后保存180天")
+NOTPI("ticket_messages", "id", "message number")
+NOTPI("ticket_messages", "ticket_id", "ticket of the message")
+NOTPI("ticket_messages", "author_id", "support staff member who answered (NULL: the ticket's author)")
+NOTPI("ticket_messages", "from_staff", "whether support wrote it")
+NOTPI("ticket_messages", "created_at", "time of the message, part of it")
+NOTPI("ticket_messages", "closed_at", "time the ticket closed; retention counts from it")

@@ -244,6 +244,34 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL,"
     "  at INTEGER NOT NULL,"
     "  UNIQUE (conversation_id, user_id));",
+
+    /* customer service tickets and complaints (C2, H5): the deadline is stored so the queue is one index walk */
+    "CREATE TABLE tickets ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  category TEXT NOT NULL CHECK (category IN ('question','complaint','appeal','privacy')),"
+    "  subject BLOB NOT NULL,"
+    "  listing_id INTEGER,"
+    "  status TEXT NOT NULL CHECK (status IN ('open','answered','closed')),"
+    "  created_at INTEGER NOT NULL,"
+    "  deadline_at INTEGER NOT NULL,"
+    "  answered_at INTEGER,"
+    "  closed_at INTEGER,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX tickets_by_user ON tickets(user_id, id);"
+    "CREATE INDEX tickets_queue ON tickets(status, deadline_at, id);"
+    "CREATE INDEX tickets_by_closed ON tickets(closed_at);"
+    "CREATE TABLE ticket_messages ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+    "  author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  from_staff INTEGER NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  photo BLOB,"
+    "  created_at INTEGER NOT NULL,"
+    "  closed_at INTEGER);"
+    "CREATE INDEX ticket_messages_by_ticket ON ticket_messages(ticket_id, id);"
+    "CREATE INDEX ticket_messages_by_closed ON ticket_messages(closed_at);",
 };
 
 int db_schema_version(db_t *db)

@@ -54,6 +54,11 @@ before(async () => {
   assert.equal(chat.status, 201, chat.text);
   const voice = await L.req('POST', `/api/v1/conversations/${chat.json.id}/voice`, { token: me.token, ...multipartUpload('audio', amrNote(25), 'v.amr') });
   assert.equal(voice.status, 201, voice.text);
+  // C2: a ticket with a photo (tickets.subject, ticket_messages.body, ticket_messages.photo)
+  const tk = await L.req('POST', '/api/v1/tickets', { token: me.token, body: { category: 'question', subject: '导出测试工单', text: '导出测试的工单内容' } });
+  assert.equal(tk.status, 201, tk.text);
+  const tkPhoto = await L.req('POST', `/api/v1/tickets/${tk.json.id}/photos`, { token: me.token, ...multipartUpload('photo', jpeg, 'a.jpg', 'image/jpeg') });
+  assert.equal(tkPhoto.status, 201, tkPhoto.text);
   await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { marketing: true } });
   // E1/E4: the person is in a partner export they agreed to, so shares.user_id has a value for them
   const boss = await L.signIn('13566669999');
@@ -95,6 +100,9 @@ test('G5: every declared personal field appears in the person\'s data, grouped b
   assert.ok(!res.text.includes('别人的手机'), 'nobody else\'s data');
   assert.ok(values('chat_messages.body').includes('导出测试的微聊'));
   assert.equal(values('chat_voice.audio')[0].encoding, 'base64');
+  assert.ok(values('tickets.subject').includes('导出测试工单'));
+  assert.ok(values('ticket_messages.body').includes('导出测试的工单内容'));
+  assert.equal(values('ticket_messages.photo')[0].encoding, 'base64');
   assert.ok(Buffer.from(values('chat_voice.audio')[0].data, 'base64').equals(amrNote(25)), 'the voice note itself');
   await L.req('GET', `/api/v1/listings/${listingIds[1]}/contact`, { token: other.token }); // someone reads my contact
   const again = await L.req('GET', '/api/v1/me/data', { token: me.token });
