@@ -88,6 +88,12 @@ int api_admin_ticket(req_t *r);
 int api_admin_ticket_reply(req_t *r);
 int api_admin_ticket_photo(req_t *r);
 int api_admin_ticket_close(req_t *r);
+int api_me_invite(req_t *r);
+int api_me_invitation(req_t *r);
+int api_gifts(req_t *r);
+int api_gift_claim(req_t *r);
+int api_gift_claims(req_t *r);
+int api_admin_campaign(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

@@ -89,5 +89,11 @@ const route_t api_routes[] = {
     STAFF("POST", "/api/v1/admin/tickets/{id}/messages", api_admin_ticket_reply, "support"),
     STAFF("GET", "/api/v1/admin/tickets/{id}/messages/{id}/photo", api_admin_ticket_photo, "support"),
     STAFF("POST", "/api/v1/admin/tickets/{id}/close", api_admin_ticket_close, "support"),
+    AUTH("GET", "/api/v1/me/invite", api_me_invite), /* makes the code on first use: not R_READ */
+    AUTH("POST", "/api/v1/me/invitation", api_me_invitation),
+    AUTH_READ("GET", "/api/v1/gifts", api_gifts),
+    AUTH("POST", "/api/v1/gifts/claims", api_gift_claim),
+    AUTH_READ("GET", "/api/v1/gifts/claims", api_gift_claims),
+    STAFF("POST", "/api/v1/admin/campaigns", api_admin_campaign, "admin"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -64,6 +64,9 @@ static const err_def_t errors[] = {
     {"voice_too_large", 413, "语音文件不能超过 1 MB", "A voice note is at most 1 MB"},
     {"voice_too_long", 422, "语音不能超过 60 秒", "A voice note is at most 60 seconds long"},
     {"ticket_closed", 409, "该工单已关闭，如有新问题请重新提交", "The ticket is closed; open a new one"},
+    {"already_invited", 409, "您已经填写过邀请码", "An invitation code was entered already"},
+    {"invite_too_late", 409, "邀请码只能在注册后7天内填写", "An invitation code can be entered within 7 days of registering"},
+    {"not_enough_points", 409, "积分不足", "Not enough points"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

@@ -45,6 +45,10 @@ OWNER("chat_voice", "message_id IN (SELECT id FROM chat_messages WHERE sender_id
 OWNER("chat_reports", "user_id = ?1")
 OWNER("tickets", "user_id = ?1")
 OWNER("ticket_messages", "ticket_id IN (SELECT id FROM tickets WHERE user_id = ?1)")
+OWNER("invite_codes", "user_id = ?1")
+OWNER("invitations", "invitee_id = ?1 OR inviter_id = ?1")
+OWNER("reward_points", "user_id = ?1")
+OWNER("gift_claims", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -349,3 +353,30 @@ NOTPI("ticket_messages", "author_id", "support staff member who answered (NULL: 
 NOTPI("ticket_messages", "from_staff", "whether support wrote it")
 NOTPI("ticket_messages", "created_at", "time of the message, part of it")
 NOTPI("ticket_messages", "closed_at", "time the ticket closed; retention counts from it")
+
+/* marketing (C4): invitation rewards and gifts; a delivery address exists only for a claimed gift */
+PI(INVITE_CODE, "invite_codes", "code", "邀请码", CAT_IDENTIFIER, P_MARKETING, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "您分享给朋友的随机邀请码，不含您的手机号等信息")
+NOTPI("invite_codes", "user_id", "owner of the code; erased with the account")
+NOTPI("invite_codes", "created_at", "code bookkeeping")
+PI(INVITE_AT, "invitations", "at", "邀请注册记录", CAT_OTHER, P_MARKETING, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "记录您通过谁的邀请码注册、您邀请了几位朋友，用于发放邀请奖励")
+NOTPI("invitations", "invitee_id", "the invited account; the record goes with either account")
+NOTPI("invitations", "inviter_id", "the inviting account; the record goes with either account")
+PI(REWARD_POINTS, "reward_points", "points", "奖励积分", CAT_PROPERTY, P_MARKETING, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "邀请奖励获得、兑换礼品使用的积分")
+NOTPI("reward_points", "id", "entry number")
+NOTPI("reward_points", "user_id", "owner of the points")
+NOTPI("reward_points", "reason", "invite or gift")
+NOTPI("reward_points", "at", "time of the entry")
+PI(GIFT_NAME, "gift_claims", "name", "礼品收件人姓名", CAT_BASIC, P_MARKETING, BASIS_CONSENT,
+   RET_DAYS, 90, "created_at", F_ENCRYPT, MASK_NAME, SHARE_NONE, "仅在您兑换礼品时收集，用于寄送；兑换后保存90天")
+PI(GIFT_PHONE, "gift_claims", "phone", "礼品收件人电话", CAT_BASIC, P_MARKETING, BASIS_CONSENT,
+   RET_DAYS, 90, "created_at", F_ENCRYPT, MASK_PHONE, SHARE_NONE, "仅在您兑换礼品时收集，用于寄送；兑换后保存90天")
+PI(GIFT_ADDRESS, "gift_claims", "address", "礼品收货地址", CAT_LOCATION, P_MARKETING, BASIS_CONSENT,
+   RET_DAYS, 90, "created_at", F_ENCRYPT, MASK_ADDRESS, SHARE_NONE, "仅在您兑换礼品时收集，用于寄送；兑换后保存90天")
+NOTPI("gift_claims", "id", "claim number")
+NOTPI("gift_claims", "user_id", "claiming account; erased with the account")
+NOTPI("gift_claims", "gift", "which gift")
+NOTPI("gift_claims", "status", "pending or shipped")
+NOTPI("gift_claims", "created_at", "time of the claim; retention counts from it")

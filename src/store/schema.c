@@ -272,6 +272,35 @@ static const char *const migrations[] = {
     "  closed_at INTEGER);"
     "CREATE INDEX ticket_messages_by_ticket ON ticket_messages(ticket_id, id);"
     "CREATE INDEX ticket_messages_by_closed ON ticket_messages(closed_at);",
+
+    /* marketing (C4): invitation codes, who invited whom, reward points, gift claims with a delivery address */
+    "CREATE TABLE invite_codes ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE invitations ("
+    "  invitee_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  inviter_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX invitations_by_inviter ON invitations(inviter_id);"
+    "CREATE TABLE reward_points ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  points INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX reward_points_by_user ON reward_points(user_id);"
+    "CREATE TABLE gift_claims ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  gift TEXT NOT NULL,"
+    "  name BLOB NOT NULL,"
+    "  phone BLOB NOT NULL,"
+    "  address BLOB NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','shipped')),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX gift_claims_by_user ON gift_claims(user_id, id);"
+    "CREATE INDEX gift_claims_by_time ON gift_claims(created_at);",
 };
 
 int db_schema_version(db_t *db)

@@ -59,6 +59,12 @@ before(async () => {
   assert.equal(tk.status, 201, tk.text);
   const tkPhoto = await L.req('POST', `/api/v1/tickets/${tk.json.id}/photos`, { token: me.token, ...multipartUpload('photo', jpeg, 'a.jpg', 'image/jpeg') });
   assert.equal(tkPhoto.status, 201, tkPhoto.text);
+  // C4: my code, someone invited by it, my points, a gift claimed with a delivery address
+  const invite = await L.req('GET', '/api/v1/me/invite', { token: me.token });
+  assert.equal((await L.req('POST', '/api/v1/me/invitation', { token: other.token, body: { code: invite.json.code } })).status, 201);
+  L.sql(`INSERT INTO reward_points(user_id, points, reason, at) VALUES (${me.user.id}, 10, 'invite', 0)`);
+  const gift = await L.req('POST', '/api/v1/gifts/claims', { token: me.token, body: { gift: 'tote_bag', name: '导出人', phone: PHONE, address: '广州市天河区导出路1号' } });
+  assert.equal(gift.status, 201, gift.text);
   await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { marketing: true } });
   // E1/E4: the person is in a partner export they agreed to, so shares.user_id has a value for them
   const boss = await L.signIn('13566669999');
@@ -103,6 +109,7 @@ test('G5: every declared personal field appears in the person\'s data, grouped b
   assert.ok(values('tickets.subject').includes('导出测试工单'));
   assert.ok(values('ticket_messages.body').includes('导出测试的工单内容'));
   assert.equal(values('ticket_messages.photo')[0].encoding, 'base64');
+  assert.ok(values('gift_claims.address').includes('广州市天河区导出路1号'));
   assert.ok(Buffer.from(values('chat_voice.audio')[0].data, 'base64').equals(amrNote(25)), 'the voice note itself');
   await L.req('GET', `/api/v1/listings/${listingIds[1]}/contact`, { token: other.token }); // someone reads my contact
   const again = await L.req('GET', '/api/v1/me/data', { token: me.token });
