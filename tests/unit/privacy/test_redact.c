@@ -43,6 +43,7 @@ static void test_C10_email_wechat_and_qq_are_masked(void **state)
     (void)state;
     expect("发到 zhang.san@example.com.cn 吧", "发到 z***@example.com.cn 吧", 1);
     expect("加我微信：zhangsan_88", "加我微信：zh****", 1);
+    expect("x@13800138000.com", "x***@138****8000.com", 2); /* a number hidden in the domain (found by fuzzing) */
     expect("vx号 abc12345 备注", "vx号 ab**** 备注", 1);
     expect("WeChat: Linli-2024", "WeChat: Li****", 1);
     expect("QQ 12345678", "QQ 12****", 1);
