@@ -33,6 +33,8 @@
 #include "domain/notice.h"
 #include "domain/paysandbox.h"
 #include <sodium.h>
+#include "domain/chat.h"
+#include "domain/ticket.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -255,6 +257,10 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     if (rc == LL_OK) rc = minor_sweep(&c, &rep->children_erased); /* H2 */
     if (rc == LL_OK) rc = acct_sweep_keys(&c, &rep->keyless_erased, &rep->orphan_keys); /* G4 after a restore */
     if (rc == LL_OK) rc = notice_sms_sweep(&c, &rep->notices_sent, &rep->notices_failed); /* F8 */
+    int64_t emptied; /* conversations whose members were all erased or swept */
+    if (rc == LL_OK) rc = chat_sweep(&c, &emptied);
+    int64_t idle; /* tickets answered and left alone: closed, so their retention starts */
+    if (rc == LL_OK) rc = ticket_sweep(&c, &idle);
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;

@@ -144,6 +144,8 @@ static const char *read_why(const char *event)
     if (!strcmp(event, "pi.staff_read")) return "审核人员核验信息真实性时查看了您提交的核验资料";
     if (!strcmp(event, "listing.contact_revealed")) return "有登录用户查看了您发布信息中的完整联系方式";
     if (!strcmp(event, "order.contact_revealed")) return "为您上门服务的商家查看了订单中的地址和电话";
+    if (!strcmp(event, "chat.staff_read")) return "审核人员处理举报时查看了您参与的微聊会话";
+    if (!strcmp(event, "ticket.staff_read")) return "客服人员处理您的工单时查看了工单内容";
     return "审核人员审核了您发布的信息";
 }
 

@@ -9,13 +9,14 @@
 
 const consent_purpose_t consent_purposes[] = {
     {"personalization", "个性化推荐", "根据您近30天的浏览足迹推荐信息；关闭后推荐只按城市和发布时间，不使用您的个人信息", "C3, D2"},
+    /* gates mkt_campaign (marketing.c): only accounts whose latest decision is a grant get a campaign (C4) */
+    {"marketing", "营销信息", "在站内消息中心向您发送活动、优惠等营销消息；关闭后不再收到，不影响订单、工单等服务通知", "C4"},
     {"precise_location", "精确位置",
      "登录后搜索附近信息时使用您设备提供的精确位置计算距离；关闭时位置先取整到约1公里再使用。位置只用于当次请求，从不保存",
      "B9, B10"},
     {"partner_sharing", "向合作方共享", "在第三方共享清单列出的范围内，向合作方提供去标识化的信息", "E2, E4"},
     {"cross_border", "向境外提供", "在您已同意向合作方共享的前提下，另行同意把去标识化的信息提供给处理地在中国境外的合作方（见第三方共享清单中的“处理地”）；不同意时，任何境外合作方都收不到您的信息", "F1"},
 };
-/* no "marketing": Linli sends no marketing, and a purpose that gates nothing would be a false promise (C4) */
 const size_t consent_count = ARRAY_LEN(consent_purposes);
 
 const consent_purpose_t *consent_find(const char *slug)

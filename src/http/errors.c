@@ -67,6 +67,17 @@ static const err_def_t errors[] = {
     {"order_wrong_state", 409, "订单当前的状态不允许这样操作", "The order's state does not allow this"},
     {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
     {"payment_mismatch", 422, "通知中的订单或金额与支付记录不符", "The callback's order or amount does not match the payment"},
+    {"chat_blocked", 409, "对方已拒收您的消息，或您已屏蔽对方", "One of you has blocked this conversation"},
+    {"chat_peer_gone", 409, "对方已注销账号，无法继续发送消息", "The other person has left; no more messages can be sent"},
+    {"voice_unsupported_type", 415, "语音格式不支持，请使用 AMR、MP3、Opus 或 AAC/M4A",
+     "Unsupported audio; send AMR, MP3, Ogg Opus or AAC/M4A"},
+    {"voice_corrupt", 422, "语音文件已损坏，无法播放", "The audio file is damaged"},
+    {"voice_too_large", 413, "语音文件不能超过 1 MB", "A voice note is at most 1 MB"},
+    {"voice_too_long", 422, "语音不能超过 60 秒", "A voice note is at most 60 seconds long"},
+    {"ticket_closed", 409, "该工单已关闭，如有新问题请重新提交", "The ticket is closed; open a new one"},
+    {"already_invited", 409, "您已经填写过邀请码", "An invitation code was entered already"},
+    {"invite_too_late", 409, "邀请码只能在注册后7天内填写", "An invitation code can be entered within 7 days of registering"},
+    {"not_enough_points", 409, "积分不足", "Not enough points"},
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 

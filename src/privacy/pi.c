@@ -84,6 +84,9 @@ const char *pi_purpose_label(unsigned bit)
     case P_CONTACT: return "帮助有意者联系发布者";
     case P_VERIFY: return "核验信息真实性";
     case P_ORDER: return "完成上门服务订单";
+    case P_CHAT: return "用户之间就信息或订单沟通";
+    case P_SUPPORT: return "客户服务与投诉处理";
+    case P_MARKETING: return "营销活动与礼品寄送";
     }
     return "";
 }

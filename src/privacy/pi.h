@@ -39,7 +39,10 @@ enum {
     P_CONTACT = 1u << 5,  /* 帮助有意者联系发布者 */
     P_VERIFY = 1u << 6,   /* 核验信息真实性（仅审核人员） */
     P_ORDER = 1u << 7,    /* 完成上门服务订单（预约、上门、支付、售后） */
-    P__COUNT = 8
+    P_CHAT = 1u << 8,     /* 用户之间就信息或订单沟通（微聊） */
+    P_SUPPORT = 1u << 9,  /* 客户服务与投诉处理 */
+    P_MARKETING = 1u << 10, /* 营销活动与礼品寄送 */
+    P__COUNT = 11
 };
 
 typedef enum { BASIS_CONSENT, BASIS_CONTRACT, BASIS_LEGAL_DUTY, BASIS_LEGITIMATE } pi_basis_t;
@@ -51,6 +54,7 @@ enum {
     F_HASHED = 1u << 2,       /* a one-way password hash */
     F_SENSITIVE = 1u << 3,    /* 个人敏感信息 */
     F_KEPT_BY_LAW = 1u << 4,  /* survives account cancellation until its period ends */
+    F_BINARY = 1u << 5,       /* bytes, not text (a voice note, a photo): the export gives them in base64 */
 };
 typedef enum { MASK_NONE, MASK_HIDE, MASK_PHONE, MASK_NAME, MASK_EMAIL, MASK_IP, MASK_PLATE, MASK_ADDRESS, MASK_ID } pi_mask_t;
 enum { SHARE_NONE = 0 };

@@ -41,6 +41,18 @@ OWNER("search_history", "user_id = ?1")
 OWNER("messages", "user_id = ?1")
 OWNER("incident_users", "user_id = ?1")
 OWNER("shares", "user_id = ?1")
+/* chat: a person's own membership and own messages; the conversation and the other member's messages stay
+ * with the other member (docs/decisions.md "A conversation has two copies") */
+OWNER("chat_members", "user_id = ?1")
+OWNER("chat_messages", "sender_id = ?1")
+OWNER("chat_voice", "message_id IN (SELECT id FROM chat_messages WHERE sender_id = ?1)")
+OWNER("chat_reports", "user_id = ?1")
+OWNER("tickets", "user_id = ?1")
+OWNER("ticket_messages", "ticket_id IN (SELECT id FROM tickets WHERE user_id = ?1)")
+OWNER("invite_codes", "user_id = ?1")
+OWNER("invitations", "invitee_id = ?1 OR inviter_id = ?1")
+OWNER("reward_points", "user_id = ?1")
+OWNER("gift_claims", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -423,3 +435,94 @@ NOTPI("sandbox_notices", "signature", "HMAC of the body")
 NOTPI("sandbox_notices", "due_at", "next delivery attempt")
 NOTPI("sandbox_notices", "attempts", "delivery attempts so far")
 NOTPI("sandbox_notices", "delivered_at", "when our callback acknowledged it")
+
+/* chat (C10): conversations between two people about a listing (later an order); kept 180 days from the
+ * last message, each message 180 days from its sending, to settle what was agreed (E6), then deleted */
+NOTPI("chat_conversations", "id", "conversation number")
+NOTPI("chat_conversations", "subject_kind", "what the conversation is about: listing (later order)")
+NOTPI("chat_conversations", "subject_id", "number of that listing or order")
+NOTPI("chat_conversations", "created_at", "conversation bookkeeping; an empty shell is removed by the chat sweep")
+PI(CHAT_MEMBER, "chat_members", "conversation_id", "微聊会话记录（与谁、就哪条信息沟通）", CAT_COMMS, P_CHAT, BASIS_CONTRACT,
+   RET_DAYS, 180, "last_at", F_NONE, MASK_NONE, SHARE_NONE,
+   "在“我的微聊”中列出您的会话；最后一条消息后保存180天，期满删除")
+NOTPI("chat_members", "user_id", "the member's account; the row is erased with the account")
+NOTPI("chat_members", "role", "starter (the interested person) or owner (the poster)")
+NOTPI("chat_members", "last_at", "time of the conversation's last message, for sorting and retention")
+NOTPI("chat_members", "read_upto", "read receipt: the last message this member has read")
+NOTPI("chat_members", "blocked", "whether this member refuses further messages")
+PI(CHAT_BODY, "chat_messages", "body", "微聊消息内容", CAT_COMMS, P_CHAT, BASIS_CONTRACT,
+   RET_DAYS, 180, "created_at", F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您发给对方的文字消息，只有会话双方能看到；对方看到的电话、邮箱、微信号默认打码，除非您选择展示；保存180天")
+NOTPI("chat_messages", "id", "message number")
+NOTPI("chat_messages", "conversation_id", "conversation of the message")
+NOTPI("chat_messages", "sender_id", "author's account; the author's messages are erased with the account")
+NOTPI("chat_messages", "kind", "text or voice")
+NOTPI("chat_messages", "shared", "whether the author chose to show contact details unmasked (recorded as a share)")
+NOTPI("chat_messages", "audio_type", "kind of audio of a voice note")
+NOTPI("chat_messages", "duration_ms", "length of a voice note")
+NOTPI("chat_messages", "created_at", "time of sending, part of the message")
+PI(CHAT_VOICE, "chat_voice", "audio", "微聊语音消息", CAT_COMMS, P_CHAT, BASIS_CONSENT,
+   RET_DAYS, 180, "created_at", F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
+   "您录制并发送的语音，加密保存，只有会话双方能收听；保存180天")
+NOTPI("chat_voice", "message_id", "the voice note's message")
+NOTPI("chat_voice", "created_at", "time of sending, for retention")
+NOTPI("chat_reports", "id", "report number")
+NOTPI("chat_reports", "conversation_id", "reported conversation")
+NOTPI("chat_reports", "user_id", "reporting account; erased with the account")
+NOTPI("chat_reports", "reason", "chosen reason code")
+NOTPI("chat_reports", "at", "report time")
+
+/* tickets and ticket_messages: customer service and complaints (C2, H5); the whole conversation, support's
+ * answers included, is sealed with the person's key and kept 180 days after the ticket is closed */
+PI(TICKET_SUBJECT, "tickets", "subject", "客服工单标题", CAT_COMMS, P_SUPPORT, BASIS_CONTRACT,
+   RET_DAYS, 180, "closed_at", F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您向客服咨询、投诉或申诉时填写；工单关闭后保存180天，期满删除")
+NOTPI("tickets", "id", "ticket number")
+NOTPI("tickets", "user_id", "author's account; the ticket is erased with the account")
+NOTPI("tickets", "category", "question, complaint, appeal or privacy")
+NOTPI("tickets", "listing_id", "number of the listing the ticket is about, if any")
+NOTPI("tickets", "status", "open, answered or closed")
+NOTPI("tickets", "created_at", "ticket bookkeeping")
+NOTPI("tickets", "deadline_at", "when an answer is due (H5: 15 days)")
+NOTPI("tickets", "answered_at", "time of support's first answer")
+NOTPI("tickets", "closed_at", "time of closing; retention counts from it")
+NOTPI("tickets", "updated_at", "ticket bookkeeping")
+PI(TICKET_BODY, "ticket_messages", "body", "客服沟通记录", CAT_COMMS, P_SUPPORT, BASIS_CONTRACT,
+   RET_DAYS, 180, "closed_at", F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您与客服之间的沟通内容，用于解决您的问题并记录处理结果；工单关闭后保存180天")
+PI(TICKET_PHOTO, "ticket_messages", "photo", "客服工单附图", CAT_COMMS, P_SUPPORT, BASIS_CONSENT,
+   RET_DAYS, 180, "closed_at", F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
+   "您选择上传的截图或照片，已去除拍摄位置等全部元数据，仅您和客服人员可见；工单关闭后保存180天")
+NOTPI("ticket_messages", "id", "message number")
+NOTPI("ticket_messages", "ticket_id", "ticket of the message")
+NOTPI("ticket_messages", "author_id", "support staff member who answered (NULL: the ticket's author)")
+NOTPI("ticket_messages", "from_staff", "whether support wrote it")
+NOTPI("ticket_messages", "created_at", "time of the message, part of it")
+NOTPI("ticket_messages", "closed_at", "time the ticket closed; retention counts from it")
+
+/* marketing (C4): invitation rewards and gifts; a delivery address exists only for a claimed gift */
+PI(INVITE_CODE, "invite_codes", "code", "邀请码", CAT_IDENTIFIER, P_MARKETING, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "您分享给朋友的随机邀请码，不含您的手机号等信息")
+NOTPI("invite_codes", "user_id", "owner of the code; erased with the account")
+NOTPI("invite_codes", "created_at", "code bookkeeping")
+PI(INVITE_AT, "invitations", "at", "邀请注册记录", CAT_OTHER, P_MARKETING, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "记录您通过谁的邀请码注册、您邀请了几位朋友，用于发放邀请奖励")
+NOTPI("invitations", "invitee_id", "the invited account; the record goes with either account")
+NOTPI("invitations", "inviter_id", "the inviting account; the record goes with either account")
+PI(REWARD_POINTS, "reward_points", "points", "奖励积分", CAT_PROPERTY, P_MARKETING, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "邀请奖励获得、兑换礼品使用的积分")
+NOTPI("reward_points", "id", "entry number")
+NOTPI("reward_points", "user_id", "owner of the points")
+NOTPI("reward_points", "reason", "invite or gift")
+NOTPI("reward_points", "at", "time of the entry")
+PI(GIFT_NAME, "gift_claims", "name", "礼品收件人姓名", CAT_BASIC, P_MARKETING, BASIS_CONSENT,
+   RET_DAYS, 90, "created_at", F_ENCRYPT, MASK_NAME, SHARE_NONE, "仅在您兑换礼品时收集，用于寄送；兑换后保存90天")
+PI(GIFT_PHONE, "gift_claims", "phone", "礼品收件人电话", CAT_BASIC, P_MARKETING, BASIS_CONSENT,
+   RET_DAYS, 90, "created_at", F_ENCRYPT, MASK_PHONE, SHARE_NONE, "仅在您兑换礼品时收集，用于寄送；兑换后保存90天")
+PI(GIFT_ADDRESS, "gift_claims", "address", "礼品收货地址", CAT_LOCATION, P_MARKETING, BASIS_CONSENT,
+   RET_DAYS, 90, "created_at", F_ENCRYPT, MASK_ADDRESS, SHARE_NONE, "仅在您兑换礼品时收集，用于寄送；兑换后保存90天")
+NOTPI("gift_claims", "id", "claim number")
+NOTPI("gift_claims", "user_id", "claiming account; erased with the account")
+NOTPI("gift_claims", "gift", "which gift")
+NOTPI("gift_claims", "status", "pending or shipped")
+NOTPI("gift_claims", "created_at", "time of the claim; retention counts from it")

@@ -26,10 +26,16 @@ static json_t *value_json(ctx_t *c, const pi_field_t *f, pi_id_t id, sqlite3_stm
     if (f->flags & (F_BLIND | F_HASHED)) return json_string("（不可还原的单向散列值，仅用于核对）");
     if (f->flags & F_ENCRYPT) {
         char *v = NULL;
-        if (type == SQLITE_BLOB && pi_open(c->arena, id, P_EXPORT, dek, sqlite3_column_blob(st, 0),
-                                           (size_t)sqlite3_column_bytes(st, 0), &v) == LL_OK)
-            return json_string(v);
-        return json_string("（无法解密）");
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        if (type != SQLITE_BLOB ||
+            pi_open(c->arena, id, P_EXPORT, dek, sqlite3_column_blob(st, 0), len, &v) != LL_OK)
+            return json_string("（无法解密）");
+        if (!(f->flags & F_BINARY)) return json_string(v);
+        /* bytes (a voice note, a photo): base64, so the export stays one JSON document */
+        size_t n = len - VAULT_HDR_LEN - VAULT_TAG_LEN, b64 = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+        char *out = arena_alloc(c->arena, b64);
+        sodium_bin2base64(out, b64, (const unsigned char *)v, n, sodium_base64_VARIANT_ORIGINAL);
+        return json_pack("{s:s, s:s}", "encoding", "base64", "data", out);
     }
     if (type == SQLITE_INTEGER) return json_integer(sqlite3_column_int64(st, 0));
     if (type == SQLITE_FLOAT) return json_real(sqlite3_column_double(st, 0));

@@ -100,8 +100,36 @@ export class Linli {
   sql(query) {
     return execFileSync('sqlite3', [join(this.dir, 'linli.db'), query], { encoding: 'utf8' }).trim();
   }
+
+  // "table.column holds v" for each stored number or text within tol of one of values, in every table (virtual
+  // tables through their shadow tables). One sqlite3 run, the SQL on stdin: a run per column took longer than the
+  // server keeps an idle connection open, and the next request then met a closed socket.
+  columnsHolding(values, tol) {
+    const cols = this.sql("SELECT m.name || '|' || p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p "
+      + "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE 'CREATE VIRTUAL%'").split('\n');
+    const probes = cols.map((l) => l.split('|')).flatMap(([t, c]) => values.map((v) =>
+      `SELECT '${t}.${c} holds ${v}' WHERE EXISTS (SELECT 1 FROM "${t}" WHERE typeof("${c}") IN ('real','text') `
+      + `AND abs(CAST("${c}" AS REAL) - ${Number(v)}) < ${Number(tol)})`));
+    const out = execFileSync('sqlite3', [join(this.dir, 'linli.db')], { input: probes.join(';\n') + ';', encoding: 'utf8' }).trim();
+    return out ? out.split('\n') : [];
+  }
 }
 
 // Distinct phone numbers per test file, so files running in parallel never share one.
 let seq = 0;
 export function phone(prefix) { seq++; return `${prefix}${String(seq).padStart(8 - String(prefix).length + 3, '0')}`.slice(0, 11); }
+
+// A voice note in AMR-NB 12.2 kbps: "#!AMR\n" and 32-byte frames of 20 ms each (silence-sized zeros).
+export function amrNote(frames) {
+  const b = Buffer.alloc(6 + frames * 32);
+  b.write('#!AMR\n', 0, 'latin1');
+  for (let i = 0; i < frames; i++) b[6 + i * 32] = (7 << 3) | 0x04;
+  return b;
+}
+
+// A multipart/form-data upload of one file part, as options for Linli.req: {raw, headers}.
+export function multipartUpload(name, bytes, filename = 'file', type = 'application/octet-stream') {
+  const b = '----linli' + Math.random().toString(16).slice(2);
+  const head = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`);
+  return { raw: Buffer.concat([head, bytes, Buffer.from(`\r\n--${b}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${b}` } };
+}

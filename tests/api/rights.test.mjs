@@ -2,9 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Linli } from './lib.mjs';
-import { run } from './lib.mjs';
+import { run, amrNote, multipartUpload } from './lib.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -49,7 +50,23 @@ before(async () => {
   await L.req('GET', `/api/v1/listings/${listingIds[1]}`, { token: me.token });
   const someone = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'goods', title: '别人的手机', fields: { condition: '全新' } } });
   await L.req('GET', `/api/v1/listings/${someone.json.id}`, { token: me.token });
-  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { precise_location: true } });
+  // C10: a conversation with a text and a voice note (chat_members, chat_messages.body, chat_voice.audio)
+  const chat = await L.req('POST', '/api/v1/conversations', { token: me.token, body: { subject_kind: 'listing', subject_id: someone.json.id, text: '导出测试的微聊' } });
+  assert.equal(chat.status, 201, chat.text);
+  const voice = await L.req('POST', `/api/v1/conversations/${chat.json.id}/voice`, { token: me.token, ...multipartUpload('audio', amrNote(25), 'v.amr') });
+  assert.equal(voice.status, 201, voice.text);
+  // C2: a ticket with a photo (tickets.subject, ticket_messages.body, ticket_messages.photo)
+  const tk = await L.req('POST', '/api/v1/tickets', { token: me.token, body: { category: 'question', subject: '导出测试工单', text: '导出测试的工单内容' } });
+  assert.equal(tk.status, 201, tk.text);
+  const tkPhoto = await L.req('POST', `/api/v1/tickets/${tk.json.id}/photos`, { token: me.token, ...multipartUpload('photo', jpeg, 'a.jpg', 'image/jpeg') });
+  assert.equal(tkPhoto.status, 201, tkPhoto.text);
+  // C4: my code, someone invited by it, my points, a gift claimed with a delivery address
+  const invite = await L.req('GET', '/api/v1/me/invite', { token: me.token });
+  assert.equal((await L.req('POST', '/api/v1/me/invitation', { token: other.token, body: { code: invite.json.code } })).status, 201);
+  L.sql(`INSERT INTO reward_points(user_id, points, reason, at) VALUES (${me.user.id}, 10, 'invite', 0)`);
+  const gift = await L.req('POST', '/api/v1/gifts/claims', { token: me.token, body: { gift: 'tote_bag', name: '导出人', phone: PHONE, address: '广州市天河区导出路1号' } });
+  assert.equal(gift.status, 201, gift.text);
+  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { precise_location: true, marketing: true } });
   // E1/E4: the person is in a partner export they agreed to, so shares.user_id has a value for them
   const boss = await L.signIn('13566669999');
   assert.equal(run(L.dir, 'staff', 'grant', '13566669999', 'admin').code, 0);
@@ -104,6 +121,13 @@ test('G5: every declared personal field appears in the person\'s data, grouped b
   assert.ok(values('search_history.query').includes('导出'));
   assert.match(values('users.password_hash')[0], /不可还原/);
   assert.ok(!res.text.includes('别人的手机'), 'nobody else\'s data');
+  assert.ok(values('chat_messages.body').includes('导出测试的微聊'));
+  assert.equal(values('chat_voice.audio')[0].encoding, 'base64');
+  assert.ok(values('tickets.subject').includes('导出测试工单'));
+  assert.ok(values('ticket_messages.body').includes('导出测试的工单内容'));
+  assert.equal(values('ticket_messages.photo')[0].encoding, 'base64');
+  assert.ok(values('gift_claims.address').includes('广州市天河区导出路1号'));
+  assert.ok(Buffer.from(values('chat_voice.audio')[0].data, 'base64').equals(amrNote(25)), 'the voice note itself');
   await L.req('GET', `/api/v1/listings/${listingIds[1]}/contact`, { token: other.token }); // someone reads my contact
   const again = await L.req('GET', '/api/v1/me/data', { token: me.token });
   const actors = again.json.categories.flatMap((c) => c.fields).find((f) => f.field === 'audit_log.actor').values;
@@ -132,7 +156,7 @@ test('G5: the download is a tar with data.json and the person\'s photos', async 
 
 test('G3: each optional use is off until turned on, and withdrawing takes one call', async () => {
   const fresh = await L.req('GET', '/api/v1/me/consents', { token: other.token });
-  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'precise_location', 'partner_sharing', 'cross_border']);
+  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border']);
   assert.ok(fresh.json.items.every((i) => i.granted === false && i.decided_at === null));
   const on = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: true } });
   assert.equal(on.json.items.find((i) => i.purpose === 'personalization').granted, true);
@@ -140,7 +164,6 @@ test('G3: each optional use is off until turned on, and withdrawing takes one ca
   assert.equal(off.json.items.find((i) => i.purpose === 'personalization').granted, false);
   assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { telepathy: true } })).status, 400);
   assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: 'yes' } })).status, 400);
-  assert.equal((await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { marketing: true } })).status, 400, 'no marketing purpose: Linli sends none');
   assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'consent.withdrawn' AND subject = ${other.user.id}`), '1');
 });
 
@@ -189,12 +212,20 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal((await L.req('GET', '/api/v1/search?q=导出测试')).json.items.length, 0, 'gone from the search index');
   const uid = me.user.id;
   for (const [t, cond] of [['users', 'id'], ['sessions', 'user_id'], ['listings', 'user_id'], ['browse_history', 'user_id'],
-    ['search_history', 'user_id'], ['consents', 'user_id']])
+    ['search_history', 'user_id'], ['consents', 'user_id'], ['merchants', 'user_id'], ['orders', 'customer_id'],
+    ['chat_members', 'user_id'], ['chat_messages', 'sender_id'], ['tickets', 'user_id'], ['invite_codes', 'user_id'],
+    ['reward_points', 'user_id'], ['gift_claims', 'user_id']])
     assert.equal(L.sql(`SELECT count(*) FROM ${t} WHERE ${cond} = ${uid}`), '0', t);
+  assert.equal(execFileSync('sqlite3', [join(L.dir, 'keys.db'), `SELECT count(*) FROM deks WHERE user_id = ${uid}`], { encoding: 'utf8' }).trim(),
+    '0', 'the data key is shredded in the key store');
+  // G4: the order the merchant must keep by law stays, tied to nobody, without address, phone or district
+  assert.ok(res.json.kept.some((k) => k.table === 'orders'));
+  assert.equal(L.sql("SELECT count(*) FROM orders WHERE item = '别人的维修' AND customer_id IS NULL AND address IS NULL AND phone IS NULL AND district IS NULL"), '1');
   assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
-  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出测试家政', '导出测试保洁', '导出订单路'];
+  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出测试家政', '导出测试保洁', '导出订单路', '导出测试的微聊',
+    '导出测试工单', '导出测试的工单内容'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);
