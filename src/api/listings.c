@@ -63,37 +63,18 @@ json_t *api_listing_summary(req_t *r, const listing_t *l, const char *photo)
     return lidx_summary(&r->ctx, l, photo);
 }
 
-static json_t *masked_fields(req_t *r, const listing_t *l)
-{
-    json_t *m = json_object();
-    for (size_t i = 0; i < l->cat->nfields; i++) {
-        const cat_field_t *f = &l->cat->fields[i];
-        if (f->show == CF_SHOW_MASKED && l->masked[f->pi])
-            json_object_set_new(m, f->name, json_string(l->masked[f->pi]));
-    }
-    (void)r;
-    return m;
-}
-
+/* Someone signed out gets the rendered card (listing_index.h); the signed-in get a footprint, the poster more. */
 int api_listing_get(req_t *r)
 {
     listing_t l;
-    int res = listing_get(&r->ctx, r->params[0], &l);
-    if (res) return http_fail(r, res);
+    const char *text;
+    size_t len;
+    int res = r->ctx.user_id ? LL_NOTFOUND : lidx_detail_text(&r->ctx, r->params[0], &text, &len);
+    if (res == LL_OK) return http_json_text(r, 200, text, len);
+    if (res != LL_NOTFOUND) return http_fail(r, res);
+    if ((res = listing_get(&r->ctx, r->params[0], &l))) return http_fail(r, res);
     if (!l.own) history_add_browse(&r->ctx, l.id); /* a footprint only for the person's own benefit (G2) */
-    json_t *o = api_listing_summary(r, &l, l.photos[0]);
-    json_t *photos = json_array();
-    for (const char **p = l.photos; *p; p++)
-        json_array_append_new(photos, json_pack("{s:s, s:s}", "url", arena_printf(r->arena, "/photos/%s", *p),
-                                                "thumbnail",
-                                                arena_printf(r->arena, "/photos/%.*s_t.jpg", (int)strlen(*p) - 4, *p)));
-    json_object_set_new(o, "description", json_string(l.description));
-    json_object_set_new(o, "photos", photos);
-    json_object_set_new(o, "contact", json_pack("{s:o, s:o}", "phone", l.contact_masked ? json_string(l.contact_masked) : json_null(),
-                                                "fields", masked_fields(r, &l)));
-    json_object_set_new(o, "expires_at", json_string(api_time(r, l.expires_at)));
-    if (l.has_point) /* the listing's own place, already rounded to about 100 m */
-        json_object_set_new(o, "location", json_pack("{s:f, s:f}", "lat", l.lat, "lng", l.lng));
+    json_t *o = lidx_detail(&r->ctx, &l);
     if (l.own) {
         json_object_set_new(o, "own", json_true());
         if (l.moderation_note) json_object_set_new(o, "moderation_note", json_string(l.moderation_note));

@@ -59,6 +59,8 @@ typedef struct {
     size_t len[PI__COUNT];
 } sealed_t;
 
+static int index_add(ctx_t *c, int64_t id);
+
 static void keep_blob(ctx_t *c, sqlite3_stmt *st, int col, pi_id_t f, sealed_t *s)
 {
     if (sqlite3_column_type(st, col) != SQLITE_BLOB) return;
@@ -313,7 +315,7 @@ int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **s
     bind_private(c, st, 16, &v, in->contact_phone, dek);
     if (db_run(c->db, st)) goto fail;
     l.id = db_last_id(c->db);
-    if (!review && lidx_add(c, &l)) goto fail;
+    if (!review && index_add(c, l.id)) goto fail;
     if (db_commit(c->db)) goto fail;
     sodium_memzero(dek, sizeof dek);
     *id = l.id;
@@ -335,24 +337,57 @@ static const char *open_priv(ctx_t *c, const sealed_t *s, pi_id_t f, unsigned pu
 
 static int load_photos(ctx_t *c, listing_t *l);
 
+/* The masked contact and masked private fields everyone is shown (B12). */
+static int reveal_masked(ctx_t *c, listing_t *l, const sealed_t *s)
+{
+    uint8_t dek[VAULT_KEY_LEN];
+    int res = pi_subject_key(c, l->user_id, dek);
+    if (res) return res;
+    const char *phone = open_priv(c, s, PI_LISTING_PHONE, P_PUBLISH, dek);
+    l->contact_masked = phone ? pi_mask(c->arena, PI_LISTING_PHONE, phone) : NULL;
+    for (size_t i = 0; i < l->cat->nfields; i++) {
+        const cat_field_t *f = &l->cat->fields[i];
+        if (f->show != CF_SHOW_MASKED) continue;
+        const char *v = open_priv(c, s, (pi_id_t)f->pi, P_PUBLISH, dek);
+        l->masked[f->pi] = v ? pi_mask(c->arena, (pi_id_t)f->pi, v) : NULL;
+    }
+    sodium_memzero(dek, sizeof dek);
+    return LL_OK;
+}
+
 int listing_get(ctx_t *c, int64_t id, listing_t *out)
 {
     sealed_t s;
-    uint8_t dek[VAULT_KEY_LEN];
     int res = load(c, id, out, &s);
     if (res) return res;
     if (strcmp(out->status, "published") && !out->own) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
-    if ((res = pi_subject_key(c, out->user_id, dek))) return res;
-    const char *phone = open_priv(c, &s, PI_LISTING_PHONE, P_PUBLISH, dek);
-    out->contact_masked = phone ? pi_mask(c->arena, PI_LISTING_PHONE, phone) : NULL;
-    for (size_t i = 0; i < out->cat->nfields; i++) {
-        const cat_field_t *f = &out->cat->fields[i];
-        if (f->show != CF_SHOW_MASKED) continue;
-        const char *v = open_priv(c, &s, (pi_id_t)f->pi, P_PUBLISH, dek);
-        out->masked[f->pi] = v ? pi_mask(c->arena, (pi_id_t)f->pi, v) : NULL;
-    }
-    sodium_memzero(dek, sizeof dek);
+    if ((res = reveal_masked(c, out, &s))) return res;
     return load_photos(c, out);
+}
+
+/* The stored listing as anyone sees it, whoever asks: what its card is rendered from. */
+static int public_view(ctx_t *c, int64_t id, listing_t *out)
+{
+    sealed_t s;
+    int res = load(c, id, out, &s);
+    if (res == LL_OK) res = reveal_masked(c, out, &s);
+    if (res == LL_OK) res = load_photos(c, out);
+    out->own = false;
+    return res ? LL_ERR : LL_OK;
+}
+
+/* The stored row of a listing that is now published, into every index (after its row is written). */
+static int index_add(ctx_t *c, int64_t id)
+{
+    listing_t v;
+    return public_view(c, id, &v) || lidx_add(c, &v) ? LL_ERR : LL_OK;
+}
+
+/* Its card again, from the stored row (a renewal, a photo). */
+static int card_refresh(ctx_t *c, int64_t id)
+{
+    listing_t v;
+    return public_view(c, id, &v) || lidx_card_put(c, &v) ? LL_ERR : LL_OK;
 }
 
 static const char SQL_PHOTOS[] = "SELECT name FROM listing_photos WHERE listing_id = ? ORDER BY id LIMIT 20";
@@ -433,7 +468,7 @@ int listing_update(ctx_t *c, int64_t id, const listing_in_t *in, const char **st
     bind_private(c, st, 13, &v, phone, dek);
     if (db_run(c->db, st)) goto fail;
     if (!strcmp(old.status, "published") && lidx_remove(c, &old)) goto fail;
-    if (!strcmp(l.status, "published") && lidx_add(c, &l)) goto fail;
+    if (!strcmp(l.status, "published") && index_add(c, id)) goto fail;
     if (db_commit(c->db)) goto fail;
     *status = l.status;
     res = LL_OK;
@@ -490,7 +525,7 @@ int listing_renew(ctx_t *c, int64_t id)
     sqlite3_bind_text(st, 3, "published", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, c->now);
     /* the card carries the expiry the search checks */
-    if (db_run(c->db, st) || (expired ? lidx_add(c, &l) : lidx_card_put(c, &l))) goto fail;
+    if (db_run(c->db, st) || (expired ? index_add(c, id) : card_refresh(c, id))) goto fail;
     return db_commit(c->db) ? LL_ERR : LL_OK;
 fail:
     db_rollback(c->db);
@@ -640,7 +675,7 @@ int listing_moderate(ctx_t *c, int64_t id, bool approve, const char *note)
     if (!strcmp(l.status, "expired")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     if (db_begin(c->db)) return LL_ERR;
     if (set_status(c, id, approve ? "published" : "rejected", approve ? NULL : note)) goto fail;
-    if (approve && !was_published && lidx_add(c, &l)) goto fail;
+    if (approve && !was_published && index_add(c, id)) goto fail;
     if (!approve && was_published && lidx_remove(c, &l)) goto fail;
     sqlite3_stmt *st = db_stmt(c->db, SQL_CLEAR_REPORTS);
     if (!st) goto fail;
@@ -808,7 +843,7 @@ int listing_card_refresh(ctx_t *c, int64_t id)
     listing_t l;
     int res = load(c, id, &l, NULL);
     if (res) return res;
-    return strcmp(l.status, "published") ? LL_OK : lidx_card_put(c, &l);
+    return strcmp(l.status, "published") ? LL_OK : card_refresh(c, id);
 }
 
 static const char SQL_PUBLISHED_BELOW[] =
@@ -829,6 +864,8 @@ static int reindex_batch(ctx_t *c, int64_t *below, size_t *k)
     sqlite3_bind_int64(st, 1, *below);
     sqlite3_bind_int(st, 2, REINDEX_BATCH);
     if (collect(c, st, &v, k, REINDEX_BATCH)) goto done;
+    for (size_t i = 0; i < *k; i++)
+        if (public_view(c, v[i].id, &v[i])) goto done;
     if (lidx_add_many(c, v, *k)) goto done;
     if (*k) *below = v[*k - 1].id;
     res = LL_OK;

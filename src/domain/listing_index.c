@@ -2,12 +2,13 @@
  * listing_index.c — the full-text index, the nearby tree and the cards of
  * published listings (listing_index.h).
  *
- * A card is the listing's public summary rendered once, as JSON text, when
- * the listing is published or its photos change; a search reads cards and
- * writes them out as they are, so answering needs neither the listings row
- * nor a JSON library per result (the cost measured in docs/performance.md).
- * A card holds only what the public summary shows; it goes when the listing
- * stops being published.
+ * A card is the listing's public summary, and its public detail view, rendered
+ * once as JSON text when the listing is published or changes (text, renewal,
+ * photos); a search, and a detail view for someone signed out, write them out
+ * as they are, so answering needs neither the listings row, nor the poster's
+ * key to mask the contact, nor a JSON library (docs/performance.md). A card
+ * holds only what anyone is shown (the contact masked, B12); it goes when the
+ * listing stops being published.
  *
  * The full-text index is contentless, so removing an entry needs the text it
  * was added with: lidx_text() derives it from the stored row the same way
@@ -30,7 +31,7 @@ static const char SQL_FTS_DEL[] =
 static const char SQL_GEO_ADD[] = "INSERT INTO listings_geo VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_GEO_DEL[] = "DELETE FROM listings_geo WHERE id = ?";
 static const char SQL_CARD_PUT[] =
-    "INSERT OR REPLACE INTO listing_cards(id, city, category, expires_at, card) VALUES (?,?,?,?,?)";
+    "INSERT OR REPLACE INTO listing_cards(id, city, category, expires_at, card, detail) VALUES (?,?,?,?,?,?)";
 static const char SQL_CARD_DEL[] = "DELETE FROM listing_cards WHERE id = ?";
 
 int lidx_cat_code(const category_t *cat)
@@ -86,29 +87,52 @@ json_t *lidx_summary(ctx_t *c, const listing_t *l, const char *photo)
     return o;
 }
 
-static const char SQL_FIRST_PHOTO[] = "SELECT name FROM listing_photos WHERE listing_id = ? ORDER BY id LIMIT 1";
-
-static int first_photo(ctx_t *c, int64_t id, const char **photo)
+static json_t *photos_json(ctx_t *c, const listing_t *l)
 {
-    sqlite3_stmt *st = db_stmt(c->db, SQL_FIRST_PHOTO);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    *photo = rc == SQLITE_ROW ? arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 0)) : NULL;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
+    json_t *a = json_array();
+    for (const char **p = l->photos; p && *p; p++)
+        json_array_append_new(a, json_pack("{s:s, s:s}", "url", arena_printf(c->arena, "/photos/%s", *p), "thumbnail",
+                                           arena_printf(c->arena, "/photos/%.*s_t.jpg", (int)strlen(*p) - 4, *p)));
+    return a;
+}
+
+static json_t *masked_fields(const listing_t *l)
+{
+    json_t *m = json_object();
+    for (size_t i = 0; i < l->cat->nfields; i++) {
+        const cat_field_t *f = &l->cat->fields[i];
+        if (f->show == CF_SHOW_MASKED && l->masked[f->pi]) json_object_set_new(m, f->name, json_string(l->masked[f->pi]));
+    }
+    return m;
+}
+
+json_t *lidx_detail(ctx_t *c, const listing_t *l)
+{
+    json_t *o = lidx_summary(c, l, l->photos ? l->photos[0] : NULL);
+    json_object_set_new(o, "description", json_string(l->description));
+    json_object_set_new(o, "photos", photos_json(c, l));
+    json_object_set_new(o, "contact", json_pack("{s:o, s:o}", "phone",
+                                                l->contact_masked ? json_string(l->contact_masked) : json_null(),
+                                                "fields", masked_fields(l)));
+    json_object_set_new(o, "expires_at", json_string(iso_time(c, l->expires_at)));
+    if (l->has_point) /* the listing's own place, already rounded to about 100 m */
+        json_object_set_new(o, "location", json_pack("{s:f, s:f}", "lat", l->lat, "lng", l->lng));
+    return o;
+}
+
+static char *dump(json_t *o)
+{
+    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(o);
+    if (!text) PANIC("json_dumps");
+    return text;
 }
 
 int lidx_card_put(ctx_t *c, const listing_t *l)
 {
-    const char *photo;
     listing_t pub = *l;
     pub.status = "published"; /* a card exists only while it is */
-    if (first_photo(c, l->id, &photo)) return LL_ERR;
-    json_t *o = lidx_summary(c, &pub, photo);
-    char *card = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    json_decref(o);
-    if (!card) PANIC("json_dumps");
+    char *card = dump(lidx_summary(c, &pub, l->photos ? l->photos[0] : NULL)), *detail = dump(lidx_detail(c, &pub));
     sqlite3_stmt *st = db_stmt(c->db, SQL_CARD_PUT);
     int rc = LL_ERR;
     if (st) {
@@ -117,10 +141,29 @@ int lidx_card_put(ctx_t *c, const listing_t *l)
         sqlite3_bind_text(st, 3, l->cat->slug, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, l->expires_at);
         sqlite3_bind_text(st, 5, card, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
         rc = db_run(c->db, st) ? LL_ERR : LL_OK;
     }
     free(card);
+    free(detail);
     return rc;
+}
+
+static const char SQL_CARD_DETAIL[] = "SELECT detail FROM listing_cards WHERE id = ? AND expires_at > ?";
+
+int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CARD_DETAIL);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(st, 0);
+        *text = arena_strndup(c->arena, (const char *)sqlite3_column_text(st, 0), *len);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
 static int fts_write(ctx_t *c, const char *sql, const listing_t *l)

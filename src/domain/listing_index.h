@@ -19,14 +19,21 @@
 
 #define LIDX_FTS_BASE ((int64_t)1 << 53) /* listing ids stay below 2^53 (the router's bound) */
 
-/* Adds l to every index, with its card. */
+/* Adds l (its public view, as for lidx_card_put) to every index, with its card. */
 int lidx_add(ctx_t *c, const listing_t *l);
 /* lidx_add for n listings in one transaction (a rebuild), the full-text writes batched. */
 int lidx_add_many(ctx_t *c, const listing_t *v, size_t n);
 /* Removes l (as it was added) from every index. */
 int lidx_remove(ctx_t *c, const listing_t *l);
-/* Writes the card of the published listing l again (a photo came or went). */
+/*
+ * Writes the card of the published listing l; l is its public view: contact
+ * and private fields masked, photos loaded, as listing_get gives a stranger.
+ */
 int lidx_card_put(ctx_t *c, const listing_t *l);
+/* The public detail view (the card's `detail`), the shape of GET /listings/{id} for anyone but the poster. */
+json_t *lidx_detail(ctx_t *c, const listing_t *l);
+/* The rendered detail of a published, unexpired listing; LL_NOTFOUND otherwise. */
+int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len);
 /* The text indexed with the title: the description and the public text attributes. */
 const char *lidx_text(ctx_t *c, const listing_t *l);
 /* The public summary of a listing, the shape of a search result and of a card. */

@@ -225,7 +225,10 @@ NOTPI("listings_geo", "max_cat", "same as min_cat")
 /* listing_cards: the public summary of each published listing, rendered once for search results */
 PI(CARD_SUMMARY, "listing_cards", "card", "搜索结果中的信息摘要", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
    RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
-   "公开展示的标题、分类属性、区县与缩略图的副本，信息下架即删除；不含联系方式")
+   "搜索结果中公开展示的标题、分类属性、区县与缩略图的副本，信息下架即删除；不含联系方式")
+PI(CARD_DETAIL, "listing_cards", "detail", "信息详情页的公开内容", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "任何人可见的详情页内容副本：描述、照片地址与已打码的联系方式（如 138****8000），信息下架即删除")
 NOTPI("listing_cards", "id", "listing number")
 NOTPI("listing_cards", "city", "city of the offer, a division code")
 NOTPI("listing_cards", "category", "category of the offer")

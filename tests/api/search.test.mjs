@@ -186,6 +186,13 @@ test('B8/B11: a result read from its card equals the same result rendered from t
   assert.equal(up.status, 201, up.text);
   now = await both();
   assert.equal(now.thumbnail, up.json.thumbnail, 'the first photo becomes the card thumbnail');
+  // signed out, the detail is the rendered card; signed in, it is built from the row: the same view
+  const anon = await L.req('GET', `/api/v1/listings/${id}`);
+  const signed = await L.req('GET', `/api/v1/listings/${id}`, { token: searcher.token });
+  assert.equal(anon.status, 200, anon.text);
+  assert.deepEqual(anon.json, signed.json);
+  assert.equal(anon.json.contact.phone, '137****0001');
+  assert.equal(anon.json.photos[0].thumbnail, up.json.thumbnail);
   const del = await L.req('DELETE', `/api/v1/listings/${id}/photos/${up.json.id}`, { token: poster.token });
   assert.equal(del.status, 200, del.text);
   assert.equal((await both()).thumbnail, null);
