@@ -9,7 +9,7 @@
 N_LISTINGS=${BENCH_LISTINGS:-1000000}
 N_USERS=${BENCH_USERS:-5000}
 POST_SECS=${BENCH_POST_SECONDS:-$SECS}
-DATASET_VERSION=4 # bump when bench/gen.c changes what it writes: cached datasets are then rebuilt
+DATASET_VERSION=5 # bump when bench/gen.c changes what it writes: cached datasets are then rebuilt
 L_BEGIN='<!-- bench:listings:begin -->'
 L_END='<!-- bench:listings:end -->'
 [[ $N_LISTINGS =~ ^[0-9]+$ && $N_LISTINGS -ge 1000 && $N_LISTINGS -le 20000000 ]] || die "BENCH_LISTINGS must be 1000..20000000"
@@ -51,7 +51,8 @@ DB_MIB=$(awk -v b="$(stat -c %s "$DS/linli.db")" 'BEGIN { printf "%.0f", b / 104
 LD=$TMP/data-listings
 mkdir -p "$LD"
 say "copying the dataset (${DB_MIB} MiB)"
-cp "$DS/linli.db" "$DS/keys.json" "$LD/" && chmod 600 "$LD/keys.json"
+# keys.db holds the data keys (G4, F7): without it beside accounts, linli refuses to start
+cp "$DS/linli.db" "$DS/keys.json" "$DS/keys.db" "$LD/" && chmod 600 "$LD/keys.json" "$LD/keys.db"
 BEFORE_POSTS=$(gv listings)
 write_conf() { # $1 db_sync_full
     cat >"$TMP/linli-listings.conf" <<EOF
