@@ -80,11 +80,14 @@ static int append_locked(ctx_t *c, const char *event, int64_t actor, int64_t sub
     return db_run(c->db, st);
 }
 
-/* The events in which someone reads another person's data: shown to that person (F5). */
+/* The events in which someone reads another person's data: shown to that person (F5); SQL_READS lists the same. */
 static bool is_read_event(const char *event)
 {
-    return !strcmp(event, "pi.staff_read") || !strcmp(event, "listing.contact_revealed") ||
-           !strcmp(event, "listing.moderated");
+    static const char *const reads[] = {"pi.staff_read",          "listing.contact_revealed", "listing.moderated",
+                                        "order.contact_revealed", "chat.staff_read",          "ticket.staff_read"};
+    for (size_t i = 0; i < ARRAY_LEN(reads); i++)
+        if (!strcmp(event, reads[i])) return true;
+    return false;
 }
 
 static const char SQL_ROLES_NOW[] =

@@ -206,6 +206,8 @@ test('C10: blocking stops the other side; a report blocks too and reaches modera
     const reads = await L.req('GET', '/api/v1/me/reads', { token: who.token });
     assert.ok(reads.json.items.some((i) => i.event === 'chat.staff_read' && i.who === 'moderator'), reads.text);
   }
+  assert.equal(L.sql("SELECT DISTINCT json_extract(detail, '$.actor_roles') FROM audit_log WHERE event = 'chat.staff_read'"), 'moderator',
+    'F5: the reader\'s role at the time is in the chained entry');
 });
 
 test('G4: cancelling one member erases their messages and voice notes; the other keeps their own', async () => {

@@ -94,6 +94,8 @@ test('H5/F5: support sees the queue by deadline with overdue highlighted; openin
   assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'ticket.staff_read' AND subject = ${user.user.id}`), '2');
   const reads = await L.req('GET', '/api/v1/me/reads', { token: user.token });
   assert.ok(reads.json.items.some((i) => i.event === 'ticket.staff_read' && i.who === 'support'), reads.text);
+  assert.equal(L.sql("SELECT DISTINCT json_extract(detail, '$.actor_roles') FROM audit_log WHERE event = 'ticket.staff_read'"), 'support',
+    'F5: the reader\'s role at the time is in the chained entry, so a later change of role does not rewrite it');
 });
 
 test('H5: an answer clears the overdue flag; a follow-up waits again with a fresh deadline; the user sees the conversation', async () => {
