@@ -134,7 +134,9 @@ static const char *hit_text(req_t *r, const search_hit_t *h)
 {
     const char *text = h->card;
     if (!text) {
-        char *t = json_dumps(api_listing_summary(r, &h->l, h->photo), JSON_COMPACT | JSON_REAL_PRECISION(10));
+        json_t *summary = api_listing_summary(r, &h->l, h->photo); /* a new reference: ours to drop */
+        char *t = json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        json_decref(summary);
         if (!t) PANIC("json_dumps");
         text = arena_strdup(r->arena, t);
         free(t);
