@@ -575,7 +575,7 @@ static int cmd_plan(const char *dir, const char *q, uint32_t city, const char *c
     env_t e;
     char buf[4096];
     env_open(&e, dir, false);
-    search_params_t p = {.q = q, .city = city, .cat = cat_find(cat), .sort = SORT_NEWEST, .limit = 20};
+    search_params_t p = {.q = q, .city = city, .cat = cat_find(cat), .sort = SORT_NEWEST, .limit = 20, .cards = true};
     if (!strcmp(q, "-")) p.q = NULL; /* browse */
     if (q[0] == '@') {                /* nearby: @lat,lng, 5 km, no city */
         p.q = NULL, p.city = 0, p.has_near = true, p.radius_km = 5;
