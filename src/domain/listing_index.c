@@ -233,25 +233,30 @@ static int delete_id(ctx_t *c, const char *sql, int64_t id)
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
-/*
- * The full-text writes come last: in SQLite 3.40 every later statement of the
- * transaction that opens a statement journal makes FTS5 flush its pending
- * terms to a new segment (its xSavepoint), which made a rebuild five times
- * slower when cards were written between full-text inserts.
- */
-int lidx_add_many(ctx_t *c, const listing_t *v, size_t n)
+int lidx_add_views(ctx_t *c, const listing_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (lidx_card_put(c, &v[i]) || (v[i].has_point && (geo_add(c, &v[i]) || near_add(c, &v[i]))))
             return LL_ERR;
+    return LL_OK;
+}
+
+int lidx_add_text(ctx_t *c, const listing_t *v, size_t n)
+{
     for (size_t i = 0; i < n; i++)
         if (fts_write(c, SQL_FTS_ADD, &v[i])) return LL_ERR;
     return LL_OK;
 }
 
+/*
+ * The full-text write comes last: in SQLite 3.40 every later statement of the
+ * transaction that opens a statement journal makes FTS5 flush its pending
+ * terms to a new segment (its xSavepoint), which made a rebuild five times
+ * slower when cards were written between full-text inserts.
+ */
 int lidx_add(ctx_t *c, const listing_t *l)
 {
-    return lidx_add_many(c, l, 1);
+    return lidx_add_views(c, l, 1) || lidx_add_text(c, l, 1) ? LL_ERR : LL_OK;
 }
 
 int lidx_remove(ctx_t *c, const listing_t *l)
