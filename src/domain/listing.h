@@ -92,6 +92,9 @@ int listing_expire_due(ctx_t *c, int64_t *n);
 int listing_card_refresh(ctx_t *c, int64_t id);
 /* Rebuilds every derived index (full text, nearby tree, cards) from the listings rows; *n indexed. */
 int listing_reindex(ctx_t *c, int64_t *n);
+/* Its two passes: cards and the nearby indexes; the full-text index alone (e.g. after a tokenizer change). */
+int listing_reindex_views(ctx_t *c, int64_t *n);
+int listing_reindex_text(ctx_t *c, int64_t *n);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */
 int listing_load(ctx_t *c, int64_t id, listing_t *out);
 /* Fills out from the first 17 columns of a row in SQL_LOAD order (for search results). */

@@ -20,6 +20,7 @@
 #include "base/result.h"
 #include "domain/region.h"
 #include "store/db.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,39 @@ static int geo_add(ctx_t *c, const listing_t *l)
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
+int64_t lidx_cell(double lat, double lng)
+{
+    return (int64_t)floor(lat * LIDX_CELLS_PER_DEGREE) * 100000 + (int64_t)floor(lng * LIDX_CELLS_PER_DEGREE);
+}
+
+static const char SQL_NEAR_ADD[] = "INSERT INTO listings_near(cell, cat, id, lat, lng) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_NEAR_DEL[] = "DELETE FROM listings_near WHERE cell = ?1 AND cat IN (0, ?2) AND id = ?3";
+
+static int near_add(ctx_t *c, const listing_t *l)
+{
+    for (int any = 0; any < 2; any++) {
+        sqlite3_stmt *st = db_stmt(c->db, SQL_NEAR_ADD);
+        if (!st) return LL_ERR;
+        sqlite3_bind_int64(st, 1, lidx_cell(l->lat, l->lng));
+        sqlite3_bind_int(st, 2, any ? 0 : lidx_cat_code(l->cat));
+        sqlite3_bind_int64(st, 3, l->id);
+        sqlite3_bind_double(st, 4, l->lat);
+        sqlite3_bind_double(st, 5, l->lng);
+        if (db_run(c->db, st)) return LL_ERR;
+    }
+    return LL_OK;
+}
+
+static int near_remove(ctx_t *c, const listing_t *l)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_NEAR_DEL);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, lidx_cell(l->lat, l->lng));
+    sqlite3_bind_int(st, 2, lidx_cat_code(l->cat));
+    sqlite3_bind_int64(st, 3, l->id);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
 static int delete_id(ctx_t *c, const char *sql, int64_t id)
 {
     sqlite3_stmt *st = db_stmt(c->db, sql);
@@ -199,28 +233,35 @@ static int delete_id(ctx_t *c, const char *sql, int64_t id)
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
-/*
- * The full-text writes come last: in SQLite 3.40 every later statement of the
- * transaction that opens a statement journal makes FTS5 flush its pending
- * terms to a new segment (its xSavepoint), which made a rebuild five times
- * slower when cards were written between full-text inserts.
- */
-int lidx_add_many(ctx_t *c, const listing_t *v, size_t n)
+int lidx_add_views(ctx_t *c, const listing_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (lidx_card_put(c, &v[i]) || (v[i].has_point && geo_add(c, &v[i]))) return LL_ERR;
+        if (lidx_card_put(c, &v[i]) || (v[i].has_point && (geo_add(c, &v[i]) || near_add(c, &v[i]))))
+            return LL_ERR;
+    return LL_OK;
+}
+
+int lidx_add_text(ctx_t *c, const listing_t *v, size_t n)
+{
     for (size_t i = 0; i < n; i++)
         if (fts_write(c, SQL_FTS_ADD, &v[i])) return LL_ERR;
     return LL_OK;
 }
 
+/*
+ * The full-text write comes last: in SQLite 3.40 every later statement of the
+ * transaction that opens a statement journal makes FTS5 flush its pending
+ * terms to a new segment (its xSavepoint), which made a rebuild five times
+ * slower when cards were written between full-text inserts.
+ */
 int lidx_add(ctx_t *c, const listing_t *l)
 {
-    return lidx_add_many(c, l, 1);
+    return lidx_add_views(c, l, 1) || lidx_add_text(c, l, 1) ? LL_ERR : LL_OK;
 }
 
 int lidx_remove(ctx_t *c, const listing_t *l)
 {
     if (delete_id(c, SQL_GEO_DEL, l->id) || delete_id(c, SQL_CARD_DEL, l->id)) return LL_ERR;
+    if (l->has_point && near_remove(c, l)) return LL_ERR;
     return fts_write(c, SQL_FTS_DEL, l);
 }

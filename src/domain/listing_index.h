@@ -19,10 +19,15 @@
 
 #define LIDX_FTS_BASE ((int64_t)1 << 53) /* listing ids stay below 2^53 (the router's bound) */
 
+#define LIDX_CELLS_PER_DEGREE 10 /* listings_near's cells are 0.1 degree of latitude and of longitude */
+
+/* The listings_near cell of a point. */
+int64_t lidx_cell(double lat, double lng);
 /* Adds l (its public view, as for lidx_card_put) to every index, with its card. */
 int lidx_add(ctx_t *c, const listing_t *l);
-/* lidx_add for n listings in one transaction (a rebuild), the full-text writes batched. */
-int lidx_add_many(ctx_t *c, const listing_t *v, size_t n);
+/* The two halves of lidx_add for n listings (a rebuild): cards and nearby indexes; the full text. */
+int lidx_add_views(ctx_t *c, const listing_t *v, size_t n);
+int lidx_add_text(ctx_t *c, const listing_t *v, size_t n);
 /* Removes l (as it was added) from every index. */
 int lidx_remove(ctx_t *c, const listing_t *l);
 /*

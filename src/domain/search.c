@@ -107,7 +107,25 @@ static const char *const SQL[PATH__COUNT][5] = {
     "FROM (SELECT g.id, " GEO_DIST " AS dist FROM listings_geo g WHERE " IN_BOX " AND dist <= :r " order ") n "   \
     "CROSS JOIN listing_cards c ON c.id = n.id WHERE +c.expires_at > :now "
 
-enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD__COUNT };
+/*
+ * Nearby, newest first, within 10 km: the box covers at most NEAR_CELLS cells of listings_near; each leg
+ * walks one cell's ids downwards keeping the points inside the circle, and SQLite merges the legs in id
+ * order (a compound ORDER BY), so a page reads about as many index entries as it needs, not every point
+ * in the box as the R*Tree does (measured in docs/performance.md). Legs of unused cells get cell -1.
+ */
+#define NEAR_CELLS 12
+#define NEAR_DIST                                                                                                \
+    "6371.0 * acos(min(1.0, sin(radians(:lat)) * sin(radians(lat)) + cos(radians(:lat)) * cos(radians(lat)) * "    \
+    "cos(radians(lng - :lng))))"
+#define NEAR_LEG(k)                                                                                              \
+    "SELECT id, " NEAR_DIST " AS dist FROM listings_near WHERE cell = :c" #k " AND cat = :catn AND id < :after "  \
+    "AND lat >= :lat0 AND lat <= :lat1 AND lng >= :lng0 AND lng <= :lng1 AND dist <= :r"
+#define NEAR_LEGS                                                                                                \
+    NEAR_LEG(0) " UNION ALL " NEAR_LEG(1) " UNION ALL " NEAR_LEG(2) " UNION ALL " NEAR_LEG(3) " UNION ALL "        \
+    NEAR_LEG(4) " UNION ALL " NEAR_LEG(5) " UNION ALL " NEAR_LEG(6) " UNION ALL " NEAR_LEG(7) " UNION ALL "        \
+    NEAR_LEG(8) " UNION ALL " NEAR_LEG(9) " UNION ALL " NEAR_LEG(10) " UNION ALL " NEAR_LEG(11)
+
+enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD_NEAR, CARD__COUNT };
 
 static const char *const CARD_SQL[CARD__COUNT] = {
     [CARD_FTS_NEWEST] = CARD_COLS "NULL FROM listings_fts f CROSS JOIN listing_cards c ON c.id = :base - f.rowid "
@@ -122,7 +140,31 @@ static const char *const CARD_SQL[CARD__COUNT] = {
                                   "ORDER BY n.id DESC",
     [CARD_GEO_DISTANCE] = CARD_COLS "n.dist " GEO_PAGE("ORDER BY dist, g.id LIMIT :limit OFFSET :offset")
                                     "ORDER BY n.dist, n.id",
+    [CARD_NEAR] = CARD_COLS "n.dist FROM (" NEAR_LEGS " ORDER BY id DESC LIMIT :limit) n "
+                            "CROSS JOIN listing_cards c ON c.id = n.id WHERE +c.expires_at > :now ORDER BY n.id DESC",
 };
+
+/* The box of a nearby search, in degrees. */
+static void near_box(const search_params_t *p, double *dlat, double *dlng)
+{
+    *dlat = p->radius_km / 111.32;
+    *dlng = p->radius_km / (111.32 * cos(p->lat * M_PI / 180.0));
+}
+
+/* The listings_near cells the box covers, row by row; false when there are more than NEAR_CELLS. */
+static bool near_cells(const search_params_t *p, int64_t cells[NEAR_CELLS])
+{
+    double dlat, dlng;
+    near_box(p, &dlat, &dlng);
+    int64_t la0 = (int64_t)floor((p->lat - dlat) * LIDX_CELLS_PER_DEGREE), la1 = (int64_t)floor((p->lat + dlat) * LIDX_CELLS_PER_DEGREE);
+    int64_t lo0 = (int64_t)floor((p->lng - dlng) * LIDX_CELLS_PER_DEGREE), lo1 = (int64_t)floor((p->lng + dlng) * LIDX_CELLS_PER_DEGREE);
+    if ((la1 - la0 + 1) * (lo1 - lo0 + 1) > NEAR_CELLS) return false;
+    int k = 0;
+    for (int64_t a = la0; a <= la1; a++)
+        for (int64_t o = lo0; o <= lo1; o++) cells[k++] = a * 100000 + o; /* lidx_cell's key */
+    while (k < NEAR_CELLS) cells[k++] = -1;
+    return true;
+}
 
 int search_sort_parse(const char *s, search_sort_t *out)
 {
@@ -208,8 +250,14 @@ static void bind_attrs(ctx_t *c, sqlite3_stmt *st, const search_params_t *p)
 
 static void bind_near(sqlite3_stmt *st, const search_params_t *p)
 {
+    static const char *const cn[NEAR_CELLS] = {":c0", ":c1", ":c2", ":c3", ":c4", ":c5",
+                                               ":c6", ":c7", ":c8", ":c9", ":c10", ":c11"};
+    int64_t cells[NEAR_CELLS];
     if (!p->has_near) return;
-    double dlat = p->radius_km / 111.32, dlng = p->radius_km / (111.32 * cos(p->lat * M_PI / 180.0));
+    if (sqlite3_bind_parameter_index(st, ":c0") && near_cells(p, cells))
+        for (int k = 0; k < NEAR_CELLS; k++) bind_int(st, cn[k], true, cells[k]);
+    double dlat, dlng;
+    near_box(p, &dlat, &dlng);
     bind_double(st, ":lat", true, p->lat);
     bind_double(st, ":lng", true, p->lng);
     bind_double(st, ":lat0", true, p->lat - dlat);
@@ -226,6 +274,7 @@ static void bind_all(ctx_t *c, sqlite3_stmt *st, const search_params_t *p, const
     bind_int(st, ":now", true, c->now);
     bind_int(st, ":cat0", true, p->cat ? lidx_cat_code(p->cat) : 0);
     bind_int(st, ":cat1", true, p->cat ? lidx_cat_code(p->cat) : INT32_MAX);
+    bind_int(st, ":catn", true, p->cat ? lidx_cat_code(p->cat) : 0);
     bind_int(st, ":city", p->city != 0, p->city);
     bind_int(st, ":district", p->district != 0, p->district);
     bind_text(st, ":cat", p->cat ? p->cat->slug : NULL);
@@ -256,6 +305,8 @@ static const char *card_sql(const search_params_t *p, const char *match, search_
         return NULL;
     if (match) return p->has_near ? NULL : CARD_SQL[sort == SORT_RELEVANCE ? CARD_FTS_RANK : CARD_FTS_NEWEST];
     if (p->district || p->subcategory) return NULL;
+    int64_t cells[NEAR_CELLS];
+    if (p->has_near && !p->city && sort == SORT_NEWEST && near_cells(p, cells)) return CARD_SQL[CARD_NEAR];
     if (p->has_near) return p->city ? NULL : CARD_SQL[sort == SORT_DISTANCE ? CARD_GEO_DISTANCE : CARD_GEO_NEWEST];
     return p->city ? CARD_SQL[p->cat ? CARD_CC : CARD_C] : NULL;
 }

@@ -33,6 +33,7 @@ OWNER("listings", "user_id = ?1")
 OWNER("listings_fts", NULL)
 OWNER("listings_geo", NULL)
 OWNER("listing_cards", NULL)
+OWNER("listings_near", NULL)
 OWNER("schema_tasks", NULL)
 OWNER("listing_reports", "user_id = ?1")
 OWNER("listing_photos", "listing_id IN (SELECT id FROM listings WHERE user_id = ?1)")
@@ -221,6 +222,14 @@ NOTPI("listings_geo", "min_lng", "same point as min_lat (declared there)")
 NOTPI("listings_geo", "max_lng", "same point as min_lat (declared there)")
 NOTPI("listings_geo", "min_cat", "category of the listing, as a tree dimension")
 NOTPI("listings_geo", "max_cat", "same as min_cat")
+
+/* listings_near: the nearby index by cell, of published listings with a position */
+PI(NEAR_POINT, "listings_near", "lat", "附近搜索索引中的信息位置", CAT_LOCATION, P_PUBLISH, BASIS_CONSENT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "为附近的人按发布时间查找信息；与 listings.lat/lng 相同")
+NOTPI("listings_near", "lng", "same point as lat (declared there)")
+NOTPI("listings_near", "cell", "the 0.1-degree square around the same point (declared at lat)")
+NOTPI("listings_near", "cat", "category of the listing, or 0 for any")
+NOTPI("listings_near", "id", "listing number")
 
 /* listing_cards: the public summary of each published listing, rendered once for search results */
 PI(CARD_SUMMARY, "listing_cards", "card", "搜索结果中的信息摘要", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,

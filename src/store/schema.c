@@ -216,6 +216,15 @@ static const char *const migrations[] = {
     "  detail TEXT NOT NULL);"
     "CREATE INDEX listing_cards_browse ON listing_cards(city, category, id);"
     "CREATE INDEX listing_cards_city ON listing_cards(city, id);"
+    /* nearby, newest first: a listing's point under its 0.1-degree cell, once with its category and once
+     * with 0 (any); each cell walks its ids downwards and SQLite merges the cells (search.c) */
+    "CREATE TABLE listings_near ("
+    "  cell INTEGER NOT NULL,"
+    "  cat INTEGER NOT NULL,"
+    "  id INTEGER NOT NULL,"
+    "  lat REAL NOT NULL,"
+    "  lng REAL NOT NULL,"
+    "  PRIMARY KEY (cell, cat, id)) WITHOUT ROWID;"
     "CREATE TABLE schema_tasks (task TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO schema_tasks VALUES ('reindex_listings');",
 

@@ -31,7 +31,7 @@ static void post(env_t *e, int i)
     listing_in_t in = {.category = "goods", .subcategory = "digital", .title = title, .description = "测试描述",
                        .has_city = true, .city = i % 3 ? 1101 : 3101, .contact_phone = "13700000009",
                        .has_price = true, .price_fen = 100 * i, .fields = fields};
-    if (i % 2) in.has_point = true, in.lat = 39.90 + 0.001 * i, in.lng = 116.40;
+    if (i % 2) in.has_point = true, in.lat = 39.88 + 0.002 * i, in.lng = 116.37 + 0.003 * i; /* across cells */
     int64_t id;
     const char *status;
     assert_int_equal(listing_create(&e->ctx, &in, &id, &status), 0);
@@ -122,6 +122,38 @@ static void test_B12_a_card_is_the_public_summary_without_contact(void **state)
     json_decref(want);
 }
 
+/* Every page of a nearby search, as "id distance" lines. */
+static void near_pages(env_t *e, bool cards, double r, char *out, size_t cap)
+{
+    search_params_t p = {.has_near = true, .lat = 39.91, .lng = 116.40, .radius_km = r, .limit = 3, .cards = cards};
+    size_t used = 0;
+    out[0] = '\0';
+    do {
+        search_hit_t *hits;
+        size_t n;
+        const char *next;
+        assert_int_equal(search_run(&e->ctx, &p, &hits, &n, &next), 0);
+        for (size_t i = 0; i < n; i++)
+            used += (size_t)snprintf(out + used, cap - used, "%lld %.1f\n", (long long)hits[i].id, hits[i].distance_km);
+        p.cursor = next;
+    } while (p.cursor);
+}
+
+/* The cell merge (cards) and the R*Tree with rows give the same listings, newest first, page by page. */
+static void test_B9_nearby_cells_agree_with_the_tree(void **state)
+{
+    env_t *e = *state;
+    char a[8192], b[8192];
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i++) post(e, i);
+    for (double r = 1; r <= 10; r += 3) {
+        near_pages(e, true, r, a, sizeof a);
+        near_pages(e, false, r, b, sizeof b);
+        assert_string_equal(a, b);
+        assert_true(r < 2 || strlen(a) > 0);
+    }
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
 int main(void)
@@ -130,6 +162,7 @@ int main(void)
         T(test_B8_a_rebuild_gives_back_the_indexes_posting_built),
         T(test_B8_full_text_rowids_count_down_from_the_base),
         T(test_B12_a_card_is_the_public_summary_without_contact),
+        T(test_B9_nearby_cells_agree_with_the_tree),
     };
     return cmocka_run_group_tests_name("listing_index", tests, NULL, NULL);
 }

@@ -83,17 +83,35 @@ static void test_B8_browse_cards_use_listing_cards_browse(void **state)
     assert_null(strstr(buf, "TEMP B-TREE"));
 }
 
-/* Category and box both constrain the tree (6 constraints); only the tree's own page is sorted. */
-static void test_B9_nearby_cards_rank_tree_points_then_read_one_page_of_cards(void **state)
+/* Nearby newest: each cell of listings_near walked by its key, the legs merged in id order, no sort. */
+static void test_B9_nearby_newest_merges_cells_walked_by_their_keys(void **state)
+{
+    env_t *e = *state;
+    char buf[8192];
+    search_params_t p = {.has_near = true, .lat = 39.96, .lng = 116.3, .radius_km = 5, .cat = cat_find("services"),
+                         .sort = SORT_NEWEST, .cards = true};
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "MERGE (UNION ALL)"));
+    assert_non_null(strstr(buf, "SEARCH listings_near USING PRIMARY KEY (cell=? AND cat=? AND id<?)"));
+    assert_non_null(strstr(buf, "SEARCH c USING INTEGER PRIMARY KEY"));
+    assert_null(strstr(buf, "TEMP B-TREE FOR RIGHT PART OF ORDER BY"));
+    assert_null(strstr(buf, " l "));
+}
+
+/* By distance, or past 10 km: category and box both constrain the tree (6 constraints). */
+static void test_B9_nearby_by_distance_ranks_tree_points_then_reads_one_page_of_cards(void **state)
 {
     env_t *e = *state;
     char buf[2048];
-    search_params_t p = {.has_near = true, .lat = 39.96, .lng = 116.3, .radius_km = 5, .cat = cat_find("services"),
+    search_params_t p = {.has_near = true, .lat = 39.96, .lng = 116.3, .radius_km = 30, .cat = cat_find("services"),
                          .sort = SORT_NEWEST, .cards = true};
     plan(e, &p, buf, sizeof buf);
     assert_non_null(strstr(buf, "SCAN g VIRTUAL TABLE INDEX 2:D0B1D2B3D4B5"));
     assert_non_null(strstr(buf, "SEARCH c USING INTEGER PRIMARY KEY"));
     assert_null(strstr(buf, " l "));
+    p.radius_km = 5, p.sort = SORT_DISTANCE;
+    plan(e, &p, buf, sizeof buf);
+    assert_non_null(strstr(buf, "SCAN g VIRTUAL TABLE INDEX 2:D0B1D2B3D4B5"));
 }
 
 /* A filter on the row (price) falls back to the listings path, which still narrows by the index. */
@@ -118,7 +136,8 @@ int main(void)
         T(test_nearby_uses_the_rtree),
         T(test_B8_keyword_cards_walk_the_index_upwards_and_read_cards_only),
         T(test_B8_browse_cards_use_listing_cards_browse),
-        T(test_B9_nearby_cards_rank_tree_points_then_read_one_page_of_cards),
+        T(test_B9_nearby_newest_merges_cells_walked_by_their_keys),
+        T(test_B9_nearby_by_distance_ranks_tree_points_then_reads_one_page_of_cards),
         T(test_B8_price_filter_falls_back_to_rows),
     };
     return cmocka_run_group_tests_name("search_plan", tests, NULL, NULL);
