@@ -63,6 +63,9 @@ int api_me_guardian_confirm(req_t *r);
 int api_me_messages(req_t *r);
 int api_me_message_read(req_t *r);
 int api_admin_incident(req_t *r);
+int api_me_verification_post(req_t *r);
+int api_me_verification_get(req_t *r);
+int api_me_verification_face(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

@@ -64,5 +64,9 @@ const route_t api_routes[] = {
     HELD_OK("GET", "/api/v1/me/messages", api_me_messages, R_READ | R_ANY_POLICY), /* F8: a notice reaches a held child too */
     HELD_OK("POST", "/api/v1/me/messages/{id}/read", api_me_message_read, R_ANY_POLICY),
     STAFF("POST", "/api/v1/admin/incidents", api_admin_incident, "admin"),
+    /* C1, H1: a held account may prove its age with an ID; a child's ID is then not kept */
+    HELD_OK("POST", "/api/v1/me/verification", api_me_verification_post, 0),
+    HELD_OK("GET", "/api/v1/me/verification", api_me_verification_get, R_READ),
+    {"POST", "/api/v1/me/verification/face", api_me_verification_face, R_AUTH | R_UPLOAD, NULL},
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

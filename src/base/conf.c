@@ -56,6 +56,12 @@ static const setting_t settings[] = {
     S("operator_name", operator_name, ""),
     S("privacy_contact", privacy_contact, ""),
     S("data_region", data_region, "CN"),
+    S("verifier", verifier, "local"),
+    S("verify_known_file", verify_known_file, ""),
+    S("verify_http_url", verify_http_url, ""),
+    S("verify_http_token", verify_http_token, ""),
+    S("verify_face_url", verify_face_url, ""),
+    I("job_quota", job_quota, 0, 1000, "3"),
 };
 
 static int apply(conf_t *c, const setting_t *s, const char *v, char *err, int errlen)

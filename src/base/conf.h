@@ -40,6 +40,12 @@ typedef struct conf {
     char operator_name[256];   /* who runs this site, named in the privacy policy (empty: not stated) */
     char privacy_contact[256]; /* how to reach the person in charge of personal data (H5) */
     char data_region[8];       /* ISO 3166 code where data is stored; exports elsewhere need cross_border (F1) */
+    char verifier[16];         /* identity verifier (C1): "local" or "http" */
+    char verify_known_file[512]; /* local: name<TAB>id_number[<TAB>card] lines that match; empty: format only */
+    char verify_http_url[512];
+    char verify_http_token[256];
+    char verify_face_url[512]; /* http: the provider's face check; empty: face checks unavailable */
+    int job_quota;             /* live job listings an account without an approved organisation may have (C7) */
 } conf_t;
 
 void conf_defaults(conf_t *c);

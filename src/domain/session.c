@@ -69,7 +69,7 @@ int sess_create(ctx_t *c, int64_t uid, const uint8_t dek[VAULT_KEY_LEN], char **
 }
 
 static const char SQL_FIND[] =
-    "SELECT s.id, s.user_id, s.last_seen, s.expires_at, u.policy_version, u.birth_year, u.guardian_consent_at "
+    "SELECT s.id, s.user_id, s.last_seen, s.expires_at, u.policy_version, u.birth_year, u.guardian_consent_at, u.birth_date "
     "FROM sessions s "
     "JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = ? AND u.status = 'active'";
@@ -92,7 +92,8 @@ int sess_authenticate(ctx_t *c, const char *token, int64_t *uid, int64_t *sid)
     *uid = sqlite3_column_int64(st, 1);
     int64_t last = sqlite3_column_int64(st, 2), expires = sqlite3_column_int64(st, 3);
     c->policy_version = sqlite3_column_int(st, 4);
-    c->held = minor_held(c->now, sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6));
+    c->held = minor_held(c->now, minor_effective_year(c->now, sqlite3_column_int(st, 5), sqlite3_column_int(st, 7)),
+                         sqlite3_column_int64(st, 6));
     sqlite3_reset(st);
     if (c->now >= expires || c->now - last > (int64_t)c->conf->session_idle_days * 86400) return LL_DENIED;
     if (c->now - last >= TOUCH_EVERY) {

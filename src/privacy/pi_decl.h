@@ -37,12 +37,13 @@ OWNER("search_history", "user_id = ?1")
 OWNER("messages", "user_id = ?1")
 OWNER("incident_users", "user_id = ?1")
 OWNER("shares", "user_id = ?1")
+OWNER("verifications", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "凭手机号码登录时查找账号；为带密钥的单向散列值")
-PI(USER_PHONE, "users", "phone", "手机号码", CAT_BASIC, P_ACCOUNT | P_SECURITY | P_PROFILE, BASIS_CONTRACT,
-   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "注册、登录、接收验证码与账号安全")
+PI(USER_PHONE, "users", "phone", "手机号码", CAT_BASIC, P_ACCOUNT | P_SECURITY | P_PROFILE | P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "注册、登录、接收验证码与账号安全；实名认证时与姓名、身份证号一并核验")
 PI(USER_USERNAME_BI, "users", "username_bi", "用户名（检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "保证用户名不重复；为带密钥的单向散列值")
 PI(USER_USERNAME, "users", "username", "用户名", CAT_IDENTIFIER, P_ACCOUNT | P_PROFILE, BASIS_CONTRACT,
@@ -69,6 +70,9 @@ PI(USER_BIRTH_YEAR, "users", "birth_year", "出生年份", CAT_BASIC, P_ACCOUNT,
    RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "判断是否为未成年人：不满14周岁需监护人同意，不满18周岁不能使用交友")
 PI(USER_GUARDIAN_PHONE, "users", "guardian_phone", "监护人手机号码", CAT_BASIC, P_ACCOUNT, BASIS_LEGAL_DUTY,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "不满14周岁的用户由监护人以短信验证码确认同意")
+PI(USER_BIRTH_DATE, "users", "birth_date", "出生日期（由实名认证的身份证号得出）", CAT_IDENTITY, P_ACCOUNT, BASIS_LEGAL_DUTY,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "实名认证后代替您填写的出生年份判断年龄（未成年人保护）；每次请求都要用到，因此不加密；撤回实名认证同意时删除")
 NOTPI("users", "guardian_consent_at", "time the guardian confirmed; part of the consent record")
 NOTPI("users", "held_since", "when a child's account began waiting for a guardian's consent (H2 deadline)")
 NOTPI("users", "id", "internal account number; names no one outside the platform")
@@ -277,3 +281,18 @@ NOTPI("shares", "reference", "legal document reference (E3)")
 NOTPI("shares", "records", "number of people's records in a bulk share")
 PI(SHARE_SUBJECT, "shares", "user_id", "个人信息共享记录", CAT_OTHER, P_SECURITY, BASIS_LEGAL_DUTY,
    RET_LAW, 1095, "at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE, "记录您的哪些信息在何时、依据什么提供给了谁；依法保存三年")
+
+/* verifications: real-name verification (C1, H1); sensitive, with its own consent ("sensitive_identity") */
+PI(VERIFY_NAME, "verifications", "name", "真实姓名", CAT_IDENTITY, P_VERIFY, BASIS_CONSENT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_SENSITIVE | F_MASKED_ONLY, MASK_NAME, SHARE_NONE,
+   "实名认证（需您单独同意）；认证后只显示为 张**，他人只能看到“已实名”标记")
+PI(VERIFY_ID, "verifications", "id_number", "身份证号", CAT_IDENTITY, P_VERIFY, BASIS_CONSENT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_SENSITIVE | F_MASKED_ONLY, MASK_ID, SHARE_NONE,
+   "实名认证与判断年龄（未成年人保护）；认证后只显示为 1101**********002X")
+PI(VERIFY_CARD, "verifications", "bank_card", "银行卡号", CAT_PROPERTY, P_VERIFY, BASIS_CONSENT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_SENSITIVE | F_MASKED_ONLY, MASK_CARD, SHARE_NONE,
+   "实名认证（选填）；认证后只显示后四位")
+NOTPI("verifications", "user_id", "the verified account")
+NOTPI("verifications", "method", "how it was verified (local format check, known list, provider)")
+NOTPI("verifications", "verified_at", "time of verification; the public badge")
+

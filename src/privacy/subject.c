@@ -28,7 +28,7 @@ static json_t *value_json(ctx_t *c, const pi_field_t *f, pi_id_t id, sqlite3_stm
         char *v = NULL;
         if (type == SQLITE_BLOB && pi_open(c->arena, id, P_EXPORT, dek, sqlite3_column_blob(st, 0),
                                            (size_t)sqlite3_column_bytes(st, 0), &v) == LL_OK)
-            return json_string(v);
+            return json_string(f->flags & F_MASKED_ONLY ? pi_mask(c->arena, id, v) : v);
         return json_string("（无法解密）");
     }
     if (type == SQLITE_INTEGER) return json_integer(sqlite3_column_int64(st, 0));

@@ -200,6 +200,16 @@ static const char *const migrations[] = {
     "  user_id INTEGER,"
     "  records INTEGER NOT NULL DEFAULT 1);"
     "CREATE INDEX shares_by_user ON shares(user_id, at);",
+
+    /* real-name verification and the verified date of birth (C1, H1) */
+    "ALTER TABLE users ADD COLUMN birth_date INTEGER;"
+    "CREATE TABLE verifications ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  name BLOB NOT NULL,"
+    "  id_number BLOB NOT NULL,"
+    "  bank_card BLOB,"
+    "  method TEXT NOT NULL,"
+    "  verified_at INTEGER NOT NULL);",
 };
 
 int db_schema_version(db_t *db)

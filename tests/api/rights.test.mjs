@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Linli } from './lib.mjs';
 import { run } from './lib.mjs';
+import { idNumber, bankCard } from './idnum.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -64,6 +65,10 @@ before(async () => {
   assert.equal((await L.req('POST', '/api/v1/me/guardian/confirm', { token: me.token, body: { code: guardianCode } })).status, 200);
   // ... and since come of age: a guardian's number exists only for someone who was a minor, so time moves here
   L.sql(`UPDATE users SET birth_year = ${year - 30} WHERE id = ${me.user.id}`);
+  // C1: real-name verification (verifications.*, users.birth_date), after the age moved on
+  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { sensitive_identity: true } });
+  const verified = await L.req('POST', '/api/v1/me/verification', { token: me.token, body: { name: '导出实名', id_number: idNumber('440106', `${year - 30}0101`), bank_card: bankCard('622202020011223') } });
+  assert.equal(verified.status, 200, verified.text);
   // F8: a breach notice for the person (messages.body)
   assert.equal((await L.req('POST', '/api/v1/admin/incidents', { token: boss.token, body: { title: '测试事件', what: '测试', occurred_at: Math.floor(Date.now() / 1000) - 60, fields: ['users.phone'], remedies: '已处理', advice: '无需操作', users: [me.user.id] } })).status, 201);
 });
@@ -116,7 +121,7 @@ test('G5: the download is a tar with data.json and the person\'s photos', async 
 
 test('G3: each optional use is off until turned on, and withdrawing takes one call', async () => {
   const fresh = await L.req('GET', '/api/v1/me/consents', { token: other.token });
-  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border']);
+  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border', 'sensitive_identity']);
   assert.ok(fresh.json.items.every((i) => i.granted === false && i.decided_at === null));
   const on = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: true } });
   assert.equal(on.json.items.find((i) => i.purpose === 'personalization').granted, true);
@@ -177,7 +182,7 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
-  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号'];
+  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出实名'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);
