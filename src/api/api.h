@@ -66,6 +66,14 @@ int api_admin_incident(req_t *r);
 int api_me_verification_post(req_t *r);
 int api_me_verification_get(req_t *r);
 int api_me_verification_face(req_t *r);
+int api_org_create(req_t *r);
+int api_me_organization(req_t *r);
+int api_org_licence(req_t *r);
+int api_admin_orgs(req_t *r);
+int api_admin_org(req_t *r);
+int api_admin_org_licence(req_t *r);
+int api_admin_org_approve(req_t *r);
+int api_admin_org_reject(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

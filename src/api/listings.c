@@ -3,6 +3,8 @@
 #include "base/result.h"
 #include "domain/history.h"
 #include "domain/listing.h"
+#include "domain/org.h"
+#include "domain/verification.h"
 #include "domain/region.h"
 #include <math.h>
 #include <string.h>
@@ -105,6 +107,10 @@ int api_listing_get(req_t *r)
     json_object_set_new(o, "contact", json_pack("{s:o, s:o}", "phone", l.contact_masked ? json_string(l.contact_masked) : json_null(),
                                                 "fields", masked_fields(r, &l)));
     json_object_set_new(o, "expires_at", json_string(api_time(r, l.expires_at)));
+    /* C1, C7: about the poster, only badges: verified, and the approved organisation's name */
+    const char *org = org_public_name(&r->ctx, l.user_id);
+    json_object_set_new(o, "poster", json_pack("{s:b, s:o}", "verified", verif_badge(&r->ctx, l.user_id),
+                                               "organization", org ? json_string(org) : json_null()));
     if (l.has_point) /* the listing's own place, already rounded to about 100 m */
         json_object_set_new(o, "location", json_pack("{s:f, s:f}", "lat", l.lat, "lng", l.lng));
     if (l.own) {

@@ -68,5 +68,13 @@ const route_t api_routes[] = {
     HELD_OK("POST", "/api/v1/me/verification", api_me_verification_post, 0),
     HELD_OK("GET", "/api/v1/me/verification", api_me_verification_get, R_READ),
     {"POST", "/api/v1/me/verification/face", api_me_verification_face, R_AUTH | R_UPLOAD, NULL},
+    AUTH("POST", "/api/v1/organizations", api_org_create),
+    AUTH_READ("GET", "/api/v1/me/organization", api_me_organization),
+    {"PUT", "/api/v1/organizations/{id}/licence", api_org_licence, R_AUTH | R_UPLOAD, NULL},
+    STAFF("GET", "/api/v1/admin/organizations", api_admin_orgs, "moderator"),
+    STAFF("GET", "/api/v1/admin/organizations/{id}", api_admin_org, "moderator"),
+    STAFF("GET", "/api/v1/admin/organizations/{id}/licence", api_admin_org_licence, "moderator"),
+    STAFF("POST", "/api/v1/admin/organizations/{id}/approve", api_admin_org_approve, "moderator"),
+    STAFF("POST", "/api/v1/admin/organizations/{id}/reject", api_admin_org_reject, "moderator"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

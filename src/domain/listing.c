@@ -10,6 +10,7 @@
  */
 #include "domain/listing.h"
 #include "domain/minor.h"
+#include "domain/org.h"
 #include "base/arena.h"
 #include "base/conf.h"
 #include "base/mem.h"
@@ -354,6 +355,7 @@ int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **s
     apply_input(c, &l, in);
     if (!in->category || !l.cat) return ctx_fail(c, LL_INVALID, in->category ? "invalid_field" : "missing_field", "category");
     int res = l.cat->adults_only ? minor_require_adult(c, c->user_id) : LL_OK; /* H1 */
+    if (!res && !strcmp(l.cat->slug, "jobs")) res = org_job_quota(c, c->user_id); /* C7 */
     if (res || (res = check_listing(c, &l, in->contact_phone))) return res;
     if ((res = cat_validate(c, l.cat, in->fields, &v))) return res;
     arena_on_free(c->arena, (arena_cleanup_fn)json_decref, v.attrs);
@@ -540,6 +542,7 @@ int listing_renew(ctx_t *c, int64_t id)
     bool expired = !strcmp(l.status, "expired");
     if (!expired && strcmp(l.status, "published")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     if (l.cat->adults_only && (res = minor_require_adult(c, c->user_id))) return res;
+    if (expired && !strcmp(l.cat->slug, "jobs") && (res = org_job_quota(c, c->user_id))) return res; /* C7 */
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_RENEW);
     if (!st) goto fail;

@@ -38,6 +38,7 @@ OWNER("messages", "user_id = ?1")
 OWNER("incident_users", "user_id = ?1")
 OWNER("shares", "user_id = ?1")
 OWNER("verifications", "user_id = ?1")
+OWNER("organizations", "user_id = ?1")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -296,3 +297,20 @@ NOTPI("verifications", "user_id", "the verified account")
 NOTPI("verifications", "method", "how it was verified (local format check, known list, provider)")
 NOTPI("verifications", "verified_at", "time of verification; the public badge")
 
+
+/* organizations: employers reviewed by staff before they may search resumes or post many jobs (C7) */
+PI(ORG_NAME, "organizations", "name", "招聘单位名称", CAT_WORK, P_PUBLISH | P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "审核招聘方资质；通过审核后在您发布的招聘信息旁显示（个体工商户的名称可能含有经营者姓名）")
+PI(ORG_CREDIT_CODE, "organizations", "credit_code", "统一社会信用代码", CAT_WORK, P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_HIDE, SHARE_NONE, "审核招聘方资质；仅审核人员可见，每次查看都有记录")
+PI(ORG_LICENCE, "organizations", "licence", "营业执照照片", CAT_WORK, P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_HIDE, SHARE_NONE,
+   "审核招聘方资质；从不公开，仅审核人员查看且每次查看都有记录；上传时已去除全部元数据")
+NOTPI("organizations", "id", "organisation number")
+NOTPI("organizations", "user_id", "the account that submitted it")
+NOTPI("organizations", "status", "review state")
+NOTPI("organizations", "review_note", "reason given by staff; never personal data")
+NOTPI("organizations", "reviewed_at", "review bookkeeping")
+NOTPI("organizations", "created_at", "record bookkeeping")
+NOTPI("organizations", "updated_at", "record bookkeeping")

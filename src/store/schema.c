@@ -210,6 +210,20 @@ static const char *const migrations[] = {
     "  bank_card BLOB,"
     "  method TEXT NOT NULL,"
     "  verified_at INTEGER NOT NULL);",
+
+    /* employers' organisations, reviewed by staff (C7) */
+    "CREATE TABLE organizations ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  credit_code BLOB NOT NULL,"
+    "  licence BLOB,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
+    "  review_note TEXT,"
+    "  reviewed_at INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX organizations_by_status ON organizations(status, id);",
 };
 
 int db_schema_version(db_t *db)

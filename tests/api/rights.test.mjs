@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Linli } from './lib.mjs';
 import { run } from './lib.mjs';
-import { idNumber, bankCard } from './idnum.mjs';
+import { idNumber, bankCard, creditCode } from './idnum.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -69,6 +69,12 @@ before(async () => {
   await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { sensitive_identity: true } });
   const verified = await L.req('POST', '/api/v1/me/verification', { token: me.token, body: { name: '导出实名', id_number: idNumber('440106', `${year - 30}0101`), bank_card: bankCard('622202020011223') } });
   assert.equal(verified.status, 200, verified.text);
+  // C7: an organisation with its licence (organizations.*)
+  const org = await L.req('POST', '/api/v1/organizations', { token: me.token, body: { name: '导出测试单位', credit_code: creditCode('91440101MA5C0000X') } });
+  assert.equal(org.status, 201, org.text);
+  const lic = photoPart(jpeg);
+  const licBody = Buffer.from(lic.body.toString('latin1').replace('name="photo"', 'name="licence"'), 'latin1');
+  assert.equal((await L.req('PUT', `/api/v1/organizations/${org.json.id}/licence`, { token: me.token, raw: licBody, headers: { 'content-type': lic.type } })).status, 200);
   // F8: a breach notice for the person (messages.body)
   assert.equal((await L.req('POST', '/api/v1/admin/incidents', { token: boss.token, body: { title: '测试事件', what: '测试', occurred_at: Math.floor(Date.now() / 1000) - 60, fields: ['users.phone'], remedies: '已处理', advice: '无需操作', users: [me.user.id] } })).status, 201);
 });
@@ -182,7 +188,7 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
-  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出实名'];
+  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出实名', '导出测试单位'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);
