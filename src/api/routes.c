@@ -76,5 +76,21 @@ const route_t api_routes[] = {
     STAFF("GET", "/api/v1/admin/organizations/{id}/licence", api_admin_org_licence, "moderator"),
     STAFF("POST", "/api/v1/admin/organizations/{id}/approve", api_admin_org_approve, "moderator"),
     STAFF("POST", "/api/v1/admin/organizations/{id}/reject", api_admin_org_reject, "moderator"),
+    /* C6, E5, C11: resume reads are never R_READ: a refusal or an employer's read writes the audit log */
+    AUTH("POST", "/api/v1/resumes", api_resume_create),
+    AUTH_READ("GET", "/api/v1/resumes", api_resume_search),
+    AUTH_READ("GET", "/api/v1/me/resumes", api_me_resumes),
+    AUTH("GET", "/api/v1/resumes/{id}", api_resume_get),
+    AUTH("PATCH", "/api/v1/resumes/{id}", api_resume_patch),
+    AUTH("DELETE", "/api/v1/resumes/{id}", api_resume_delete),
+    AUTH("POST", "/api/v1/listings/{id}/applications", api_application_create),
+    AUTH("GET", "/api/v1/listings/{id}/applications", api_listing_applications),
+    AUTH_READ("GET", "/api/v1/me/applications", api_me_applications),
+    AUTH("PATCH", "/api/v1/applications/{id}", api_application_patch),
+    AUTH("POST", "/api/v1/applications/{id}/withdraw", api_application_withdraw),
+    AUTH("POST", "/api/v1/applications/{id}/interview", api_interview_propose),
+    AUTH("POST", "/api/v1/applications/{id}/interview/accept", api_interview_accept),
+    AUTH("POST", "/api/v1/applications/{id}/interview/decline", api_interview_decline),
+    AUTH("GET", "/api/v1/applications/{id}/interview.ics", api_interview_ics),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -39,6 +39,9 @@ OWNER("incident_users", "user_id = ?1")
 OWNER("shares", "user_id = ?1")
 OWNER("verifications", "user_id = ?1")
 OWNER("organizations", "user_id = ?1")
+OWNER("resumes", "user_id = ?1")
+OWNER("applications", "user_id = ?1")
+OWNER("interviews", "application_id IN (SELECT id FROM applications WHERE user_id = ?1)")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
@@ -314,3 +317,52 @@ NOTPI("organizations", "review_note", "reason given by staff; never personal dat
 NOTPI("organizations", "reviewed_at", "review bookkeeping")
 NOTPI("organizations", "created_at", "record bookkeeping")
 NOTPI("organizations", "updated_at", "record bookkeeping")
+
+/* resumes: a job seeker's resumes (C6, E5); what can be searched is a coarse projection, the rest sealed */
+PI(RESUME_NAME, "resumes", "name", "简历中的姓名", CAT_BASIC, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE,
+   "求职：只提供给您投递的招聘方；您选择公开后，通过审核的招聘方也可查看")
+PI(RESUME_PHONE, "resumes", "phone", "简历中的联系电话", CAT_BASIC, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "让您投递的招聘方联系您")
+PI(RESUME_EMAIL, "resumes", "email", "简历中的电子邮箱", CAT_BASIC, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_EMAIL, SHARE_NONE, "让您投递的招聘方联系您（选填）")
+PI(RESUME_EDUCATION, "resumes", "education", "教育经历", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "供您投递的招聘方了解您（选填）")
+PI(RESUME_EXPERIENCE, "resumes", "experience", "工作经历", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "供您投递的招聘方了解您（选填）")
+PI(RESUME_SALARY, "resumes", "salary", "期望薪资", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "供您投递的招聘方了解您（选填）")
+PI(RESUME_POSITION, "resumes", "position", "期望职位", CAT_WORK, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "公开的简历可被通过审核的招聘方按期望职位检索；为便于检索不加密，单独不能识别您")
+PI(RESUME_CITY, "resumes", "city", "期望工作城市", CAT_WORK, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "公开的简历可被通过审核的招聘方按城市检索")
+PI(RESUME_YEARS, "resumes", "years", "工作年限", CAT_WORK, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "公开的简历可被通过审核的招聘方按工作年限筛选")
+NOTPI("resumes", "id", "resume number")
+NOTPI("resumes", "user_id", "owner of the resume")
+NOTPI("resumes", "visibility", "who may see it: employers applied to, all approved employers, or nobody")
+NOTPI("resumes", "created_at", "resume bookkeeping")
+NOTPI("resumes", "updated_at", "resume bookkeeping")
+
+/* applications and interviews: a resume shared with one employer (E5) and the interview it leads to (C11) */
+PI(APPLICATION_LISTING, "applications", "listing_id", "投递记录", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "记录您用哪份简历投递了哪个职位，供您和该招聘方查看；撤回后招聘方不能再查看您的简历")
+NOTPI("applications", "id", "application number")
+NOTPI("applications", "resume_id", "the resume shared (declared above)")
+NOTPI("applications", "user_id", "the applicant's account")
+NOTPI("applications", "employer_id", "the employer's account that received it")
+NOTPI("applications", "status", "state: submitted, viewed, interview, rejected, withdrawn")
+NOTPI("applications", "created_at", "application bookkeeping")
+NOTPI("applications", "updated_at", "application bookkeeping")
+PI(INTERVIEW_TIME, "interviews", "starts_at", "面试时间", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "招聘方邀请您面试的时间；您接受后可加入日历")
+NOTPI("interviews", "id", "interview number")
+NOTPI("interviews", "application_id", "the application")
+NOTPI("interviews", "minutes", "length of the interview")
+NOTPI("interviews", "place", "where the employer holds it: the employer's business address")
+NOTPI("interviews", "note", "the employer's note to applicants; never personal data")
+NOTPI("interviews", "status", "proposed, accepted, declined")
+NOTPI("interviews", "created_at", "interview bookkeeping")
+NOTPI("interviews", "updated_at", "interview bookkeeping")

@@ -75,6 +75,14 @@ before(async () => {
   const lic = photoPart(jpeg);
   const licBody = Buffer.from(lic.body.toString('latin1').replace('name="photo"', 'name="licence"'), 'latin1');
   assert.equal((await L.req('PUT', `/api/v1/organizations/${org.json.id}/licence`, { token: me.token, raw: licBody, headers: { 'content-type': lic.type } })).status, 200);
+  // C6, E5, C11: a resume sent to someone's job, with an accepted interview (resumes.*, applications.*, interviews.*)
+  const resume = await L.req('POST', '/api/v1/resumes', { token: me.token, body: { name: '导出简历人', phone: PHONE, email: 'cv@example.cn', education: '导出大学', experience: '导出经历', salary: '面议', position: '导出岗位', city: 4401, years: 2 } });
+  assert.equal(resume.status, 201, resume.text);
+  const theirJob = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'jobs', title: '别人的招聘', fields: { position: '厨师' } } });
+  const applied = await L.req('POST', `/api/v1/listings/${theirJob.json.id}/applications`, { token: me.token, body: { resume_id: resume.json.id } });
+  assert.equal(applied.status, 201, applied.text);
+  assert.equal((await L.req('POST', `/api/v1/applications/${applied.json.id}/interview`, { token: other.token, body: { starts_at: Math.floor(Date.now() / 1000) + 86400, place: '天河路1号' } })).status, 200);
+  assert.equal((await L.req('POST', `/api/v1/applications/${applied.json.id}/interview/accept`, { token: me.token })).status, 200);
   // F8: a breach notice for the person (messages.body)
   assert.equal((await L.req('POST', '/api/v1/admin/incidents', { token: boss.token, body: { title: '测试事件', what: '测试', occurred_at: Math.floor(Date.now() / 1000) - 60, fields: ['users.phone'], remedies: '已处理', advice: '无需操作', users: [me.user.id] } })).status, 201);
 });
@@ -183,12 +191,13 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal((await L.req('GET', '/api/v1/search?q=导出测试')).json.items.length, 0, 'gone from the search index');
   const uid = me.user.id;
   for (const [t, cond] of [['users', 'id'], ['sessions', 'user_id'], ['listings', 'user_id'], ['browse_history', 'user_id'],
-    ['search_history', 'user_id'], ['consents', 'user_id']])
+    ['search_history', 'user_id'], ['consents', 'user_id'], ['verifications', 'user_id'], ['organizations', 'user_id'],
+    ['resumes', 'user_id'], ['applications', 'user_id']])
     assert.equal(L.sql(`SELECT count(*) FROM ${t} WHERE ${cond} = ${uid}`), '0', t);
   assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
-  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出实名', '导出测试单位'];
+  const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出实名', '导出测试单位', '导出简历人', '导出经历'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);
