@@ -132,7 +132,7 @@ int audit_verify(db_t *db, vault_t *v, audit_report_t *r)
 static const char SQL_READS[] =
     "SELECT a.at, a.event, a.detail, (SELECT group_concat(role, ',') FROM staff_roles s WHERE s.user_id = a.actor) "
     "FROM audit_log a WHERE a.subject = ?1 AND (a.actor IS NULL OR a.actor <> ?1) "
-    "AND a.event IN ('pi.staff_read', 'listing.contact_revealed', 'listing.moderated') ORDER BY a.id DESC LIMIT 200";
+    "AND a.event IN ('pi.staff_read', 'listing.contact_revealed', 'listing.moderated', 'resume.read') ORDER BY a.id DESC LIMIT 200";
 
 int audit_reads_of(ctx_t *c, int64_t uid, audit_read_t **items, size_t *n)
 {

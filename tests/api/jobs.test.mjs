@@ -106,6 +106,8 @@ test('C6/E1: a public resume opened by an approved employer is audited and recor
   const mine = shares.json.items.filter((s) => s.recipient.includes('粤味餐饮有限公司'));
   assert.equal(mine.length, 1, JSON.stringify(shares.json));
   assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'resume.read' AND actor = ${rival.user.id} AND subject = ${other.user.id}`), '2');
+  const reads = await L.req('GET', '/api/v1/me/reads', { token: other.token });
+  assert.equal(reads.json.items.filter((i) => i.event === 'resume.read').length, 2, 'F5: the seeker sees each read');
   await assertDenied(novice, publicId, 'public resumes are for approved employers only');
 });
 

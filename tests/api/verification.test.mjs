@@ -166,3 +166,50 @@ test('C1: with a known-identities list, only listed name and number pairs pass',
     assert.equal(right.json.method, 'local_list');
   } finally { await K.stop(); K.cleanup(); }
 });
+
+test('C1/E1/E7: through a provider, the identity is sent with the account\'s phone, the share recorded and published', async () => {
+  const { createServer } = await import('node:http');
+  const seen = [];
+  const provider = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const j = JSON.parse(body);
+      seen.push({ auth: req.headers.authorization, ...j });
+      if (j.name === '宕机') { res.writeHead(500); res.end('down'); return; }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ match: j.name === '吴真' && j.id_number === ADULT_ID }));
+    });
+  });
+  await new Promise((r) => provider.listen(0, '127.0.0.1', r));
+  const P = new Linli({ verifier: 'http', verify_http_url: `http://127.0.0.1:${provider.address().port}/verify`, verify_http_token: 'tok-123' });
+  await P.start();
+  try {
+    const a = await P.signIn('13711110011');
+    await P.req('PUT', '/api/v1/me/consents', { token: a.token, body: { sensitive_identity: true } });
+    const post = (name) => P.req('POST', '/api/v1/me/verification', { token: a.token, body: { name, id_number: ADULT_ID } });
+    const down = await post('宕机');
+    assert.equal(down.status, 503);
+    assert.equal(down.json.error.code, 'verifier_unavailable');
+    const wrong = await post('吴假');
+    assert.equal(wrong.status, 422);
+    assert.equal(wrong.json.error.code, 'identity_mismatch');
+    assert.equal(P.sql('SELECT count(*) FROM verifications'), '0');
+    const ok = await post('吴真');
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.method, 'provider');
+    assert.equal(seen.length, 3);
+    assert.deepEqual([seen[2].auth, seen[2].phone, seen[2].id_number], ['Bearer tok-123', '13711110011', ADULT_ID]);
+    const shares = await P.req('GET', '/api/v1/me/shares', { token: a.token });
+    const s = shares.json.items.filter((i) => i.recipient === '实名认证服务商（127.0.0.1）');
+    assert.equal(s.length, 3, 'each sending is recorded, whatever the answer');
+    assert.ok(s[0].fields.some((f) => f.id === 'verifications.id_number'));
+    const published = await P.req('GET', '/api/v1/privacy/sharing');
+    assert.ok(published.json.recipients.some((r) => r.name === '实名认证服务商（127.0.0.1）'), 'E7: listed');
+    const b = '----f';
+    const raw = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="photo"; filename="f.jpg"\r\n\r\nxx\r\n--${b}--\r\n`);
+    const face = await P.req('POST', '/api/v1/me/verification/face', { token: a.token, raw, headers: { 'content-type': `multipart/form-data; boundary=${b}` } });
+    assert.equal(face.json.error.code, 'face_check_unavailable', 'a provider without a face check: still unavailable');
+    assert.equal(seen.length, 3, 'nothing sent for it');
+  } finally { await P.stop(); P.cleanup(); provider.close(); }
+});
