@@ -35,6 +35,7 @@
 #include <sodium.h>
 #include "domain/chat.h"
 #include "domain/ticket.h"
+#include "domain/verifier.h"
 #include "media/photo.h"
 #include "privacy/pi.h"
 #include <curl/curl.h>
@@ -219,6 +220,7 @@ static void close_store(server_t *s)
     dbpool_free(s->pool);
     vault_close(s->vault);
     if (s->sms) s->sms->free(s->sms);
+    if (s->verifier) s->verifier->free(s->verifier);
     region_free(s->regions);
     log_close(&s->log);
 }
@@ -243,6 +245,17 @@ static int open_sms(server_t *s)
     }
     if (!s->sms) log_error(&s->log, "cannot open the SMS gateway '%s'", s->conf.sms_gateway);
     return s->sms ? 0 : -1;
+}
+
+static int open_verifier(server_t *s)
+{
+    char err[600] = "";
+    if (!strcmp(s->conf.verifier, "http"))
+        s->verifier = verifier_http_new(s->conf.verify_http_url, s->conf.verify_http_token, s->conf.verify_face_url);
+    else if (!strcmp(s->conf.verifier, "local"))
+        s->verifier = verifier_local_new(s->conf.verify_known_file, err, sizeof err);
+    if (!s->verifier) log_error(&s->log, "cannot open the identity verifier '%s' %s", s->conf.verifier, err);
+    return s->verifier ? 0 : -1;
 }
 
 /* The retention sweep and listing expiry, as one unit of work at time now. */
@@ -423,7 +436,7 @@ static int cmd_serve(server_t *s)
 {
     sigset_t set;
     int sig;
-    if (open_sms(s) || load_site(s) || keep_policy_text(s)) return 1;
+    if (open_sms(s) || open_verifier(s) || load_site(s) || keep_policy_text(s)) return 1;
     if (photo_init("linli")) {
         log_error(&s->log, "cannot start the image library");
         return 1;

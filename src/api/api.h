@@ -119,6 +119,32 @@ int api_sandbox_confirm(req_t *r);
 int api_merchant_orders(req_t *r);
 /* {"code","name"} of a division code, or null. */
 json_t *api_region_ref(req_t *r, int64_t code);
+int api_me_verification_post(req_t *r);
+int api_me_verification_get(req_t *r);
+int api_me_verification_face(req_t *r);
+int api_org_create(req_t *r);
+int api_me_organization(req_t *r);
+int api_org_licence(req_t *r);
+int api_admin_orgs(req_t *r);
+int api_admin_org(req_t *r);
+int api_admin_org_licence(req_t *r);
+int api_admin_org_approve(req_t *r);
+int api_admin_org_reject(req_t *r);
+int api_resume_create(req_t *r);
+int api_resume_get(req_t *r);
+int api_resume_patch(req_t *r);
+int api_resume_delete(req_t *r);
+int api_me_resumes(req_t *r);
+int api_resume_search(req_t *r);
+int api_application_create(req_t *r);
+int api_listing_applications(req_t *r);
+int api_me_applications(req_t *r);
+int api_application_patch(req_t *r);
+int api_application_withdraw(req_t *r);
+int api_interview_propose(req_t *r);
+int api_interview_accept(req_t *r);
+int api_interview_decline(req_t *r);
+int api_interview_ics(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;

@@ -4,6 +4,7 @@
 #include "base/result.h"
 #include "domain/account.h"
 #include "domain/session.h"
+#include "domain/verification.h"
 #include "privacy/pi.h"
 #include <string.h>
 
@@ -32,6 +33,7 @@ int api_me_get(req_t *r)
                           str_or_null(p.qq), "has_password", p.has_password, "policy_version", p.policy_version,
                           "created_at", api_time(r, p.created_at));
     json_object_set_new(o, "birth_year", p.birth_year ? json_integer(p.birth_year) : json_null());
+    json_object_set_new(o, "verified", json_boolean(verif_badge(&r->ctx, p.id)));
     json_object_set_new(o, "guardian",
                         json_pack("{s:o, s:o, s:b}", "phone",
                                   p.guardian_phone ? json_string(pi_mask_phone(r->arena, p.guardian_phone)) : json_null(),

@@ -11,6 +11,7 @@
 #include "domain/account.h"
 #include "domain/consent.h"
 #include "domain/search.h"
+#include "domain/verification.h"
 #include "http/server.h"
 #include "privacy/subject.h"
 #include "privacy/audit.h"
@@ -99,11 +100,17 @@ int api_me_consents_put(req_t *r)
     in_val_t in[8];
     for (size_t i = 0; i < consent_count; i++) spec[i] = (in_field_t){consent_purposes[i].slug, IN_BOOL, false, 0};
     if (http_input(r, spec, (int)consent_count, in)) return 0;
-    for (size_t i = 0; r->ctx.held && i < consent_count; i++) /* H1: a held child may withdraw, not grant */
-        if (in[i].present && in[i].b) return http_error(r, "guardian_consent_required", consent_purposes[i].slug);
+    /* H1: a held child may withdraw, not grant — except the ID check that can prove an adult held by a mistyped
+     * year; a child's ID is never kept (verification.h) */
+    for (size_t i = 0; r->ctx.held && i < consent_count; i++)
+        if (in[i].present && in[i].b && strcmp(consent_purposes[i].slug, "sensitive_identity"))
+            return http_error(r, "guardian_consent_required", consent_purposes[i].slug);
     for (size_t i = 0; i < consent_count; i++) {
         if (!in[i].present) continue;
         int res = consent_set(&r->ctx, r->ctx.user_id, consent_purposes[i].slug, in[i].b);
+        /* C1: withdrawing the consent for sensitive data deletes the verification it allowed */
+        if (!res && !in[i].b && !strcmp(consent_purposes[i].slug, "sensitive_identity"))
+            res = verif_erase(&r->ctx, r->ctx.user_id);
         if (res) return http_fail(r, res);
     }
     return http_json(r, 200, consents_json(r));
@@ -146,6 +153,7 @@ static const char *read_why(const char *event)
     if (!strcmp(event, "order.contact_revealed")) return "为您上门服务的商家查看了订单中的地址和电话";
     if (!strcmp(event, "chat.staff_read")) return "审核人员处理举报时查看了您参与的微聊会话";
     if (!strcmp(event, "ticket.staff_read")) return "客服人员处理您的工单时查看了工单内容";
+    if (!strcmp(event, "resume.read")) return "招聘方查看了您的简历（您投递的职位，或您设为公开的简历）";
     return "审核人员审核了您发布的信息";
 }
 

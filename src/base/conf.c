@@ -59,6 +59,12 @@ static const setting_t settings[] = {
     S("pay_sandbox_key", pay_sandbox_key, ""),
     S("pay_notify_url", pay_notify_url, ""),
     I("order_contact_days", order_contact_days, 0, 90, "7"),
+    S("verifier", verifier, "local"),
+    S("verify_known_file", verify_known_file, ""),
+    S("verify_http_url", verify_http_url, ""),
+    S("verify_http_token", verify_http_token, ""),
+    S("verify_face_url", verify_face_url, ""),
+    I("job_quota", job_quota, 0, 1000, "3"),
 };
 
 static int apply(conf_t *c, const setting_t *s, const char *v, char *err, int errlen)

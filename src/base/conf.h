@@ -43,6 +43,12 @@ typedef struct conf {
     char pay_sandbox_key[128]; /* HMAC key of the sandbox provider's callbacks; empty: random per process */
     char pay_notify_url[512];  /* where the sandbox delivers callbacks; empty: http://<listen>/api/v1/payments/sandbox/callback */
     char data_region[8];       /* ISO 3166 code where data is stored; exports elsewhere need cross_border (F1) */
+    char verifier[16];         /* identity verifier (C1): "local" or "http" */
+    char verify_known_file[512]; /* local: name<TAB>id_number[<TAB>card] lines that match; empty: format only */
+    char verify_http_url[512];
+    char verify_http_token[256];
+    char verify_face_url[512]; /* http: the provider's face check; empty: face checks unavailable */
+    int job_quota;             /* live job listings an account without an approved organisation may have (C7) */
 } conf_t;
 
 void conf_defaults(conf_t *c);

@@ -16,6 +16,7 @@ struct log;
 struct conf;
 struct sms_gw;
 struct region_db;
+struct verifier;
 
 typedef struct ctx {
     struct db *db;
@@ -24,6 +25,7 @@ typedef struct ctx {
     struct log *log;
     const struct conf *conf;
     struct sms_gw *sms;
+    struct verifier *verifier; /* identity verification (C1); NULL in commands that need none */
     const struct region_db *regions; /* immutable, shared by all threads */
     void *hash_gate;      /* gate_t * bounding concurrent Argon2id hashes; NULL: none */
     int64_t now;          /* unix seconds */

@@ -533,8 +533,8 @@ static const struct {
 
 static const char SQL_PROFILE[] =
     "SELECT phone, username, nickname, city, hometown, occupation, position, interests, email, qq, "
-    "password_hash IS NOT NULL, policy_version, created_at, birth_year, guardian_phone, guardian_consent_at "
-    "FROM users WHERE id = ? AND status = 'active'";
+    "password_hash IS NOT NULL, policy_version, created_at, birth_year, guardian_phone, guardian_consent_at, "
+    "birth_date FROM users WHERE id = ? AND status = 'active'";
 
 static char *open_col(ctx_t *c, sqlite3_stmt *st, int col, pi_id_t f, const uint8_t *dek)
 {
@@ -568,7 +568,8 @@ int acct_profile_get(ctx_t *c, int64_t uid, acct_profile_t *p)
         p->birth_year = sqlite3_column_int(st, 13);
         p->guardian_phone = open_col(c, st, 14, PI_USER_GUARDIAN_PHONE, dek);
         p->guardian_consent_at = sqlite3_column_int64(st, 15);
-        p->held = minor_held(c->now, p->birth_year, p->guardian_consent_at);
+        p->held = minor_held(c->now, minor_effective_year(c->now, p->birth_year, sqlite3_column_int(st, 16)),
+                             p->guardian_consent_at);
     }
     sqlite3_reset(st);
     sodium_memzero(dek, sizeof dek);
@@ -632,11 +633,13 @@ static int set_username_index(ctx_t *c, int64_t uid, const char *v)
 }
 
 typedef struct {
-    int birth_year;
+    int birth_year; /* effective: a verified date of birth counts over the declared year */
     int64_t consent_at, held_since;
+    bool verified;
 } age_row_t;
 
-static const char SQL_AGE_ROW[] = "SELECT birth_year, guardian_consent_at, held_since FROM users WHERE id = ?";
+static const char SQL_AGE_ROW[] =
+    "SELECT birth_year, guardian_consent_at, held_since, birth_date FROM users WHERE id = ?";
 static const char SQL_SET_BIRTH_YEAR[] = "UPDATE users SET birth_year = ?2, held_since = ?3 WHERE id = ?1";
 
 static int age_row(ctx_t *c, int64_t uid, age_row_t *a)
@@ -646,9 +649,10 @@ static int age_row(ctx_t *c, int64_t uid, age_row_t *a)
     sqlite3_bind_int64(st, 1, uid);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        a->birth_year = sqlite3_column_int(st, 0);
+        a->birth_year = minor_effective_year(c->now, sqlite3_column_int(st, 0), sqlite3_column_int(st, 3));
         a->consent_at = sqlite3_column_int64(st, 1);
         a->held_since = sqlite3_column_int64(st, 2);
+        a->verified = sqlite3_column_int(st, 3) > 0;
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
@@ -672,6 +676,7 @@ static int set_birth_year(ctx_t *c, int64_t uid, const char *v)
         year = (int)y;
     }
     if ((res = age_row(c, uid, &a))) return res;
+    if (a.verified) return ctx_fail(c, LL_CONFLICT, "birth_year_locked", "birth_year"); /* H1: the ID's date counts */
     if (a.birth_year && minor_bracket(c->now, year) > minor_bracket(c->now, a.birth_year))
         return ctx_fail(c, LL_CONFLICT, "birth_year_locked", "birth_year");
     int64_t held_since = minor_held(c->now, year, a.consent_at) ? (a.held_since ? a.held_since : c->now) : 0;
@@ -886,7 +891,7 @@ int acct_sweep_keys(ctx_t *c, int64_t *erased, int64_t *orphans)
 }
 
 static const char SQL_GUARDIAN_ROW[] =
-    "SELECT phone_bi, birth_year, guardian_consent_at, guardian_phone FROM users WHERE id = ? AND status = 'active'";
+    "SELECT phone_bi, birth_year, guardian_consent_at, guardian_phone, birth_date FROM users WHERE id = ? AND status = 'active'";
 static const char SQL_SET_GUARDIAN[] = "UPDATE users SET guardian_phone = ?, updated_at = ? WHERE id = ?";
 static const char SQL_GUARDIAN_CONSENT[] =
     "UPDATE users SET guardian_consent_at = ?1, held_since = NULL, updated_at = ?1 WHERE id = ?2";
@@ -907,7 +912,7 @@ static int guardian_row(ctx_t *c, int64_t uid, const uint8_t *dek, guardian_row_
     if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) != VAULT_BLIND_LEN) rc = SQLITE_CORRUPT;
     if (rc == SQLITE_ROW) {
         memcpy(g->phone_bi, sqlite3_column_blob(st, 0), VAULT_BLIND_LEN);
-        g->birth_year = sqlite3_column_int(st, 1);
+        g->birth_year = minor_effective_year(c->now, sqlite3_column_int(st, 1), sqlite3_column_int(st, 4));
         g->consent_at = sqlite3_column_int64(st, 2);
         g->guardian_phone = dek ? open_col(c, st, 3, PI_USER_GUARDIAN_PHONE, dek) : NULL;
     }

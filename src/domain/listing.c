@@ -11,6 +11,7 @@
 #include "domain/listing.h"
 #include "domain/listing_index.h"
 #include "domain/minor.h"
+#include "domain/org.h"
 #include "base/arena.h"
 #include "base/conf.h"
 #include "base/mem.h"
@@ -295,6 +296,7 @@ int listing_create(ctx_t *c, const listing_in_t *in, int64_t *id, const char **s
     apply_input(c, &l, in);
     if (!in->category || !l.cat) return ctx_fail(c, LL_INVALID, in->category ? "invalid_field" : "missing_field", "category");
     int res = l.cat->adults_only ? minor_require_adult(c, c->user_id) : LL_OK; /* H1 */
+    if (!res && !strcmp(l.cat->slug, "jobs")) res = org_job_quota(c, c->user_id); /* C7 */
     if (res || (res = check_listing(c, &l, in->contact_phone))) return res;
     if ((res = cat_validate(c, l.cat, in->fields, &v))) return res;
     arena_on_free(c->arena, (arena_cleanup_fn)json_decref, v.attrs);
@@ -516,6 +518,7 @@ int listing_renew(ctx_t *c, int64_t id)
     bool expired = !strcmp(l.status, "expired");
     if (!expired && strcmp(l.status, "published")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     if (l.cat->adults_only && (res = minor_require_adult(c, c->user_id))) return res;
+    if (expired && !strcmp(l.cat->slug, "jobs") && (res = org_job_quota(c, c->user_id))) return res; /* C7 */
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_RENEW);
     if (!st) goto fail;
@@ -844,6 +847,33 @@ int listing_card_refresh(ctx_t *c, int64_t id)
     int res = load(c, id, &l, NULL);
     if (res) return res;
     return strcmp(l.status, "published") ? LL_OK : card_refresh(c, id);
+}
+
+static const char SQL_PUBLISHED_OF[] =
+    "SELECT id FROM listings WHERE user_id = ? AND status = 'published' ORDER BY id LIMIT 100000";
+
+int listing_cards_refresh_of(ctx_t *c, int64_t uid)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PUBLISHED_OF);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    /* the ids first: card_refresh runs other statements, and the walk should not see its own writes */
+    size_t n = 0, cap = 64;
+    int64_t *ids = arena_alloc(c->arena, cap * sizeof(*ids));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            int64_t *more = arena_alloc(c->arena, 2 * cap * sizeof(*ids));
+            memcpy(more, ids, n * sizeof(*ids));
+            ids = more, cap *= 2;
+        }
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return LL_ERR;
+    for (size_t i = 0; i < n; i++)
+        if (card_refresh(c, ids[i])) return LL_ERR;
+    return LL_OK;
 }
 
 static const char SQL_PUBLISHED_BELOW[] =

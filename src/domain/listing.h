@@ -90,6 +90,12 @@ int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only);
 int listing_expire_due(ctx_t *c, int64_t *n);
 /* Writes the card of a published listing again (its photos changed); nothing for another state. */
 int listing_card_refresh(ctx_t *c, int64_t id);
+/*
+ * Writes the cards of every published listing of account uid again: their
+ * detail carries the poster's badges (verified, approved organisation), so a
+ * change of either calls this inside the transaction that makes it (C1, C7).
+ */
+int listing_cards_refresh_of(ctx_t *c, int64_t uid);
 /* Rebuilds every derived index (full text, nearby tree, cards) from the listings rows; *n indexed. */
 int listing_reindex(ctx_t *c, int64_t *n);
 /* Its two passes: cards and the nearby indexes; the full-text index alone (e.g. after a tokenizer change). */

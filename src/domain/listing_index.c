@@ -18,7 +18,9 @@
 #include "base/arena.h"
 #include "base/mem.h"
 #include "base/result.h"
+#include "domain/org.h"
 #include "domain/region.h"
+#include "domain/verification.h"
 #include "store/db.h"
 #include <math.h>
 #include <stdio.h>
@@ -116,6 +118,11 @@ json_t *lidx_detail(ctx_t *c, const listing_t *l)
                                                 l->contact_masked ? json_string(l->contact_masked) : json_null(),
                                                 "fields", masked_fields(l)));
     json_object_set_new(o, "expires_at", json_string(iso_time(c, l->expires_at)));
+    /* C1, C7: about the poster, only badges: verified, and the approved organisation's name; a change of
+     * either refreshes the poster's cards (listing_cards_refresh_of) */
+    const char *org = org_public_name(c, l->user_id);
+    json_object_set_new(o, "poster", json_pack("{s:b, s:o}", "verified", verif_badge(c, l->user_id), "organization",
+                                               org ? json_string(org) : json_null()));
     if (l->has_point) /* the listing's own place, already rounded to about 100 m */
         json_object_set_new(o, "location", json_pack("{s:f, s:f}", "lat", l->lat, "lng", l->lng));
     return o;

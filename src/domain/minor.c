@@ -26,12 +26,23 @@ minor_age_t minor_bracket(int64_t now, int birth_year)
     return age < 14 ? AGE_CHILD : age < 18 ? AGE_MINOR : AGE_ADULT;
 }
 
+int minor_effective_year(int64_t now, int birth_year, int birth_date)
+{
+    if (birth_date <= 0) return birth_year;
+    time_t t = (time_t)(now + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    bool passed = (tm.tm_mon + 1) * 100 + tm.tm_mday >= birth_date % 10000;
+    /* the rule counts year − birth year − 1: one year earlier once this year's birthday has come */
+    return birth_date / 10000 - (passed ? 1 : 0);
+}
+
 bool minor_held(int64_t now, int birth_year, int64_t guardian_consent_at)
 {
     return minor_bracket(now, birth_year) == AGE_CHILD && guardian_consent_at == 0;
 }
 
-static const char SQL_BIRTH_YEAR[] = "SELECT birth_year FROM users WHERE id = ?";
+static const char SQL_BIRTH_YEAR[] = "SELECT birth_year, birth_date FROM users WHERE id = ?";
 
 int minor_require_adult(ctx_t *c, int64_t uid)
 {
@@ -39,13 +50,13 @@ int minor_require_adult(ctx_t *c, int64_t uid)
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
     int rc = sqlite3_step(st);
-    int year = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int year = rc == SQLITE_ROW ? minor_effective_year(c->now, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1)) : 0;
     sqlite3_reset(st);
     if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
     return minor_bracket(c->now, year) == AGE_ADULT ? LL_OK : ctx_fail(c, LL_DENIED, "adults_only", "category");
 }
 
-static const char SQL_OVERDUE[] = "SELECT id, birth_year FROM users WHERE held_since IS NOT NULL AND held_since <= ? "
+static const char SQL_OVERDUE[] = "SELECT id, birth_year, birth_date FROM users WHERE held_since IS NOT NULL AND held_since <= ? "
                                   "AND guardian_consent_at IS NULL AND status = 'active' ORDER BY id LIMIT 500";
 
 int minor_sweep(ctx_t *c, int64_t *erased)
@@ -59,7 +70,8 @@ int minor_sweep(ctx_t *c, int64_t *erased)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         /* a child who has since turned 14 is no longer held; their data stays */
-        if (minor_bracket(c->now, sqlite3_column_int(st, 1)) == AGE_CHILD) ids[n++] = sqlite3_column_int64(st, 0);
+        if (minor_bracket(c->now, minor_effective_year(c->now, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2))) ==
+            AGE_CHILD) ids[n++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return LL_ERR;
     for (int i = 0; i < n; i++) {

@@ -29,6 +29,12 @@ typedef enum { AGE_CHILD = 1, AGE_MINOR = 2, AGE_ADULT = 3 } minor_age_t;
 int minor_year(int64_t now);
 /* The bracket of birth_year at now; 0 (undeclared) is AGE_ADULT. */
 minor_age_t minor_bracket(int64_t now, int birth_year);
+/*
+ * The birth year to give the functions here: the declared one, or, with a
+ * verified date of birth (YYYYMMDD, 0 if none), the year that makes the
+ * younger-possible-age rule give the exact age on now's Beijing date.
+ */
+int minor_effective_year(int64_t now, int birth_year, int birth_date);
 /* Whether an account with this birth year and consent time is held. */
 bool minor_held(int64_t now, int birth_year, int64_t guardian_consent_at);
 /* LL_DENIED (adults_only) when account uid is under 18. */

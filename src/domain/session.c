@@ -70,7 +70,7 @@ int sess_create(ctx_t *c, int64_t uid, const uint8_t dek[VAULT_KEY_LEN], char **
 
 static const char SQL_FIND[] =
     "SELECT s.id, s.user_id, s.last_seen, s.expires_at, u.policy_version, u.birth_year, u.guardian_consent_at, "
-    "  k.user_id IS NOT NULL "
+    "  u.birth_date, k.user_id IS NOT NULL "
     "FROM sessions s "
     "JOIN users u ON u.id = s.user_id "
     "LEFT JOIN keys.deks k ON k.user_id = s.user_id "
@@ -94,8 +94,9 @@ int sess_authenticate(ctx_t *c, const char *token, int64_t *uid, int64_t *sid)
     *uid = sqlite3_column_int64(st, 1);
     int64_t last = sqlite3_column_int64(st, 2), expires = sqlite3_column_int64(st, 3);
     c->policy_version = sqlite3_column_int(st, 4);
-    c->held = minor_held(c->now, sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6));
-    bool keyless = !sqlite3_column_int(st, 7);
+    c->held = minor_held(c->now, minor_effective_year(c->now, sqlite3_column_int(st, 5), sqlite3_column_int(st, 7)),
+                         sqlite3_column_int64(st, 6));
+    bool keyless = !sqlite3_column_int(st, 8);
     sqlite3_reset(st);
     /* no data key: the account was cancelled after the backup this database came from (G4) */
     if (keyless) return ctx_fail(c, LL_DENIED, "account_erased", NULL);

@@ -268,6 +268,7 @@ static req_t *req_new(server_t *s, struct MHD_Connection *conn, const char *meth
     r->ctx.log = &s->log;
     r->ctx.conf = &s->conf;
     r->ctx.sms = s->sms;
+    r->ctx.verifier = s->verifier;
     r->ctx.regions = s->regions;
     r->ctx.hash_gate = &s->hash_gate;
     r->ctx.now = (int64_t)time(NULL);

@@ -23,6 +23,7 @@ typedef struct server {
     vault_t *vault;
     dbpool_t *pool;
     sms_gw_t *sms;
+    struct verifier *verifier;
     region_db_t *regions;
     gate_t hash_gate;
     const route_t *routes;

@@ -166,7 +166,7 @@ static const char SQL_READS[] =
     "  (SELECT group_concat(role, ',') FROM staff_roles s WHERE s.user_id = a.actor)) "
     "FROM audit_log a WHERE a.subject = ?1 AND (a.actor IS NULL OR a.actor <> ?1) "
     "AND a.event IN ('pi.staff_read', 'listing.contact_revealed', 'listing.moderated', 'order.contact_revealed', "
-    "'chat.staff_read', 'ticket.staff_read') ORDER BY a.id DESC LIMIT 200";
+    "'chat.staff_read', 'ticket.staff_read', 'resume.read') ORDER BY a.id DESC LIMIT 200";
 
 int audit_reads_of(ctx_t *c, int64_t uid, audit_read_t **items, size_t *n)
 {

@@ -192,6 +192,13 @@ static char *mask_id(arena_t *a, const char *s)
     return arena_printf(a, "%.4s**********%s", s, s + n - 4);
 }
 
+/* **** 1234: the last four digits only. */
+static char *mask_card(arena_t *a, const char *s)
+{
+    size_t n = strlen(s);
+    return n < 8 ? arena_strdup(a, "****") : arena_printf(a, "**** %s", s + n - 4);
+}
+
 char *pi_mask(arena_t *a, pi_id_t f, const char *plain)
 {
     if (!plain) return NULL;
@@ -205,6 +212,7 @@ char *pi_mask(arena_t *a, pi_id_t f, const char *plain)
     case MASK_PLATE: return mask_plate(a, plain);
     case MASK_ADDRESS: return mask_address(a, plain);
     case MASK_ID: return mask_id(a, plain);
+    case MASK_CARD: return mask_card(a, plain);
     }
     return arena_strdup(a, "******");
 }

@@ -55,8 +55,9 @@ enum {
     F_SENSITIVE = 1u << 3,    /* 个人敏感信息 */
     F_KEPT_BY_LAW = 1u << 4,  /* survives account cancellation until its period ends */
     F_BINARY = 1u << 5,       /* bytes, not text (a voice note, a photo): the export gives them in base64 */
+    F_MASKED_ONLY = 1u << 6,  /* never shown in full again, not even to the person (C1): the export masks it */
 };
-typedef enum { MASK_NONE, MASK_HIDE, MASK_PHONE, MASK_NAME, MASK_EMAIL, MASK_IP, MASK_PLATE, MASK_ADDRESS, MASK_ID } pi_mask_t;
+typedef enum { MASK_NONE, MASK_HIDE, MASK_PHONE, MASK_NAME, MASK_EMAIL, MASK_IP, MASK_PLATE, MASK_ADDRESS, MASK_ID, MASK_CARD } pi_mask_t;
 enum { SHARE_NONE = 0 };
 
 typedef enum {

@@ -54,12 +54,17 @@ OWNER("invite_codes", "user_id = ?1")
 OWNER("invitations", "invitee_id = ?1 OR inviter_id = ?1")
 OWNER("reward_points", "user_id = ?1")
 OWNER("gift_claims", "user_id = ?1")
+OWNER("verifications", "user_id = ?1")
+OWNER("organizations", "user_id = ?1")
+OWNER("resumes", "user_id = ?1")
+OWNER("applications", "user_id = ?1")
+OWNER("interviews", "application_id IN (SELECT id FROM applications WHERE user_id = ?1)")
 
 /* users: the account (A1, A2, A4, F3) */
 PI(USER_PHONE_BI, "users", "phone_bi", "手机号码（登录检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "凭手机号码登录时查找账号；为带密钥的单向散列值")
-PI(USER_PHONE, "users", "phone", "手机号码", CAT_BASIC, P_ACCOUNT | P_SECURITY | P_PROFILE, BASIS_CONTRACT,
-   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "注册、登录、接收验证码与账号安全")
+PI(USER_PHONE, "users", "phone", "手机号码", CAT_BASIC, P_ACCOUNT | P_SECURITY | P_PROFILE | P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "注册、登录、接收验证码与账号安全；实名认证时与姓名、身份证号一并核验")
 PI(USER_USERNAME_BI, "users", "username_bi", "用户名（检索索引）", CAT_IDENTIFIER, P_ACCOUNT, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "保证用户名不重复；为带密钥的单向散列值")
 PI(USER_USERNAME, "users", "username", "用户名", CAT_IDENTIFIER, P_ACCOUNT | P_PROFILE, BASIS_CONTRACT,
@@ -86,6 +91,9 @@ PI(USER_BIRTH_YEAR, "users", "birth_year", "出生年份", CAT_BASIC, P_ACCOUNT,
    RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "判断是否为未成年人：不满14周岁需监护人同意，不满18周岁不能使用交友")
 PI(USER_GUARDIAN_PHONE, "users", "guardian_phone", "监护人手机号码", CAT_BASIC, P_ACCOUNT, BASIS_LEGAL_DUTY,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "不满14周岁的用户由监护人以短信验证码确认同意")
+PI(USER_BIRTH_DATE, "users", "birth_date", "出生日期（由实名认证的身份证号得出）", CAT_IDENTITY, P_ACCOUNT, BASIS_LEGAL_DUTY,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "实名认证后代替您填写的出生年份判断年龄（未成年人保护）；每次请求都要用到，因此不加密；撤回实名认证同意时删除")
 NOTPI("users", "guardian_consent_at", "time the guardian confirmed; part of the consent record")
 NOTPI("users", "held_since", "when a child's account began waiting for a guardian's consent (H2 deadline)")
 NOTPI("users", "id", "internal account number; names no one outside the platform")
@@ -237,7 +245,7 @@ PI(CARD_SUMMARY, "listing_cards", "card", "搜索结果中的信息摘要", CAT_
    "搜索结果中公开展示的标题、分类属性、区县与缩略图的副本，信息下架即删除；不含联系方式")
 PI(CARD_DETAIL, "listing_cards", "detail", "信息详情页的公开内容", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
    RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
-   "任何人可见的详情页内容副本：描述、照片地址与已打码的联系方式（如 138****8000），信息下架即删除")
+   "任何人可见的详情页内容副本：描述、照片地址、已打码的联系方式（如 138****8000）、发布者的“已实名”标记与通过审核的招聘单位名称，信息下架即删除")
 NOTPI("listing_cards", "id", "listing number")
 NOTPI("listing_cards", "city", "city of the offer, a division code")
 NOTPI("listing_cards", "category", "category of the offer")
@@ -538,3 +546,84 @@ NOTPI("gift_claims", "user_id", "claiming account; erased with the account")
 NOTPI("gift_claims", "gift", "which gift")
 NOTPI("gift_claims", "status", "pending or shipped")
 NOTPI("gift_claims", "created_at", "time of the claim; retention counts from it")
+
+/* verifications: real-name verification (C1, H1); sensitive, with its own consent ("sensitive_identity") */
+PI(VERIFY_NAME, "verifications", "name", "真实姓名", CAT_IDENTITY, P_VERIFY, BASIS_CONSENT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_SENSITIVE | F_MASKED_ONLY, MASK_NAME, SHARE_NONE,
+   "实名认证（需您单独同意）；认证后只显示为 张**，他人只能看到“已实名”标记")
+PI(VERIFY_ID, "verifications", "id_number", "身份证号", CAT_IDENTITY, P_VERIFY, BASIS_CONSENT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_SENSITIVE | F_MASKED_ONLY, MASK_ID, SHARE_NONE,
+   "实名认证与判断年龄（未成年人保护）；认证后只显示为 1101**********002X")
+PI(VERIFY_CARD, "verifications", "bank_card", "银行卡号", CAT_PROPERTY, P_VERIFY, BASIS_CONSENT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_SENSITIVE | F_MASKED_ONLY, MASK_CARD, SHARE_NONE,
+   "实名认证（选填）；认证后只显示后四位")
+NOTPI("verifications", "user_id", "the verified account")
+NOTPI("verifications", "method", "how it was verified (local format check, known list, provider)")
+NOTPI("verifications", "verified_at", "time of verification; the public badge")
+
+
+/* organizations: employers reviewed by staff before they may search resumes or post many jobs (C7) */
+PI(ORG_NAME, "organizations", "name", "招聘单位名称", CAT_WORK, P_PUBLISH | P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "审核招聘方资质；通过审核后在您发布的招聘信息旁显示（个体工商户的名称可能含有经营者姓名）")
+PI(ORG_CREDIT_CODE, "organizations", "credit_code", "统一社会信用代码", CAT_WORK, P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_HIDE, SHARE_NONE, "审核招聘方资质；仅审核人员可见，每次查看都有记录")
+PI(ORG_LICENCE, "organizations", "licence", "营业执照照片", CAT_WORK, P_VERIFY, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_HIDE, SHARE_NONE,
+   "审核招聘方资质；从不公开，仅审核人员查看且每次查看都有记录；上传时已去除全部元数据")
+NOTPI("organizations", "id", "organisation number")
+NOTPI("organizations", "user_id", "the account that submitted it")
+NOTPI("organizations", "status", "review state")
+NOTPI("organizations", "review_note", "reason given by staff; never personal data")
+NOTPI("organizations", "reviewed_at", "review bookkeeping")
+NOTPI("organizations", "created_at", "record bookkeeping")
+NOTPI("organizations", "updated_at", "record bookkeeping")
+
+/* resumes: a job seeker's resumes (C6, E5); what can be searched is a coarse projection, the rest sealed */
+PI(RESUME_NAME, "resumes", "name", "简历中的姓名", CAT_BASIC, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE,
+   "求职：只提供给您投递的招聘方；您选择公开后，通过审核的招聘方也可查看")
+PI(RESUME_PHONE, "resumes", "phone", "简历中的联系电话", CAT_BASIC, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_PHONE, SHARE_NONE, "让您投递的招聘方联系您")
+PI(RESUME_EMAIL, "resumes", "email", "简历中的电子邮箱", CAT_BASIC, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_EMAIL, SHARE_NONE, "让您投递的招聘方联系您（选填）")
+PI(RESUME_EDUCATION, "resumes", "education", "教育经历", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "供您投递的招聘方了解您（选填）")
+PI(RESUME_EXPERIENCE, "resumes", "experience", "工作经历", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "供您投递的招聘方了解您（选填）")
+PI(RESUME_SALARY, "resumes", "salary", "期望薪资", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "供您投递的招聘方了解您（选填）")
+PI(RESUME_POSITION, "resumes", "position", "期望职位", CAT_WORK, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "公开的简历可被通过审核的招聘方按期望职位检索；为便于检索不加密，单独不能识别您")
+PI(RESUME_CITY, "resumes", "city", "期望工作城市", CAT_WORK, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "公开的简历可被通过审核的招聘方按城市检索")
+PI(RESUME_YEARS, "resumes", "years", "工作年限", CAT_WORK, P_CONTACT | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "公开的简历可被通过审核的招聘方按工作年限筛选")
+NOTPI("resumes", "id", "resume number")
+NOTPI("resumes", "user_id", "owner of the resume")
+NOTPI("resumes", "visibility", "who may see it: employers applied to, all approved employers, or nobody")
+NOTPI("resumes", "created_at", "resume bookkeeping")
+NOTPI("resumes", "updated_at", "resume bookkeeping")
+
+/* applications and interviews: a resume shared with one employer (E5) and the interview it leads to (C11) */
+PI(APPLICATION_LISTING, "applications", "listing_id", "投递记录", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "记录您用哪份简历投递了哪个职位，供您和该招聘方查看；撤回后招聘方不能再查看您的简历")
+NOTPI("applications", "id", "application number")
+NOTPI("applications", "resume_id", "the resume shared (declared above)")
+NOTPI("applications", "user_id", "the applicant's account")
+NOTPI("applications", "employer_id", "the employer's account that received it")
+NOTPI("applications", "status", "state: submitted, viewed, interview, rejected, withdrawn")
+NOTPI("applications", "created_at", "application bookkeeping")
+NOTPI("applications", "updated_at", "application bookkeeping")
+PI(INTERVIEW_TIME, "interviews", "starts_at", "面试时间", CAT_WORK, P_CONTACT, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "招聘方邀请您面试的时间；您接受后可加入日历")
+NOTPI("interviews", "id", "interview number")
+NOTPI("interviews", "application_id", "the application")
+NOTPI("interviews", "minutes", "length of the interview")
+NOTPI("interviews", "place", "where the employer holds it: the employer's business address")
+NOTPI("interviews", "note", "the employer's note to applicants; never personal data")
+NOTPI("interviews", "status", "proposed, accepted, declined")
+NOTPI("interviews", "created_at", "interview bookkeeping")
+NOTPI("interviews", "updated_at", "interview bookkeeping")

@@ -30,6 +30,7 @@ static json_t *value_json(ctx_t *c, const pi_field_t *f, pi_id_t id, sqlite3_stm
         if (type != SQLITE_BLOB ||
             pi_open(c->arena, id, P_EXPORT, dek, sqlite3_column_blob(st, 0), len, &v) != LL_OK)
             return json_string("（无法解密）");
+        if (f->flags & F_MASKED_ONLY) return json_string(pi_mask(c->arena, id, v)); /* C1: never in full again */
         if (!(f->flags & F_BINARY)) return json_string(v);
         /* bytes (a voice note, a photo): base64, so the export stays one JSON document */
         size_t n = len - VAULT_HDR_LEN - VAULT_TAG_LEN, b64 = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);

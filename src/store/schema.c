@@ -444,6 +444,68 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX gift_claims_by_user ON gift_claims(user_id, id);"
     "CREATE INDEX gift_claims_by_time ON gift_claims(created_at);",
+
+    /* 14: real-name verification and the verified date of birth (C1, H1) */
+    "ALTER TABLE users ADD COLUMN birth_date INTEGER;"
+    "CREATE TABLE verifications ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  name BLOB NOT NULL,"
+    "  id_number BLOB NOT NULL,"
+    "  bank_card BLOB,"
+    "  method TEXT NOT NULL,"
+    "  verified_at INTEGER NOT NULL);",
+
+    /* 15: employers' organisations, reviewed by staff (C7) */
+    "CREATE TABLE organizations ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  credit_code BLOB NOT NULL,"
+    "  licence BLOB,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
+    "  review_note TEXT,"
+    "  reviewed_at INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX organizations_by_status ON organizations(status, id);",
+
+    /* 16: resumes, applications (a resume shared with one employer) and interviews (C6, C11, E5) */
+    "CREATE TABLE resumes ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  visibility TEXT NOT NULL DEFAULT 'applied' CHECK (visibility IN ('applied','public','hidden')),"
+    "  name BLOB NOT NULL, phone BLOB NOT NULL, email BLOB, education BLOB, experience BLOB, salary BLOB,"
+    "  position TEXT NOT NULL,"
+    "  city INTEGER NOT NULL,"
+    "  years INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX resumes_by_user ON resumes(user_id, id);"
+    "CREATE INDEX resumes_by_visibility ON resumes(visibility, id);"
+    "CREATE INDEX resumes_public ON resumes(visibility, city, id);"
+    "CREATE TABLE applications ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  listing_id INTEGER NOT NULL REFERENCES listings(id) ON DELETE CASCADE,"
+    "  resume_id INTEGER NOT NULL REFERENCES resumes(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  employer_id INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('submitted','viewed','interview','rejected','withdrawn')),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE (listing_id, resume_id));"
+    "CREATE INDEX applications_by_listing ON applications(listing_id, id);"
+    "CREATE INDEX applications_by_user ON applications(user_id, id);"
+    "CREATE INDEX applications_by_resume ON applications(resume_id, employer_id);"
+    "CREATE TABLE interviews ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  application_id INTEGER NOT NULL UNIQUE REFERENCES applications(id) ON DELETE CASCADE,"
+    "  starts_at INTEGER NOT NULL,"
+    "  minutes INTEGER NOT NULL,"
+    "  place TEXT NOT NULL,"
+    "  note TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('proposed','accepted','declined')),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

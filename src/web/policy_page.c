@@ -172,6 +172,20 @@ json_t *web_pi_sharing_with(arena_t *a, const conf_t *conf, const share_partner_
                       "委托处理", "purpose", "向您的手机发送短信验证码", "basis",
                       pi_basis_label(BASIS_CONTRACT), "fields", fields));
     }
+    /* C1/E1: a verification provider receives the identity it checks */
+    if (conf && !strcmp(conf->verifier, "http")) {
+        json_t *fields = json_array();
+        json_array_append_new(fields, field_ref(a, PI_VERIFY_NAME));
+        json_array_append_new(fields, field_ref(a, PI_VERIFY_ID));
+        json_array_append_new(fields, field_ref(a, PI_VERIFY_CARD));
+        json_array_append_new(fields, field_ref(a, PI_USER_PHONE));
+        json_array_append_new(
+            recipients,
+            json_pack("{s:s, s:s, s:s, s:s, s:o}", "name",
+                      arena_printf(a, "实名认证服务商（%s）", share_url_host(a, conf->verify_http_url)), "kind",
+                      "委托处理", "purpose", "核验您提交的姓名与身份证号是否一致（实名认证）", "basis",
+                      pi_basis_label(BASIS_CONSENT), "fields", fields));
+    }
     for (size_t i = 0; i < npartners; i++) json_array_append_new(recipients, partner_json(a, conf, &partners[i]));
     const char *statement = json_array_size(recipients)
                                 ? "我们仅在下列范围内向第三方提供您的个人信息。"

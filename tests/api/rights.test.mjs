@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Linli } from './lib.mjs';
 import { run, amrNote, multipartUpload } from './lib.mjs';
+import { idNumber, bankCard, creditCode } from './idnum.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -81,6 +82,24 @@ before(async () => {
   assert.equal((await L.req('POST', '/api/v1/me/guardian/confirm', { token: me.token, body: { code: guardianCode } })).status, 200);
   // ... and since come of age: a guardian's number exists only for someone who was a minor, so time moves here
   L.sql(`UPDATE users SET birth_year = ${year - 30} WHERE id = ${me.user.id}`);
+  // C1: real-name verification (verifications.*, users.birth_date), after the age moved on
+  await L.req('PUT', '/api/v1/me/consents', { token: me.token, body: { sensitive_identity: true } });
+  const verified = await L.req('POST', '/api/v1/me/verification', { token: me.token, body: { name: '导出实名', id_number: idNumber('440106', `${year - 30}0101`), bank_card: bankCard('622202020011223') } });
+  assert.equal(verified.status, 200, verified.text);
+  // C7: an organisation with its licence (organizations.*)
+  const org = await L.req('POST', '/api/v1/organizations', { token: me.token, body: { name: '导出测试单位', credit_code: creditCode('91440101MA5C0000X') } });
+  assert.equal(org.status, 201, org.text);
+  const lic = photoPart(jpeg);
+  const licBody = Buffer.from(lic.body.toString('latin1').replace('name="photo"', 'name="licence"'), 'latin1');
+  assert.equal((await L.req('PUT', `/api/v1/organizations/${org.json.id}/licence`, { token: me.token, raw: licBody, headers: { 'content-type': lic.type } })).status, 200);
+  // C6, E5, C11: a resume sent to someone's job, with an accepted interview (resumes.*, applications.*, interviews.*)
+  const resume = await L.req('POST', '/api/v1/resumes', { token: me.token, body: { name: '导出简历人', phone: PHONE, email: 'cv@example.cn', education: '导出大学', experience: '导出经历', salary: '面议', position: '导出岗位', city: 4401, years: 2 } });
+  assert.equal(resume.status, 201, resume.text);
+  const theirJob = await L.req('POST', '/api/v1/listings', { token: other.token, body: { ...base, contact_phone: '13566668888', category: 'jobs', title: '别人的招聘', fields: { position: '厨师' } } });
+  const applied = await L.req('POST', `/api/v1/listings/${theirJob.json.id}/applications`, { token: me.token, body: { resume_id: resume.json.id } });
+  assert.equal(applied.status, 201, applied.text);
+  assert.equal((await L.req('POST', `/api/v1/applications/${applied.json.id}/interview`, { token: other.token, body: { starts_at: Math.floor(Date.now() / 1000) + 86400, place: '天河路1号' } })).status, 200);
+  assert.equal((await L.req('POST', `/api/v1/applications/${applied.json.id}/interview/accept`, { token: me.token })).status, 200);
   // F8: a breach notice for the person (messages.body)
   assert.equal((await L.req('POST', '/api/v1/admin/incidents', { token: boss.token, body: { title: '测试事件', what: '测试', occurred_at: Math.floor(Date.now() / 1000) - 60, fields: ['users.phone'], remedies: '已处理', advice: '无需操作', users: [me.user.id] } })).status, 201);
   // JX: the person is a home-service merchant with a service (merchants.*, services.*)
@@ -156,7 +175,7 @@ test('G5: the download is a tar with data.json and the person\'s photos', async 
 
 test('G3: each optional use is off until turned on, and withdrawing takes one call', async () => {
   const fresh = await L.req('GET', '/api/v1/me/consents', { token: other.token });
-  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border']);
+  assert.deepEqual(fresh.json.items.map((i) => i.purpose), ['personalization', 'marketing', 'precise_location', 'partner_sharing', 'cross_border', 'sensitive_identity']);
   assert.ok(fresh.json.items.every((i) => i.granted === false && i.decided_at === null));
   const on = await L.req('PUT', '/api/v1/me/consents', { token: other.token, body: { personalization: true } });
   assert.equal(on.json.items.find((i) => i.purpose === 'personalization').granted, true);
@@ -214,7 +233,8 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   for (const [t, cond] of [['users', 'id'], ['sessions', 'user_id'], ['listings', 'user_id'], ['browse_history', 'user_id'],
     ['search_history', 'user_id'], ['consents', 'user_id'], ['merchants', 'user_id'], ['orders', 'customer_id'],
     ['chat_members', 'user_id'], ['chat_messages', 'sender_id'], ['tickets', 'user_id'], ['invite_codes', 'user_id'],
-    ['reward_points', 'user_id'], ['gift_claims', 'user_id']])
+    ['reward_points', 'user_id'], ['gift_claims', 'user_id'], ['verifications', 'user_id'], ['organizations', 'user_id'],
+    ['resumes', 'user_id'], ['applications', 'user_id']])
     assert.equal(L.sql(`SELECT count(*) FROM ${t} WHERE ${cond} = ${uid}`), '0', t);
   assert.equal(execFileSync('sqlite3', [join(L.dir, 'keys.db'), `SELECT count(*) FROM deks WHERE user_id = ${uid}`], { encoding: 'utf8' }).trim(),
     '0', 'the data key is shredded in the key store');
@@ -225,7 +245,7 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
   const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出测试家政', '导出测试保洁', '导出订单路', '导出测试的微聊',
-    '导出测试工单', '导出测试的工单内容'];
+    '导出测试工单', '导出测试的工单内容', '导出实名', '导出测试单位', '导出简历人', '导出经历'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);

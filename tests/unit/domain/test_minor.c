@@ -36,12 +36,28 @@ static void test_H1_only_a_child_without_consent_is_held(void **state)
     assert_false(minor_held(MID_2025, 0, 0));
 }
 
+/* MID_2025 is 2025-06-15 in Beijing */
+static void test_H1_a_verified_date_of_birth_gives_the_exact_bracket(void **state)
+{
+    (void)state;
+    assert_int_equal(minor_effective_year(MID_2025, 2000, 0), 2000); /* no date: the declared year */
+    /* 14 on 2025-06-01: a child by the year rule, 14 by the date */
+    assert_int_equal(minor_bracket(MID_2025, 2011), AGE_CHILD);
+    assert_int_equal(minor_bracket(MID_2025, minor_effective_year(MID_2025, 2011, 20110601)), AGE_MINOR);
+    /* 14 only on 2025-07-01: still a child */
+    assert_int_equal(minor_bracket(MID_2025, minor_effective_year(MID_2025, 2011, 20110701)), AGE_CHILD);
+    /* 18 today, and 18 tomorrow */
+    assert_int_equal(minor_bracket(MID_2025, minor_effective_year(MID_2025, 1990, 20070615)), AGE_ADULT);
+    assert_int_equal(minor_bracket(MID_2025, minor_effective_year(MID_2025, 1990, 20070616)), AGE_MINOR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_H1_year_is_counted_in_beijing),
         cmocka_unit_test(test_H1_the_younger_possible_age_counts),
         cmocka_unit_test(test_H1_only_a_child_without_consent_is_held),
+        cmocka_unit_test(test_H1_a_verified_date_of_birth_gives_the_exact_bracket),
     };
     return cmocka_run_group_tests_name("minor", tests, NULL, NULL);
 }

@@ -5,6 +5,9 @@
  */
 #include "support.h"
 #include "domain/search.h"
+#include "domain/resume.h"
+#include "store/db.h"
+#include <stdio.h>
 #include <string.h>
 
 static void plan(env_t *e, search_params_t *p, char *buf, size_t n)
@@ -124,6 +127,32 @@ static void test_B8_price_filter_falls_back_to_rows(void **state)
     plan(e, &p, buf, sizeof buf);
     assert_non_null(strstr(buf, "USING INDEX listings_browse"));
 }
+/* C6: the resume search walks the index of public resumes newest first, with or without a city. */
+static void resume_plan(env_t *e, bool by_city, char *buf, size_t n)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", resume_search_sql(by_city));
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(e->db), sql, -1, &st, NULL), SQLITE_OK);
+    buf[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        strncat(buf, (const char *)sqlite3_column_text(st, 3), n - strlen(buf) - 2);
+        strcat(buf, "\n");
+    }
+    sqlite3_finalize(st);
+}
+
+static void test_C6_resume_search_uses_its_indexes_without_sorting(void **state)
+{
+    env_t *e = *state;
+    char buf[1024];
+    resume_plan(e, true, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX resumes_public (visibility=? AND city=?)"));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+    resume_plan(e, false, buf, sizeof buf);
+    assert_non_null(strstr(buf, "USING INDEX resumes_by_visibility (visibility=?)"));
+    assert_null(strstr(buf, "TEMP B-TREE"));
+}
 
 #define T(f) cmocka_unit_test_setup_teardown(f, support_env_setup, support_env_teardown)
 
@@ -139,6 +168,7 @@ int main(void)
         T(test_B9_nearby_newest_merges_cells_walked_by_their_keys),
         T(test_B9_nearby_by_distance_ranks_tree_points_then_reads_one_page_of_cards),
         T(test_B8_price_filter_falls_back_to_rows),
+        T(test_C6_resume_search_uses_its_indexes_without_sorting),
     };
     return cmocka_run_group_tests_name("search_plan", tests, NULL, NULL);
 }
