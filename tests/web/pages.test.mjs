@@ -216,7 +216,7 @@ test('H3: sign in by SMS code; the policy box is not pre-ticked and is required;
   await page.check('#accept');
   await page.click('button.primary');
   await page.waitForURL(L.base + '/');
-  assert.equal(await page.locator('.site-header .who').innerText(), '已登录');
+  assert.equal(await page.locator('.site-header .who').innerText(), '我的');
   const session = (await nojs.cookies()).find((c) => c.name === 'linli_session');
   assert.ok(session?.httpOnly, 'an HttpOnly session cookie');
   assert.equal(L.sql(`SELECT count(*) FROM users`), '2');
