@@ -138,7 +138,9 @@ static bool origin_ok(req_t *r)
 {
     if (!r->cookie_auth || !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) return true;
     const char *site = http_req_header(r, "Sec-Fetch-Site");
-    if (site && !strcmp(site, "cross-site")) return false;
+    /* a browser's own word (scripts cannot set it): needed because with Referrer-Policy no-referrer
+     * Chromium sends "Origin: null" on our own form posts */
+    if (site) return !strcmp(site, "same-origin") || !strcmp(site, "none");
     const char *origin = http_req_header(r, "Origin"), *host = http_req_header(r, "Host");
     if (!origin) return true;
     const char *sep = strstr(origin, "://");

@@ -216,6 +216,9 @@ static int render_me(req_t *r, unsigned status, const web_form_t *sent, const ch
     if (p.nickname) json_object_set_new(ctx, "nickname", json_string(p.nickname));
     if (p.held) json_object_set_new(ctx, "held", json_true());
     json_object_set_new(ctx, "nav_me", json_true());
+    bool needs = false;
+    if (!policy_needs_consent(&r->ctx, r->ctx.policy_version, &needs) && needs) /* H3 */
+        json_object_set_new(ctx, "needs_consent", json_true());
     json_object_set_new(ctx, "since", json_string(web_date_cn(r->arena, p.created_at, NULL)));
     history_ctx(r, ctx);
     const char *done = http_query(r, "done");

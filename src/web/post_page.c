@@ -315,7 +315,7 @@ static int render_form(req_t *r, unsigned status, const form_view_t *v)
 
 /* ---- GET /post ---- */
 
-static int render_pick(req_t *r, uint32_t city)
+static int render_pick(req_t *r, uint32_t city, const char *error)
 {
     json_t *cats = json_array();
     for (size_t i = 0; i < cat_count; i++)
@@ -324,14 +324,18 @@ static int render_pick(req_t *r, uint32_t city)
     json_t *ctx = json_pack("{s:s, s:o, s:o, s:b}", "title", "发布信息", "categories", cats, "cities",
                             web_city_options(r, city), "nav_post", 1);
     if (city) json_object_set_new(ctx, "city", json_integer(city));
-    return web_page(r, 200, "post_pick", ctx);
+    if (error) json_object_set_new(ctx, "error", json_string(error));
+    return web_page(r, error ? 400 : 200, "post_pick", ctx);
 }
 
 int web_post(req_t *r)
 {
     const category_t *cat = cat_find(http_query(r, "category"));
     uint32_t city = web_city_code(r, http_query(r, "city"));
-    if (!cat || !city) return render_pick(r, city ? city : web_city_pref(r));
+    const char *asked = http_query(r, "category");
+    if (!cat || !city)
+        return render_pick(r, city ? city : web_city_pref(r),
+                           asked ? (cat ? "请选择信息所在的城市。" : "请选择一个分类。") : NULL);
     acct_profile_t p;
     const char *phone = acct_profile_get(&r->ctx, r->ctx.user_id, &p) == LL_OK ? p.phone : NULL;
     form_view_t v = {.cat = cat, .city = city, .phone = phone};
@@ -406,7 +410,7 @@ int web_post_submit(req_t *r)
     if (web_form_read(r, &f)) return 0;
     const category_t *cat = cat_find(web_form_get(&f, "category"));
     uint32_t city = web_city_code(r, web_form_get(&f, "city"));
-    if (!cat || !city) return render_pick(r, city);
+    if (!cat || !city) return render_pick(r, city, "请重新选择分类和城市。");
     parse_listing(r, &f, cat, city, false, &p);
     form_view_t v = {.cat = cat, .city = city, .sent = &f, .errors = p.errors};
     if (p.nerrors) return v.nerrors = p.nerrors, render_form(r, 422, &v);
