@@ -79,13 +79,9 @@ int web_form_parse(req_t *r, web_form_t *f)
                                r->body_len, f);
 }
 
-int web_form_parse_body(arena_t *a, const char *ct, const char *body, size_t len, web_form_t *f)
+/* Splits and decodes body[0..len) into f; -1 at the first fault (f may hold a part of the fields). */
+static int split(arena_t *a, const char *p, const char *end, web_form_t *f)
 {
-    f->n = 0;
-    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) ||
-        (ct[33] && ct[33] != ';'))
-        return -1;
-    const char *p = body ? body : "", *end = p + (body ? len : 0);
     if (memchr(p, '\0', (size_t)(end - p))) return -1;
     while (p < end) {
         const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp ? amp : end;
@@ -99,6 +95,20 @@ int web_form_parse_body(arena_t *a, const char *ct, const char *body, size_t len
             f->value[f->n++] = value;
         }
         p = amp ? amp + 1 : end;
+    }
+    return 0;
+}
+
+int web_form_parse_body(arena_t *a, const char *ct, const char *body, size_t len, web_form_t *f)
+{
+    f->n = 0;
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) ||
+        (ct[33] && ct[33] != ';'))
+        return -1;
+    const char *p = body ? body : "";
+    if (split(a, p, p + (body ? len : 0), f)) {
+        f->n = 0; /* refused whole: no handler sees half a form */
+        return -1;
     }
     return 0;
 }
