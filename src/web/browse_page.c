@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "web/form.h"
 #include "web/policy_page.h"
+#include "web/site.h"
 #include "web/web.h"
 #include <math.h>
 #include <microhttpd.h>
@@ -263,7 +264,13 @@ int web_search(req_t *r)
     if (city_arg && *city_arg && !p.city)
         return search_error(r, ctx, "没有这个城市，请从列表中选择。");
     if (cat && *cat && !p.cat) return search_error(r, ctx, "没有这个分类，请从列表中选择。");
-    if (near_arg) json_object_set_new(ctx, "near", json_string(near_arg));
+    if (near_arg) {
+        search_params_t far = p;
+        far.has_near = false;
+        json_object_set_new(ctx, "near", json_string(near_arg));
+        json_object_set_new(ctx, "no_near_url", json_string(page_url(r, &far, NULL, NULL)));
+    }
+    json_object_set_new(ctx, "js", json_string(arena_printf(r->arena, "/static/near.js?v=%s", web_site_version(r->srv->site))));
     if (near && *near && !p.has_near) return search_error(r, ctx, "无法识别您的位置，请重新点按“附近”。");
     if (sort && *sort && !sort_slug) return search_error(r, ctx, "不支持这种排序方式。");
     if (p.sort == SORT_DISTANCE && !p.has_near) return search_error(r, ctx, "按距离排序需要先点按“附近”提供位置。");
