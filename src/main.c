@@ -447,6 +447,7 @@ static int cmd_serve(server_t *s)
     if (web_nroutes) memcpy(all + api_nroutes, web_routes, web_nroutes * sizeof(route_t));
     s->routes = all;
     s->nroutes = api_nroutes + web_nroutes;
+    s->page_refusal = web_refusal;
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

@@ -11,6 +11,7 @@
  * a deleted listing or account) and api/rights.c (the export) still spell it out themselves.
  */
 #include "domain/photos.h"
+#include "base/arena.h"
 #include "base/conf.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -280,4 +281,27 @@ int photos_delete(ctx_t *c, int64_t listing_id, int64_t photo_id)
 fail:
     db_rollback(c->db);
     return res;
+}
+
+static const char SQL_LIST[] = "SELECT id, name FROM listing_photos WHERE listing_id = ? ORDER BY id LIMIT 20";
+
+int photos_list(ctx_t *c, int64_t listing_id, photos_ref_t **items, size_t *n)
+{
+    int64_t count;
+    int res = own_listing(c, listing_id, &count);
+    if (res) return res;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_LIST);
+    if (!st) return LL_ERR;
+    photos_ref_t *v = arena_zalloc(c->arena, 20 * sizeof *v);
+    size_t k = 0;
+    int rc;
+    sqlite3_bind_int64(st, 1, listing_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < 20) {
+        v[k].id = sqlite3_column_int64(st, 0);
+        v[k++].name = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_reset(st);
+    *items = v;
+    *n = k;
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LL_OK : LL_ERR;
 }

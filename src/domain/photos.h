@@ -38,6 +38,13 @@ typedef struct photos_added {
 int photos_add(ctx_t *c, int64_t listing_id, const void *data, size_t len, photos_added_t *out);
 /* Deletes photo photo_id of the caller's own listing listing_id and its files; else LL_NOTFOUND. */
 int photos_delete(ctx_t *c, int64_t listing_id, int64_t photo_id);
+/* One stored photo of a listing: its row id (for photos_delete) and file name. */
+typedef struct {
+    int64_t id;
+    const char *name;
+} photos_ref_t;
+/* The photos of the caller's own listing, oldest first (in the arena); else LL_NOTFOUND. */
+int photos_list(ctx_t *c, int64_t listing_id, photos_ref_t **items, size_t *n);
 /* The path of a photo file: <conf.photo_dir>/name, or <data_dir>/photos/name when it is empty. */
 struct conf;
 void photos_path(const struct conf *conf, const char *name, char *out, size_t n);

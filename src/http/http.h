@@ -33,6 +33,8 @@ enum {
     R_ANY_POLICY = 1u << 6, /* allowed before accepting a new major policy (accept, leave, export) */
     R_HELD_OK = 1u << 7,    /* allowed while a child's account awaits a guardian's consent (H1) */
     R_FORM = 1u << 8,       /* an HTML form post: body left raw for web_form_parse (application/x-www-form-urlencoded) */
+    R_PAGE = 1u << 9,       /* a web page: a refusal before the handler is answered by server.page_refusal
+                               (sign-in redirect, re-consent, an HTML message) instead of JSON */
 };
 
 typedef struct route {

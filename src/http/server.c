@@ -147,7 +147,9 @@ static bool origin_ok(req_t *r)
 {
     if (!r->cookie_auth || !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) return true;
     const char *site = http_req_header(r, "Sec-Fetch-Site");
-    if (site && !strcmp(site, "cross-site")) return false;
+    /* a browser's own word (scripts cannot set it): needed because with Referrer-Policy no-referrer
+     * Chromium sends "Origin: null" on our own form posts */
+    if (site) return !strcmp(site, "same-origin") || !strcmp(site, "none");
     const char *origin = http_req_header(r, "Origin"), *host = http_req_header(r, "Host");
     if (!origin) return true;
     const char *sep = strstr(origin, "://");
@@ -178,18 +180,26 @@ static int parse_body(req_t *r)
     return 0;
 }
 
+/* A refusal before the handler: JSON for the API, a page (when the pages answer it) for R_PAGE routes. */
+static void refuse(req_t *r, const char *code)
+{
+    if (r->route && (r->route->flags & R_PAGE) && r->srv->page_refusal && r->srv->page_refusal(r, code) == 0)
+        return;
+    http_error(r, code, NULL);
+}
+
 /* Authenticates if the route needs it, then runs the handler. */
 static void run_route(req_t *r)
 {
     if (r->route->flags & (R_AUTH | R_OPTAUTH)) {
         int res = authenticate(r);
         if (res == LL_ERR || (res != LL_OK && (r->route->flags & R_AUTH))) {
-            http_error(r, res == LL_ERR ? "internal" : r->ctx.err_code ? r->ctx.err_code : "unauthenticated", NULL);
+            refuse(r, res == LL_ERR ? "internal" : r->ctx.err_code ? r->ctx.err_code : "unauthenticated");
             return;
         }
         if (res != LL_OK) r->ctx.user_id = r->ctx.session_id = 0, r->ctx.err_code = NULL;
         if (!origin_ok(r)) {
-            http_error(r, "csrf_failed", NULL);
+            refuse(r, "csrf_failed");
             return;
         }
     }
@@ -197,11 +207,11 @@ static void run_route(req_t *r)
     if (r->ctx.user_id && !(r->route->flags & R_ANY_POLICY)) {
         bool needs;
         if (policy_needs_consent(&r->ctx, r->ctx.policy_version, &needs)) {
-            http_error(r, "internal", NULL);
+            refuse(r, "internal");
             return;
         }
         if (needs && (r->route->flags & R_AUTH)) {
-            http_error(r, "consent_required", NULL);
+            refuse(r, "consent_required");
             return;
         }
         /* a public page with an account that may not be used yet is served as to anyone: no footprints */
@@ -209,23 +219,23 @@ static void run_route(req_t *r)
     }
     if (r->ctx.user_id && r->ctx.held && !(r->route->flags & (R_HELD_OK | R_AUTH))) r->ctx.user_id = r->ctx.session_id = 0;
     if (r->ctx.user_id && r->ctx.held && !(r->route->flags & R_HELD_OK)) { /* H1: a child waits for a guardian */
-        http_error(r, "guardian_consent_required", NULL);
+        refuse(r, "guardian_consent_required");
         return;
     }
     if (r->route->role && !staff_has(&r->ctx, r->ctx.user_id, r->route->role)) {
-        http_error(r, "forbidden", NULL);
+        refuse(r, "forbidden");
         return;
     }
     if (!(r->route->flags & (R_UPLOAD | R_FORM)) && parse_body(r)) return;
     /* a read-only handler sees one snapshot: one BEGIN instead of one implicit transaction per statement */
     bool read = (r->route->flags & R_READ) || ((r->route->flags & R_READ_ANON) && !r->ctx.user_id);
     if (read && db_exec(r->ctx.db, "BEGIN")) {
-        http_error(r, "internal", NULL);
+        refuse(r, "internal");
         return;
     }
     r->route->fn(r);
     if (read) db_exec(r->ctx.db, "COMMIT");
-    if (!r->responded) http_error(r, "internal", NULL);
+    if (!r->responded) refuse(r, "internal");
 }
 
 static void dispatch(req_t *r)
@@ -236,7 +246,7 @@ static void dispatch(req_t *r)
         return;
     }
     if (r->too_large) {
-        http_error(r, "body_too_large", NULL);
+        refuse(r, "body_too_large");
         return;
     }
     if (r->route->flags & R_NODB) {
@@ -313,7 +323,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = *con_cls = req_new(cls, conn, method, url);
         if (declared_too_large(r)) {
             r->too_large = true;
-            http_error(r, "body_too_large", NULL);
+            refuse(r, "body_too_large");
         }
         return MHD_YES;
     }

@@ -29,6 +29,9 @@ typedef struct server {
     const route_t *routes;
     size_t nroutes;
     const struct web_site *site; /* templates and static files, loaded once (web/site.h) */
+    /* Answers a refusal (an errors.c code) of an R_PAGE route as a page; 0 when sent, else JSON follows.
+       Set by main to the web layer's, so this layer needs no knowledge of pages. */
+    int (*page_refusal)(req_t *r, const char *code);
     struct MHD_Daemon *mhd;
     pthread_t sweeper;
     pthread_t notifier; /* delivers the sandbox payment provider's callbacks */

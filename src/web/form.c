@@ -75,25 +75,40 @@ static char *decode(arena_t *a, const char *s, size_t n)
 
 int web_form_parse(req_t *r, web_form_t *f)
 {
-    f->n = 0;
-    const char *ct = http_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) ||
-        (ct[33] && ct[33] != ';'))
-        return -1;
-    const char *p = r->body ? r->body : "", *end = p + r->body_len;
-    if (memchr(p, '\0', r->body_len)) return -1;
+    return web_form_parse_body(r->arena, http_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), r->body,
+                               r->body_len, f);
+}
+
+/* Splits and decodes body[0..len) into f; -1 at the first fault (f may hold a part of the fields). */
+static int split(arena_t *a, const char *p, const char *end, web_form_t *f)
+{
+    if (memchr(p, '\0', (size_t)(end - p))) return -1;
     while (p < end) {
         const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp ? amp : end;
         const char *eq = memchr(p, '=', (size_t)(stop - p));
         if (stop > p) {
             if (!eq || f->n == WEB_FORM_MAX_FIELDS) return -1;
-            char *name = decode(r->arena, p, (size_t)(eq - p));
-            char *value = decode(r->arena, eq + 1, (size_t)(stop - eq - 1));
+            char *name = decode(a, p, (size_t)(eq - p));
+            char *value = decode(a, eq + 1, (size_t)(stop - eq - 1));
             if (!name || !value || !*name || web_form_get(f, name)) return -1;
             f->name[f->n] = name;
             f->value[f->n++] = value;
         }
         p = amp ? amp + 1 : end;
+    }
+    return 0;
+}
+
+int web_form_parse_body(arena_t *a, const char *ct, const char *body, size_t len, web_form_t *f)
+{
+    f->n = 0;
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) ||
+        (ct[33] && ct[33] != ';'))
+        return -1;
+    const char *p = body ? body : "";
+    if (split(a, p, p + (body ? len : 0), f)) {
+        f->n = 0; /* refused whole: no handler sees half a form */
+        return -1;
     }
     return 0;
 }
@@ -146,7 +161,12 @@ const char *web_csrf_token(req_t *r)
 
 bool web_csrf_ok(req_t *r, const web_form_t *f)
 {
-    const char *cookie = csrf_cookie(r), *sent = web_form_get(f, "csrf");
+    return web_csrf_value_ok(r, web_form_get(f, "csrf"));
+}
+
+bool web_csrf_value_ok(req_t *r, const char *sent)
+{
+    const char *cookie = csrf_cookie(r);
     if (!cookie || !sent) return false;
     const char *want = mac_of(r, cookie);
     size_t n = strlen(want);

@@ -19,9 +19,9 @@
 #include "http/http.h"
 #include <stdbool.h>
 
-#define WEB_FORM_MAX_FIELDS 16
+#define WEB_FORM_MAX_FIELDS 32 /* the longest form, housing's listing form, has 20 */
 
-typedef struct {
+typedef struct web_form {
     size_t n;
     const char *name[WEB_FORM_MAX_FIELDS];
     const char *value[WEB_FORM_MAX_FIELDS];
@@ -29,11 +29,15 @@ typedef struct {
 
 /* Parses r's urlencoded body into f; 0, or -1 when malformed. */
 int web_form_parse(req_t *r, web_form_t *f);
+/* The same for a body and its Content-Type (NULL: none), decoded into arena a (the fuzzed part). */
+int web_form_parse_body(arena_t *a, const char *content_type, const char *body, size_t len, web_form_t *f);
 /* The field's value, or NULL when absent. */
 const char *web_form_get(const web_form_t *f, const char *name);
 /* The token for the hidden field; sets the cookie when the request carried none. */
 const char *web_csrf_token(req_t *r);
 /* Whether the form's csrf field matches the request's cookie. */
 bool web_csrf_ok(req_t *r, const web_form_t *f);
+/* Whether a token sent another way (a multipart upload's csrf part) matches the request's cookie. */
+bool web_csrf_value_ok(req_t *r, const char *sent);
 
 #endif

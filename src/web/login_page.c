@@ -7,7 +7,8 @@
  * pre-ticked and carries the id of the version shown; unticked, the sign-in
  * passes 0 and the account layer answers consent_required where acceptance
  * is needed, which is shown next to the box. On success the session cookie
- * is set exactly as the API sets it and the browser is sent to / (303).
+ * is set exactly as the API sets it and the browser is sent (303) to the page
+ * that asked for a sign-in (?next=, a path on this site only) or to /.
  */
 #include "base/result.h"
 #include "domain/account.h"
@@ -35,13 +36,21 @@ static const struct {
     {"guardian_consent_required", "phone", "未满14周岁的用户需监护人同意后才能继续使用。"},
 };
 
-static json_t *login_ctx(req_t *r, const policy_t *pol, const char *phone)
+/* Where to go after signing in: a path on this site that asked for a sign-in, else the home page. */
+static const char *next_of(const char *next)
+{
+    return next && strlen(next) <= 200 && web_local_path(next) ? next : NULL;
+}
+
+static json_t *login_ctx(req_t *r, const policy_t *pol, const char *phone, const char *next)
 {
     const char *iso, *date = web_date_cn(r->arena, pol->published_at, &iso);
-    return json_pack("{s:s, s:b, s:s, s:s, s:{s:i, s:s, s:s, s:s, s:s}}", "title", "登录 / 注册",
+    json_t *ctx = json_pack("{s:s, s:b, s:s, s:s, s:{s:i, s:s, s:s, s:s, s:s}}", "title", "登录 / 注册",
                      "nav_login", 1, "csrf", web_csrf_token(r), "phone", phone ? phone : "",
                      "policy", "id", pol->id, "version", pol->version, "date", date, "date_iso",
                      iso, "summary", pol->summary);
+    if (next_of(next)) json_object_set_new(ctx, "next", json_string(next));
+    return ctx;
 }
 
 /* Renders the form with one error, placed next to its field (or above the form). */
@@ -71,7 +80,7 @@ int web_login(req_t *r)
 {
     policy_t pol;
     if (policy_current(&r->ctx, &pol)) return http_fail(r, LL_ERR);
-    return web_page(r, 200, "login", login_ctx(r, &pol, NULL));
+    return web_page(r, 200, "login", login_ctx(r, &pol, NULL, http_query(r, "next")));
 }
 
 /* Parses the form and checks its token; on failure the page is sent and -1 returned. */
@@ -80,7 +89,7 @@ static int read_form(req_t *r, const policy_t *pol, web_form_t *f, const char **
     bool parsed = web_form_parse(r, f) == 0;
     *phone = parsed ? web_form_get(f, "phone") : NULL;
     if (*phone && strlen(*phone) > PHONE_MAX) *phone = NULL;
-    json_t *ctx = login_ctx(r, pol, *phone);
+    json_t *ctx = login_ctx(r, pol, *phone, parsed ? web_form_get(f, "next") : NULL);
     if (!parsed) return login_error(r, 400, ctx, NULL, "表单内容无效，请重新填写。"), -1;
     if (!web_csrf_ok(r, f))
         return login_error(r, 403, ctx, NULL, "页面已过期或来源不明，请重新提交。"), -1;
@@ -95,7 +104,7 @@ int web_login_code(req_t *r)
     const char *phone;
     if (policy_current(&r->ctx, &pol)) return http_fail(r, LL_ERR);
     if (read_form(r, &pol, &f, &phone)) return 0;
-    json_t *ctx = login_ctx(r, &pol, phone);
+    json_t *ctx = login_ctx(r, &pol, phone, web_form_get(&f, "next"));
     if (!phone || !*phone) return login_error(r, 400, ctx, "phone", "请输入手机号码。");
     int res = acct_send_code(&r->ctx, phone, "login");
     if (res) return login_fail(r, ctx, res);
@@ -113,7 +122,7 @@ int web_login_submit(req_t *r)
     const char *phone;
     if (policy_current(&r->ctx, &pol)) return http_fail(r, LL_ERR);
     if (read_form(r, &pol, &f, &phone)) return 0;
-    json_t *ctx = login_ctx(r, &pol, phone);
+    json_t *ctx = login_ctx(r, &pol, phone, web_form_get(&f, "next"));
     const char *code = web_form_get(&f, "code"), *accept = web_form_get(&f, "accept");
     if (!phone || !*phone) return login_error(r, 400, ctx, "phone", "请输入手机号码。");
     if (!code || !*code) return login_error(r, 400, ctx, "code", "请输入短信验证码。");
@@ -132,6 +141,6 @@ int web_login_submit(req_t *r)
                 arena_printf(r->arena,
                              "linli_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
                              out.token, r->srv->conf.session_max_days * 86400, secure));
-    http_header(r, "Location", "/");
-    return http_html(r, 303, "", 0);
+    const char *next = next_of(web_form_get(&f, "next"));
+    return web_redirect(r, next ? next : "/");
 }

@@ -33,7 +33,8 @@ before(async () => {
   const poster = await L.signIn('13700000101');
   const gz = { city: 4401, district: 440106, contact_phone: '13700000101', description: '' };
   ids.moving = await post(poster.token, { ...gz, category: 'services', subcategory: 'moving', title: '天河搬家 小货车',
-    price: 30000, description: '周末可约。\n价格含上下楼。', fields: { service_area: '天河', address: '广州市天河区体育西路' } });
+    price: 30000, description: '周末可约。\n价格含上下楼。', lat: 23.135, lng: 113.321,
+    fields: { service_area: '天河', address: '广州市天河区体育西路' } });
   ids.moving2 = await post(poster.token, { ...gz, category: 'services', subcategory: 'moving', title: '长途搬家 <b>不贵</b>',
     fields: { service_area: '广州', address: '广州市海珠区' } });
   ids.bjmoving = await post(poster.token, { city: 1101, contact_phone: '13700000101', category: 'services',
@@ -216,10 +217,33 @@ test('H3: sign in by SMS code; the policy box is not pre-ticked and is required;
   await page.check('#accept');
   await page.click('button.primary');
   await page.waitForURL(L.base + '/');
-  assert.equal(await page.locator('.site-header .who').innerText(), '已登录');
+  assert.equal(await page.locator('.site-header .who').innerText(), '我的');
   const session = (await nojs.cookies()).find((c) => c.name === 'linli_session');
   assert.ok(session?.httpOnly, 'an HttpOnly session cookie');
   assert.equal(L.sql(`SELECT count(*) FROM users`), '2');
   await shot('home-signed-in');
+  assert.deepEqual(cspErrors, []);
+});
+
+test('B9, B10: "near me" asks for the position only when tapped, shows distances, and stores no coordinate', async () => {
+  // without JavaScript there is no button (and nothing asks for a position); the city search works as before
+  await page.goto(L.base + '/s?q=' + encodeURIComponent('搬家') + '&city=4401');
+  assert.equal(await page.locator('#near-me').isVisible(), false);
+
+  const geo = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', geolocation: { latitude: 23.1301, longitude: 113.3302 },
+    permissions: ['geolocation'] });
+  const p = await geo.newPage();
+  p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); });
+  await p.goto(L.base + '/s?q=' + encodeURIComponent('搬家') + '&city=4401');
+  assert.match(await p.locator('#near-hint').innerText(), /点按后浏览器才会询问您的位置/);
+  await p.click('#near-me');
+  await p.waitForURL(/near=23\.130%2C113\.330/);
+  assert.match(await p.locator('#near-on').innerText(), /附近 10 公里/);
+  assert.match(await p.locator(`.card[data-id="${ids.moving}"] .distance`).innerText(), /约 1\.1 公里/);
+  await shot('search-near', p);
+  await p.click(`.card[data-id="${ids.moving}"] a`);
+  assert.match(await p.locator('#distance').innerText(), /距您约 1\.1 公里/);
+  await geo.close();
+  assert.equal(L.sql(`SELECT count(*) FROM listings WHERE lat = 23.13 OR lat = 23.1301`), '0', 'the searched point is written nowhere');
   assert.deepEqual(cspErrors, []);
 });
