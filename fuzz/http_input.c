@@ -164,6 +164,11 @@ static void check_accepted(const req_t *r, const endpoint_t *ep, const in_val_t 
             FUZZ_CHECK(v->b == json_is_true(json_object_get(r->json, f->name)), "%s: wrong value",
                        f->name);
             break;
+        case IN_ARRAY: /* any items: the domain checks them */
+            FUZZ_CHECK(json_is_array(v->arr), "%s: not an array", f->name);
+            FUZZ_CHECK(!f->max || json_array_size(v->arr) <= (size_t)f->max, "%s: %zu items",
+                       f->name, json_array_size(v->arr));
+            break;
         case IN_STR_ARRAY:
             FUZZ_CHECK(json_is_array(v->arr), "%s: not an array", f->name);
             FUZZ_CHECK(!f->max || json_array_size(v->arr) <= (size_t)f->max, "%s: %zu items",
