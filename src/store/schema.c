@@ -506,6 +506,9 @@ static const char *const migrations[] = {
     "  status TEXT NOT NULL CHECK (status IN ('proposed','accepted','declined')),"
     "  created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL);",
+
+    /* 17: cards rendered before 14-16 lack the poster's badges (C1, C7): render every card again at the next start */
+    "INSERT OR IGNORE INTO schema_tasks VALUES ('reindex_listings');",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
