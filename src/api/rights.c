@@ -107,10 +107,7 @@ int api_me_consents_put(req_t *r)
             return http_error(r, "guardian_consent_required", consent_purposes[i].slug);
     for (size_t i = 0; i < consent_count; i++) {
         if (!in[i].present) continue;
-        int res = consent_set(&r->ctx, r->ctx.user_id, consent_purposes[i].slug, in[i].b);
-        /* C1: withdrawing the consent for sensitive data deletes the verification it allowed */
-        if (!res && !in[i].b && !strcmp(consent_purposes[i].slug, "sensitive_identity"))
-            res = verif_erase(&r->ctx, r->ctx.user_id);
+        int res = verif_consent_set(&r->ctx, r->ctx.user_id, consent_purposes[i].slug, in[i].b);
         if (res) return http_fail(r, res);
     }
     return http_json(r, 200, consents_json(r));

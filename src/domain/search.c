@@ -14,8 +14,8 @@
  * Expiry: the sweep moves expired listings out of 'published' and out of the
  * indexes; until it runs, the statements skip them (+expires_at > :now, the
  * unary plus so that it is a filter and never an index choice), so pages stay
- * full and the cursor goes on. Only the nearby page, cut in the tree before
- * the card is read, can come back short.
+ * full and the cursor goes on. A nearby page, cut in the index before the
+ * card is read, skips them in C and may come back short, with a cursor.
  * Pagination is by keyset (newest, price) or by offset (relevance, distance,
  * both bounded by SEARCH_MAX_OFFSET).
  */
@@ -33,6 +33,7 @@
 #include <string.h>
 
 #define SEARCH_MAX_OFFSET 1000
+#define KM_PER_DEGREE (6371.0 * M_PI / 180.0) /* the same sphere as the distance in the SQL */
 
 #define COLS                                                                                                     \
     "SELECT l.id, l.user_id, l.category, l.subcategory, l.title, l.description, l.attrs, l.price_fen, l.city, "  \
@@ -102,10 +103,11 @@ static const char *const SQL[PATH__COUNT][5] = {
     "cos(radians(g.min_lat)) * cos(radians(g.min_lng - :lng))))"
 /* the unary + keeps SQLite from trying an index on the expiry instead of the intended one */
 #define LIVE " AND +c.expires_at > :now"
-/* the expiry is checked on the card, after the tree's page: an unswept expired one only shortens a page */
+/* the nearby pages are cut inside the subquery, so an expired card is not filtered here but read and skipped
+ * by read_hit, which counts it for the cursor */
 #define GEO_PAGE(order)                                                                                          \
     "FROM (SELECT g.id, " GEO_DIST " AS dist FROM listings_geo g WHERE " IN_BOX " AND dist <= :r " order ") n "   \
-    "CROSS JOIN listing_cards c ON c.id = n.id WHERE +c.expires_at > :now "
+    "CROSS JOIN listing_cards c ON c.id = n.id "
 
 /*
  * Nearby, newest first, within 10 km: the box covers at most NEAR_CELLS cells of listings_near; each leg
@@ -141,14 +143,14 @@ static const char *const CARD_SQL[CARD__COUNT] = {
     [CARD_GEO_DISTANCE] = CARD_COLS "n.dist " GEO_PAGE("ORDER BY dist, g.id LIMIT :limit OFFSET :offset")
                                     "ORDER BY n.dist, n.id",
     [CARD_NEAR] = CARD_COLS "n.dist FROM (" NEAR_LEGS " ORDER BY id DESC LIMIT :limit) n "
-                            "CROSS JOIN listing_cards c ON c.id = n.id WHERE +c.expires_at > :now ORDER BY n.id DESC",
+                            "CROSS JOIN listing_cards c ON c.id = n.id ORDER BY n.id DESC",
 };
 
 /* The box of a nearby search, in degrees. */
 static void near_box(const search_params_t *p, double *dlat, double *dlng)
 {
-    *dlat = p->radius_km / 111.32;
-    *dlng = p->radius_km / (111.32 * cos(p->lat * M_PI / 180.0));
+    *dlat = p->radius_km / KM_PER_DEGREE;
+    *dlng = p->radius_km / (KM_PER_DEGREE * cos(p->lat * M_PI / 180.0));
 }
 
 /* The listings_near cells the box covers, row by row; false when there are more than NEAR_CELLS. */

@@ -264,6 +264,17 @@ fail:
     return LL_ERR;
 }
 
+int verif_consent_set(ctx_t *c, int64_t uid, const char *slug, bool granted)
+{
+    if (granted || strcmp(slug, "sensitive_identity")) return consent_set(c, uid, slug, granted);
+    if (db_begin(c->db)) return LL_ERR;
+    int res = consent_set(c, uid, slug, false);
+    if (res == LL_OK) res = verif_erase(c, uid);
+    if (res == LL_OK && db_commit(c->db)) res = LL_ERR;
+    if (res) db_rollback(c->db);
+    return res;
+}
+
 static const char SQL_IDENTITY[] = "SELECT name, id_number FROM verifications WHERE user_id = ?";
 
 int verif_face(ctx_t *c, const void *image, size_t len)

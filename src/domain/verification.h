@@ -40,6 +40,12 @@ int verif_status(ctx_t *c, int64_t uid, verif_status_t *out);
 bool verif_badge(ctx_t *c, int64_t uid);
 /* Deletes uid's verification (consent withdrawn); the verified birth date goes with it. */
 int verif_erase(ctx_t *c, int64_t uid);
+/*
+ * consent_set for any purpose; withdrawing "sensitive_identity" also erases the
+ * verification it allowed, in the same transaction (C1). Every caller that
+ * changes consents goes through here (API and pages).
+ */
+int verif_consent_set(ctx_t *c, int64_t uid, const char *slug, bool granted);
 /* A face check through the verifier; LL_ERR with err_code face_check_unavailable when there is none. */
 int verif_face(ctx_t *c, const void *image, size_t len);
 

@@ -245,7 +245,7 @@ PI(CARD_SUMMARY, "listing_cards", "card", "搜索结果中的信息摘要", CAT_
    "搜索结果中公开展示的标题、分类属性、区县与缩略图的副本，信息下架即删除；不含联系方式")
 PI(CARD_DETAIL, "listing_cards", "detail", "信息详情页的公开内容", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
    RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
-   "任何人可见的详情页内容副本：描述、照片地址、已打码的联系方式（如 138****8000）、发布者的“已实名”标记与通过审核的招聘单位名称，信息下架即删除")
+   "任何人可见的详情页内容副本：描述、照片地址、信息位置（约百米精度，您选填时才有）、已打码的联系方式与地址/车牌（如 138****8000）、发布者的“已实名”标记与通过审核的招聘单位名称，信息下架即删除")
 NOTPI("listing_cards", "id", "listing number")
 NOTPI("listing_cards", "city", "city of the offer, a division code")
 NOTPI("listing_cards", "category", "category of the offer")

@@ -28,6 +28,7 @@
 #include "web/form.h"
 #include "web/policy_page.h"
 #include "web/web.h"
+#include "domain/verification.h"
 #include <string.h>
 
 #define HISTORY_SHOWN 20
@@ -301,7 +302,7 @@ int web_me_consents(req_t *r)
     for (size_t i = 0; i < consent_count; i++) {
         bool on = web_form_get(&f, consent_purposes[i].slug) != NULL;
         if (on && r->ctx.held) continue; /* H1: a held child may withdraw, not grant */
-        int res = consent_set(&r->ctx, r->ctx.user_id, consent_purposes[i].slug, on);
+        int res = verif_consent_set(&r->ctx, r->ctx.user_id, consent_purposes[i].slug, on); /* C1 */
         if (res) return http_fail(r, res);
     }
     return web_redirect(r, "/me?done=consents#privacy");
