@@ -114,6 +114,7 @@ int api_order_dispute(req_t *r);
 int api_me_orders(req_t *r);
 int api_order_pay(req_t *r);
 int api_pay_sandbox_callback(req_t *r);
+int api_pay_http_callback(req_t *r);
 int api_sandbox_page(req_t *r);
 int api_sandbox_confirm(req_t *r);
 int api_merchant_orders(req_t *r);

@@ -56,7 +56,11 @@ static const setting_t settings[] = {
     S("operator_name", operator_name, ""),
     S("privacy_contact", privacy_contact, ""),
     S("data_region", data_region, "CN"),
+    S("pay_provider", pay_provider, "sandbox"),
     S("pay_sandbox_key", pay_sandbox_key, ""),
+    S("pay_http_url", pay_http_url, ""),
+    S("pay_http_key", pay_http_key, ""),
+    S("pay_http_name", pay_http_name, ""),
     S("pay_notify_url", pay_notify_url, ""),
     I("order_contact_days", order_contact_days, 0, 90, "7"),
 };

@@ -432,7 +432,8 @@ NOTPI("ledger", "at", "entry time")
 
 /* sandbox_trades and sandbox_notices: the built-in sandbox provider's own records, standing in for a
  * provider's system; they hold exactly what a provider receives (C5): order number, item, amount */
-NOTPI("sandbox_trades", "id", "the provider's trade number")
+NOTPI("sandbox_trades", "id", "row number, internal to the provider")
+NOTPI("sandbox_trades", "trade_no", "the provider's random trade number (the cashier page's address); names no one")
 NOTPI("sandbox_trades", "request", "the request the provider received: order number, item and amount only (C5, tested)")
 NOTPI("sandbox_trades", "order_no", "our order number; names no one")
 NOTPI("sandbox_trades", "item", "name of the service paid for")
