@@ -91,6 +91,13 @@ const route_t api_routes[] = {
     {"GET", "/sandbox/pay/{file}", api_sandbox_page, R_AUTH, NULL},
     {"POST", "/sandbox/pay/{file}", api_sandbox_confirm, R_AUTH | R_FORM, NULL},
     AUTH_READ("GET", "/api/v1/me/merchant/orders", api_merchant_orders),
+    /* reviews (C9) */
+    AUTH("POST", "/api/v1/orders/{id}/review", api_order_review),
+    AUTH_READ("GET", "/api/v1/orders/{id}/review", api_order_review_get),
+    {"POST", "/api/v1/orders/{id}/review/photos", api_order_review_photo, R_AUTH | R_UPLOAD, NULL},
+    AUTH("POST", "/api/v1/reviews/{id}/reply", api_review_reply),
+    {"GET", "/api/v1/services/{id}/reviews", api_service_reviews, R_OPTAUTH | R_READ, NULL},
+    READ("GET", "/api/v1/reviews/{id}/photos/{id}", api_review_photo),
     /* chat (C10), customer service (C2), invitations and gifts (C4) */
     AUTH("POST", "/api/v1/conversations", api_chat_open),
     AUTH_READ("GET", "/api/v1/conversations", api_chat_list),

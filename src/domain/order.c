@@ -299,6 +299,11 @@ static int load_party(ctx_t *c, int64_t id, order_t *o)
     return LL_OK;
 }
 
+int order_load_party(ctx_t *c, int64_t id, order_t *o)
+{
+    return load_party(c, id, o);
+}
+
 int order_view(ctx_t *c, int64_t id, order_t *o)
 {
     int res = load_party(c, id, o);

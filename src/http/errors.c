@@ -66,6 +66,8 @@ static const err_def_t errors[] = {
     {"order_wrong_party", 403, "该操作应由订单的另一方进行", "The other party of the order makes this move"},
     {"order_wrong_state", 409, "订单当前的状态不允许这样操作", "The order's state does not allow this"},
     {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
+    {"review_exists", 409, "这个订单已经评价过了", "This order has been reviewed already"},
+    {"review_replied", 409, "这条评价已经回复过了", "This review has a reply already"},
     {"payment_off", 503, "本站暂未开通在线支付", "This site does not take payments"},
     {"payment_unavailable", 503, "支付服务暂不可用，请稍后再试", "Payment is not available right now"},
     {"payment_mismatch", 422, "通知中的订单或金额与支付记录不符", "The callback's order or amount does not match the payment"},

@@ -64,8 +64,8 @@ PI(USER_USERNAME_BI, "users", "username_bi", "用户名（检索索引）", CAT_
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "保证用户名不重复；为带密钥的单向散列值")
 PI(USER_USERNAME, "users", "username", "用户名", CAT_IDENTIFIER, P_ACCOUNT | P_PROFILE, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE, "您在个人资料中设定（选填），用于识别您的账号")
-PI(USER_NICKNAME, "users", "nickname", "昵称", CAT_IDENTIFIER, P_PROFILE, BASIS_CONTRACT,
-   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料，在您发布的信息旁展示")
+PI(USER_NICKNAME, "users", "nickname", "昵称", CAT_IDENTIFIER, P_PROFILE | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料；在您发布的服务评价旁打码展示（如“王**”）")
 PI(USER_CITY, "users", "city", "所在城市", CAT_BASIC, P_PROFILE, BASIS_CONSENT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料（选填）")
 PI(USER_HOMETOWN, "users", "hometown", "家乡", CAT_BASIC, P_PROFILE, BASIS_CONSENT,
@@ -448,6 +448,35 @@ NOTPI("sandbox_notices", "signature", "HMAC of the body")
 NOTPI("sandbox_notices", "due_at", "next delivery attempt")
 NOTPI("sandbox_notices", "attempts", "delivery attempts so far")
 NOTPI("sandbox_notices", "delivered_at", "when our callback acknowledged it")
+
+/* reviews (C9): a customer's review of a completed order, shown on the service with the reviewer's nickname
+ * masked; text, reply and photos sealed with the reviewer's key, so erasure reaches backups too */
+OWNER("reviews", "user_id = ?1")
+OWNER("review_photos", "review_id IN (SELECT id FROM reviews WHERE user_id = ?1)")
+PI(REVIEW_RATING, "reviews", "rating", "服务评价：评分", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "在服务页面公开展示（评价人昵称打码），计入服务的平均评分；注销账号时删除，平均评分随之更新")
+PI(REVIEW_BODY, "reviews", "body", "服务评价：文字内容", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您在订单完成后主动发布的评价，在服务页面公开展示（评价人昵称打码）；注销账号时删除")
+PI(REVIEW_REPLY, "reviews", "reply", "商家对您评价的回复", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "与您的评价一同展示；随您的评价一起保存与删除")
+PI(REVIEW_PHOTO, "review_photos", "photo", "服务评价：照片", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
+   "您选择随评价发布的照片，已去除拍摄位置等全部元数据，在服务页面公开展示；注销账号时删除")
+NOTPI("reviews", "id", "review number")
+NOTPI("reviews", "order_id", "the reviewed order (one review per order)")
+NOTPI("reviews", "service_id", "the reviewed service")
+NOTPI("reviews", "merchant_id", "the merchant who may reply")
+NOTPI("reviews", "user_id", "the reviewer's account; the review is erased with it")
+NOTPI("reviews", "replied_at", "review bookkeeping")
+NOTPI("reviews", "created_at", "review bookkeeping")
+NOTPI("review_photos", "id", "photo number")
+NOTPI("review_photos", "review_id", "the review the photo belongs to")
+NOTPI("review_photos", "width", "pixel width")
+NOTPI("review_photos", "height", "pixel height")
+NOTPI("review_photos", "created_at", "photo bookkeeping")
 
 /* chat (C10): conversations between two people about a listing (later an order); kept 180 days from the
  * last message, each message 180 days from its sending, to settle what was agreed (E6), then deleted */

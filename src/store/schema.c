@@ -451,6 +451,34 @@ static const char *const migrations[] = {
     "UPDATE sandbox_trades SET trade_no = printf('SBX%010d', id);"
     "CREATE UNIQUE INDEX sandbox_trades_by_no ON sandbox_trades(trade_no);"
     "UPDATE payments SET pay_url = '/sandbox/pay/' || trade_no WHERE provider = 'sandbox';",
+
+    /* reviews of completed orders (C9): one per order, text, reply and photos sealed with the reviewer's key;
+     * the service's rating follows the rows by trigger, so an erased or swept review leaves the average too */
+    "CREATE TABLE reviews ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  order_id INTEGER NOT NULL UNIQUE," /* no foreign key: the review is the reviewer's, not the order record's */
+    "  service_id INTEGER NOT NULL,"
+    "  merchant_id INTEGER NOT NULL,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+    "  body BLOB NOT NULL,"
+    "  reply BLOB,"
+    "  replied_at INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX reviews_by_service ON reviews(service_id, id);"
+    "CREATE INDEX reviews_by_user ON reviews(user_id);"
+    "CREATE TABLE review_photos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,"
+    "  photo BLOB NOT NULL,"
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX review_photos_by_review ON review_photos(review_id, id);"
+    "CREATE TRIGGER reviews_rate AFTER INSERT ON reviews BEGIN "
+    "  UPDATE services SET rating_sum = rating_sum + new.rating, rating_count = rating_count + 1 WHERE id = new.service_id; END;"
+    "CREATE TRIGGER reviews_unrate AFTER DELETE ON reviews BEGIN "
+    "  UPDATE services SET rating_sum = rating_sum - old.rating, rating_count = rating_count - 1 WHERE id = old.service_id; END;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
