@@ -383,14 +383,14 @@ PI(ORDER_PHONE, "orders", "phone", "订单联系电话", CAT_BASIC, P_ORDER, BAS
 PI(ORDER_DISTRICT, "orders", "district", "服务所在区县", CAT_LOCATION, P_ORDER, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让商家在接单前判断能否上门")
 PI(ORDER_ITEM, "orders", "item", "交易记录：服务项目", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
-   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
-   "订单与售后；电子商务法要求交易信息自交易完成起保存不少于三年，注销账号后只保留不含您身份的交易记录")
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单与售后；电子商务法要求交易信息自交易完成起保存不少于三年：自订单完成（或取消、退款）之日起保存三年，未完成的订单自下单起；注销账号后只保留不含您身份的交易记录")
 PI(ORDER_AMOUNT, "orders", "amount_fen", "交易记录：金额", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
-   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
-   "订单、支付与售后；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单、支付与售后；电子商务法要求交易信息自交易完成起保存不少于三年：自订单完成（或取消、退款）之日起保存三年，未完成的订单自下单起；注销账号后只保留不含您身份的交易记录")
 PI(ORDER_TIME, "orders", "slot_at", "交易记录：预约上门时间", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
-   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
-   "安排上门服务；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "安排上门服务；电子商务法要求交易信息自交易完成起保存不少于三年：自订单完成（或取消、退款）之日起保存三年，未完成的订单自下单起；注销账号后只保留不含您身份的交易记录")
 NOTPI("orders", "id", "order row number")
 NOTPI("orders", "number", "order number, also given to the payment provider (C5); names no one")
 NOTPI("orders", "customer_id", "the customer's account; cleared at the customer's cancellation")
@@ -408,6 +408,7 @@ NOTPI("orders", "started_at", "order bookkeeping")
 NOTPI("orders", "completed_at", "order bookkeeping; starts the period after which the contact is masked again")
 NOTPI("orders", "closed_at", "order bookkeeping")
 NOTPI("orders", "updated_at", "order bookkeeping")
+NOTPI("orders", "ended_at", "when the transaction ended (completed, cancelled, refunded; else created): retention counts from it")
 
 /* payments: one per attempt to pay an order through a provider (C5); tied to people only through orders */
 NOTPI("payments", "id", "payment number")

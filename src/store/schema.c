@@ -479,6 +479,12 @@ static const char *const migrations[] = {
     "  UPDATE services SET rating_sum = rating_sum + new.rating, rating_count = rating_count + 1 WHERE id = new.service_id; END;"
     "CREATE TRIGGER reviews_unrate AFTER DELETE ON reviews BEGIN "
     "  UPDATE services SET rating_sum = rating_sum - old.rating, rating_count = rating_count - 1 WHERE id = old.service_id; END;",
+
+    /* an order's transaction record is kept three years from the transaction's end, as declared (E-commerce
+     * Law art. 31): completion, or cancellation/refund; an order that never ended counts from its creation */
+    "ALTER TABLE orders ADD COLUMN ended_at INTEGER;"
+    "UPDATE orders SET ended_at = coalesce(completed_at, closed_at, created_at);"
+    "CREATE INDEX orders_by_end ON orders(ended_at);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
