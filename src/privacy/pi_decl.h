@@ -336,7 +336,7 @@ NOTPI("merchants", "id", "merchant number")
 NOTPI("merchants", "user_id", "the merchant's account; erased with the account")
 NOTPI("merchants", "city", "city the business is registered in, a division code")
 NOTPI("merchants", "status", "review state")
-NOTPI("merchants", "review_note", "reason given by staff; never personal data")
+NOTPI("merchants", "review_note", "a rejection's reason code from a fixed list (merchant_reasons); no free text")
 NOTPI("merchants", "created_at", "merchant bookkeeping")
 NOTPI("merchants", "updated_at", "merchant bookkeeping")
 

@@ -485,6 +485,11 @@ static const char *const migrations[] = {
     "ALTER TABLE orders ADD COLUMN ended_at INTEGER;"
     "UPDATE orders SET ended_at = coalesce(completed_at, closed_at, created_at);"
     "CREATE INDEX orders_by_end ON orders(ended_at);",
+
+    /* a merchant's rejection names a reason from a fixed list; notes typed freely before are replaced, so no
+     * undeclared personal information stays in merchants.review_note */
+    "UPDATE merchants SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
+    "('license_invalid','name_mismatch','city_mismatch','scope_mismatch','other');",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
