@@ -22,9 +22,9 @@ const pay_provider_t *pay_current(const conf_t *conf)
     return pay_provider(conf->pay_provider);
 }
 
-static const char *recipient_of(ctx_t *c, const pay_provider_t *pv)
+const char *pay_recipient(arena_t *a, const conf_t *conf, const pay_provider_t *pv)
 {
-    return pv->recipient ? pv->recipient : arena_printf(c->arena, "支付服务商：%s", c->conf->pay_http_name);
+    return pv->recipient ? pv->recipient : arena_printf(a, "支付服务商：%s", conf->pay_http_name);
 }
 
 bool pay_trade_no_ok(const char *s)
@@ -156,7 +156,7 @@ static int record_payment(ctx_t *c, const pay_provider_t *pv, const order_t *o, 
     if (db_run(c->db, st)) return LL_ERR;
     /* C5: what the provider received, recorded as a share about the customer */
     json_t *fields = json_pack("[s, s]", "orders.item", "orders.amount_fen");
-    int res = share_record(c, recipient_of(c, pv), c->conf->data_region, fields, SHARE_BASIS_CONTRACT,
+    int res = share_record(c, pay_recipient(c->arena, c->conf, pv), c->conf->data_region, fields, SHARE_BASIS_CONTRACT,
                            arena_printf(c->arena, "订单 %s", o->number), o->customer_id, 1);
     json_decref(fields);
     return res;

@@ -17,11 +17,12 @@
  *
  * The setting pay_provider chooses the provider: "sandbox" (built in), "http"
  * (a gateway speaking the signed JSON protocol of payhttp.h) or "none" (paying
- * answers 503 payment_unavailable). Only the chosen provider's callbacks and
+ * answers 503 payment_off). Only the chosen provider's callbacks and
  * pages answer; a trade number is the provider's and never guessable from ours.
  */
 #ifndef LL_PAYMENT_H
 #define LL_PAYMENT_H
+#include "base/arena.h"
 #include "base/conf.h"
 #include "base/ctx.h"
 #include "domain/order.h"
@@ -58,6 +59,8 @@ extern const pay_provider_t pay_sandbox, pay_http;
 const pay_provider_t *pay_provider(const char *name);
 /* The provider the setting pay_provider chooses; NULL for "none" (or an unknown name, refused at start). */
 const pay_provider_t *pay_current(const conf_t *conf);
+/* Who receives a payment's data under pv: the name in each share record and in the published sharing list (E7). */
+const char *pay_recipient(arena_t *a, const conf_t *conf, const pay_provider_t *pv);
 /* LL_OK when the caller is the customer whose order provider pv's trade pays; LL_NOTFOUND otherwise. */
 int pay_check_payer(ctx_t *c, const pay_provider_t *pv, const char *trade_no);
 /* A provider's trade number: 4–64 of [A-Za-z0-9_-]. */

@@ -92,6 +92,21 @@ test('C5: the http provider gets a signed request with order number, item and am
   assert.equal(gwL.sql('SELECT sum(amount_fen) FROM ledger'), '0');
 });
 
+test('C5, E7: the published sharing list names the payment gateway with the item and amount; none and the sandbox share nothing', async () => {
+  const r = await gwL.req('GET', '/api/v1/privacy/sharing');
+  assert.equal(r.status, 200);
+  const gw = r.json.recipients.filter((x) => x.name === '支付服务商：测试支付有限公司');
+  assert.equal(gw.length, 1, r.text);
+  assert.deepEqual(gw[0].fields.map((f) => f.id), ['orders.item', 'orders.amount_fen']);
+  assert.ok((await gwL.req('GET', '/privacy')).text.includes('支付服务商：测试支付有限公司'));
+  // the name is the one each payment's share record carries, so the list and the records agree
+  const { customer, id } = await orderOn(gwL, '1376604000');
+  assert.equal((await gwL.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token })).status, 200);
+  const mine = await gwL.req('GET', '/api/v1/me/shares', { token: customer.token });
+  assert.ok(mine.json.items.some((i) => i.recipient === gw[0].name), mine.text);
+  assert.deepEqual((await off.req('GET', '/api/v1/privacy/sharing')).json.recipients, []);
+});
+
 test('C5: a gateway that does not answer leaves the order unpaid with a 503 and no payment row', async () => {
   const { customer, id } = await orderOn(gwL, '1376603000');
   const saved = seen.length;
