@@ -31,6 +31,7 @@
 #include "domain/minor.h"
 #include "domain/account.h"
 #include "domain/notice.h"
+#include "domain/payment.h"
 #include "domain/paysandbox.h"
 #include <sodium.h>
 #include "domain/chat.h"
@@ -432,11 +433,26 @@ static int keep_policy_text(server_t *s)
     return rc;
 }
 
+/* pay_provider names a provider Linli has, and the http one is configured, before anyone can pay. */
+static int check_pay_provider(server_t *s)
+{
+    const conf_t *cf = &s->conf;
+    const char *why = NULL;
+    if (!pay_current(cf) && strcmp(cf->pay_provider, "none")) why = "pay_provider: expected sandbox, http or none";
+    else if (pay_current(cf) == &pay_http && (strncmp(cf->pay_http_url, "http", 4) || !*cf->pay_http_key || !*cf->pay_http_name))
+        why = "pay_provider = http needs pay_http_url, pay_http_key and pay_http_name";
+    if (why) {
+        log_error(&s->log, "%s", why);
+        fprintf(stderr, "linli: %s\n", why);
+    }
+    return why ? -1 : 0;
+}
+
 static int cmd_serve(server_t *s)
 {
     sigset_t set;
     int sig;
-    if (open_sms(s) || open_verifier(s) || load_site(s) || keep_policy_text(s)) return 1;
+    if (check_pay_provider(s) || open_sms(s) || open_verifier(s) || load_site(s) || keep_policy_text(s)) return 1;
     if (photo_init("linli")) {
         log_error(&s->log, "cannot start the image library");
         return 1;

@@ -1,6 +1,13 @@
-/* payments.c — paying an order, the sandbox provider's pages and its signed callback (C5). */
+/*
+ * payments.c — paying an order, the providers' signed callbacks and the
+ * sandbox provider's cashier pages (C5). Only the provider the setting
+ * pay_provider chooses answers; the others' routes are 404, so a deployment
+ * on a real provider has no sandbox that could mark a payment paid.
+ */
 #include "api/api.h"
+#include "base/conf.h"
 #include "base/result.h"
+#include "domain/payhttp.h"
 #include "domain/payment.h"
 #include "domain/paysandbox.h"
 #include <stdio.h>
@@ -12,17 +19,33 @@ int api_order_pay(req_t *r)
     const char *url, *trade_no;
     int res = pay_start(&r->ctx, r->params[0], &url, &trade_no);
     if (res) return http_fail(r, res);
-    return http_json(r, 200, json_pack("{s:s, s:s, s:s}", "provider", pay_sandbox.name, "payment_url", url, "trade_no",
-                                       trade_no));
+    return http_json(r, 200, json_pack("{s:s, s:s, s:s}", "provider", pay_current(r->ctx.conf)->name, "payment_url",
+                                       url, "trade_no", trade_no));
+}
+
+static bool chosen(req_t *r, const pay_provider_t *pv)
+{
+    return pay_current(r->ctx.conf) == pv;
 }
 
 /* The provider's acknowledgement is the 200; anything else makes it deliver again later. */
-int api_pay_sandbox_callback(req_t *r)
+static int callback(req_t *r, const pay_provider_t *pv, const char *sig_header)
 {
-    const char *sig = http_req_header(r, "X-Sandbox-Signature");
-    int res = pay_callback(&r->ctx, &pay_sandbox, r->body ? r->body : "", r->body_len, sig);
+    if (!chosen(r, pv)) return http_error(r, "not_found", NULL);
+    const char *sig = http_req_header(r, sig_header);
+    int res = pay_callback(&r->ctx, pv, r->body ? r->body : "", r->body_len, sig);
     if (res) return http_fail(r, res);
     return http_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int api_pay_sandbox_callback(req_t *r)
+{
+    return callback(r, &pay_sandbox, "X-Sandbox-Signature");
+}
+
+int api_pay_http_callback(req_t *r)
+{
+    return callback(r, &pay_http, PAY_HTTP_SIG_HEADER);
 }
 
 static const char *html_escape(req_t *r, const char *s)
@@ -49,9 +72,9 @@ static int page(req_t *r, const sandbox_trade_t *t, const char *note)
 {
     const char *form = strcmp(t->status, "waiting")
                            ? ""
-                           : arena_printf(r->arena, "<form method=\"post\" action=\"/sandbox/pay/%lld/confirm\">"
+                           : arena_printf(r->arena, "<form method=\"post\" action=\"/sandbox/pay/%s\">"
                                                     "<button type=\"submit\">确认支付</button></form>",
-                                          (long long)t->id);
+                                          t->trade_no); /* [A-Za-z0-9] only: nothing to escape */
     const char *html = arena_printf(
         r->arena,
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
@@ -64,18 +87,29 @@ static int page(req_t *r, const sandbox_trade_t *t, const char *note)
     return http_html(r, 200, html, strlen(html));
 }
 
+/* The trade in the path, if the sandbox is the provider and the signed-in caller is its payer; else 404. */
+static int payers_trade(req_t *r, sandbox_trade_t *t)
+{
+    const char *trade_no = strrchr(r->path, '/') + 1; /* the route's {file}: its last segment */
+    if (!chosen(r, &pay_sandbox) || !pay_trade_no_ok(trade_no)) return ctx_fail(&r->ctx, LL_NOTFOUND, "not_found", NULL);
+    int res = pay_check_payer(&r->ctx, &pay_sandbox, trade_no);
+    return res ? res : sandbox_trade(&r->ctx, trade_no, t);
+}
+
 int api_sandbox_page(req_t *r)
 {
     sandbox_trade_t t;
-    int res = sandbox_trade(&r->ctx, r->params[0], &t);
+    int res = payers_trade(r, &t);
     if (res) return http_fail(r, res);
     return page(r, &t, "");
 }
 
+/* Confirming again changes nothing and shows the paid page again. */
 int api_sandbox_confirm(req_t *r)
 {
     sandbox_trade_t t;
-    int res = sandbox_confirm(&r->ctx, r->params[0]);
-    if (res || (res = sandbox_trade(&r->ctx, r->params[0], &t))) return http_fail(r, res);
+    int res = payers_trade(r, &t);
+    if (res || (res = sandbox_confirm(&r->ctx, t.trade_no)) || (res = sandbox_trade(&r->ctx, t.trade_no, &t)))
+        return http_fail(r, res);
     return page(r, &t, "<p>支付成功，商户将收到异步通知。</p>");
 }

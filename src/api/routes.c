@@ -85,10 +85,19 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/orders/{id}/pay", api_order_pay),
     /* the provider's signed callback: the raw body is what the signature covers */
     {"POST", "/api/v1/payments/sandbox/callback", api_pay_sandbox_callback, R_FORM, NULL},
-    /* the sandbox provider's own cashier pages (a real provider hosts these itself) */
-    PUBLIC("GET", "/sandbox/pay/{id}", api_sandbox_page),
-    {"POST", "/sandbox/pay/{id}/confirm", api_sandbox_confirm, R_FORM, NULL},
+    {"POST", "/api/v1/payments/http/callback", api_pay_http_callback, R_FORM, NULL},
+    /* the sandbox provider's own cashier pages (a real provider hosts these itself): {file} is the random
+     * trade number, and only the signed-in payer sees or confirms it, as a cashier's login would */
+    {"GET", "/sandbox/pay/{file}", api_sandbox_page, R_AUTH, NULL},
+    {"POST", "/sandbox/pay/{file}", api_sandbox_confirm, R_AUTH | R_FORM, NULL},
     AUTH_READ("GET", "/api/v1/me/merchant/orders", api_merchant_orders),
+    /* reviews (C9) */
+    AUTH("POST", "/api/v1/orders/{id}/review", api_order_review),
+    AUTH_READ("GET", "/api/v1/orders/{id}/review", api_order_review_get),
+    {"POST", "/api/v1/orders/{id}/review/photos", api_order_review_photo, R_AUTH | R_UPLOAD, NULL},
+    AUTH("POST", "/api/v1/reviews/{id}/reply", api_review_reply),
+    {"GET", "/api/v1/services/{id}/reviews", api_service_reviews, R_OPTAUTH | R_READ, NULL},
+    READ("GET", "/api/v1/reviews/{id}/photos/{id}", api_review_photo),
     /* chat (C10), customer service (C2), invitations and gifts (C4) */
     AUTH("POST", "/api/v1/conversations", api_chat_open),
     AUTH_READ("GET", "/api/v1/conversations", api_chat_list),

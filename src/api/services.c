@@ -24,7 +24,10 @@ static json_t *merchant_json(req_t *r, const merchant_t *m, bool own)
 {
     json_t *o = json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)m->id, "name", m->name, "city", region_ref(r, m->city),
                           "status", m->status);
-    if (own || m->note) json_object_set_new(o, "review_note", m->note ? json_string(m->note) : json_null());
+    if (own || m->note) {
+        json_object_set_new(o, "review_note", m->note ? json_string(m->note) : json_null());
+        json_object_set_new(o, "review_reason", m->reason ? json_string(m->reason) : json_null());
+    }
     if (own) json_object_set_new(o, "created_at", json_string(api_time(r, m->created_at)));
     return o;
 }
@@ -75,7 +78,7 @@ int api_admin_merchant(req_t *r)
 
 static int review(req_t *r, bool approve)
 {
-    static const in_field_t spec[] = {{"reason", IN_STR, false, 200}};
+    static const in_field_t spec[] = {{"reason", IN_STR, false, 40}};
     in_val_t in[1] = {{0}};
     if (r->json && http_input(r, spec, 1, in)) return 0;
     int res = merchant_review(&r->ctx, r->params[0], approve, in[0].s);

@@ -40,6 +40,10 @@ typedef struct conf {
     char operator_name[256];   /* who runs this site, named in the privacy policy (empty: not stated) */
     char privacy_contact[256]; /* how to reach the person in charge of personal data (H5) */
     int order_contact_days;    /* days after completion the merchant still sees the customer's phone and address (C8) */
+    char pay_provider[16];     /* "sandbox", "http" or "none" (paying answers 503) */
+    char pay_http_url[512];    /* pay_provider = http: the gateway's base URL (POST <url>/trades, <url>/refunds) */
+    char pay_http_key[128];    /* pay_provider = http: HMAC key of requests to and callbacks from the gateway */
+    char pay_http_name[128];   /* pay_provider = http: the payment company, named in the sharing record (C5) */
     char pay_sandbox_key[128]; /* HMAC key of the sandbox provider's callbacks; empty: random per process */
     char pay_notify_url[512];  /* where the sandbox delivers callbacks; empty: http://<listen>/api/v1/payments/sandbox/callback */
     char data_region[8];       /* ISO 3166 code where data is stored; exports elsewhere need cross_border (F1) */

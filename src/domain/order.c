@@ -170,8 +170,8 @@ static int replay(ctx_t *c, const order_in_t *in, int64_t slot_at, const uint8_t
 
 static const char SQL_INSERT[] =
     "INSERT INTO orders(number, customer_id, merchant_id, service_id, category, item, amount_fen, city, district, "
-    "slot_at, address, phone, status, idem_key, created_at, updated_at) "
-    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,'created',?13,?14,?14)";
+    "slot_at, address, phone, status, idem_key, created_at, updated_at, ended_at) "
+    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,'created',?13,?14,?14,?14)";
 
 static int insert(ctx_t *c, const order_in_t *in, const svc_t *s, int64_t slot_at, const uint8_t *dek, int64_t *id)
 {
@@ -299,6 +299,11 @@ static int load_party(ctx_t *c, int64_t id, order_t *o)
     return LL_OK;
 }
 
+int order_load_party(ctx_t *c, int64_t id, order_t *o)
+{
+    return load_party(c, id, o);
+}
+
 int order_view(ctx_t *c, int64_t id, order_t *o)
 {
     int res = load_party(c, id, o);
@@ -345,7 +350,9 @@ static const char SQL_STATUS[] =
     "accepted_at = CASE WHEN ?2 = 'accepted' THEN ?3 ELSE accepted_at END, "
     "started_at = CASE WHEN ?2 = 'in_service' THEN ?3 ELSE started_at END, "
     "completed_at = CASE WHEN ?2 = 'completed' THEN ?3 ELSE completed_at END, "
-    "closed_at = CASE WHEN ?2 IN ('cancelled','refunded') THEN ?3 ELSE closed_at END WHERE id = ?1";
+    "closed_at = CASE WHEN ?2 IN ('cancelled','refunded') THEN ?3 ELSE closed_at END, "
+    /* the transaction record's retention counts from here (pi_decl.h): completion, or the end without it */
+    "ended_at = CASE WHEN ?2 IN ('completed','cancelled','refunded') THEN ?3 ELSE ended_at END WHERE id = ?1";
 
 int order_set_status(ctx_t *c, int64_t id, const char *status)
 {

@@ -5,7 +5,8 @@
  * with cancelled (before payment), refunded (after payment, before the
  * service starts) and disputed (during or after the service). Who moves what:
  *   customer: pay (created), cancel (created → cancelled; paid/accepted →
- *             refunded), dispute (in_service/completed), review (completed)
+ *             refunded), dispute (in_service/completed), review (completed →
+ *             reviewed, through review.c)
  *   merchant: accept (paid), start (accepted), complete (in_service),
  *             cancel (paid/accepted → refunded: declining the order)
  *   provider: paid (through the signed payment callback only)
@@ -52,6 +53,8 @@ int order_move(ctx_t *c, int64_t id, const char *action, const char **status);
 /* The caller's orders as customer (merchant false) or as merchant, newest first, at most 100, without contact. */
 int order_list(ctx_t *c, bool merchant, order_t **items, size_t *n);
 
+/* The order row if the caller is a party (is_customer set), without contact and without any audit; else LL_NOTFOUND. */
+int order_load_party(ctx_t *c, int64_t id, order_t *out);
 /* For payments: the order row, whoever asks (no view rules). */
 int order_load(ctx_t *c, int64_t id, order_t *out);
 int order_by_number(ctx_t *c, const char *number, order_t *out);

@@ -7,11 +7,74 @@
 #include "privacy/share.h"
 #include "store/db.h"
 #include <jansson.h>
+#include <sodium.h>
 #include <string.h>
 
 const pay_provider_t *pay_provider(const char *name)
 {
-    return name && !strcmp(name, pay_sandbox.name) ? &pay_sandbox : NULL;
+    if (name && !strcmp(name, pay_sandbox.name)) return &pay_sandbox;
+    if (name && !strcmp(name, pay_http.name)) return &pay_http;
+    return NULL;
+}
+
+const pay_provider_t *pay_current(const conf_t *conf)
+{
+    return pay_provider(conf->pay_provider);
+}
+
+const char *pay_recipient(arena_t *a, const conf_t *conf, const pay_provider_t *pv)
+{
+    return pv->recipient ? pv->recipient : arena_printf(a, "支付服务商：%s", conf->pay_http_name);
+}
+
+bool pay_trade_no_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 4 || n > 64) return false;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||
+              *s == '-'))
+            return false;
+    return true;
+}
+
+void pay_sign(const char *key, const char *body, size_t len, char hex[65])
+{
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(hex, 65, mac, sizeof mac);
+}
+
+static bool order_no_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 4 || n > 32) return false;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z'))) return false;
+    return true;
+}
+
+int pay_verify_signed(ctx_t *c, const char *key, const char *body, size_t len, const char *signature,
+                      pay_notice_t *out)
+{
+    char want[65];
+    if (!*key || !signature || strlen(signature) != 64) return ctx_fail(c, LL_DENIED, "bad_signature", NULL);
+    pay_sign(key, body, len, want);
+    if (sodium_memcmp(want, signature, 64)) return ctx_fail(c, LL_DENIED, "bad_signature", NULL);
+    json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+    if (!o) return ctx_fail(c, LL_INVALID, "invalid_json", NULL);
+    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, o);
+    out->event = json_string_value(json_object_get(o, "event"));
+    out->trade_no = json_string_value(json_object_get(o, "trade_no"));
+    out->order_no = json_string_value(json_object_get(o, "order_no"));
+    json_t *amount = json_object_get(o, "amount_fen");
+    out->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
+    if (!out->event || !pay_trade_no_ok(out->trade_no) || !order_no_ok(out->order_no) || out->amount_fen <= 0)
+        return ctx_fail(c, LL_INVALID, "invalid_field", "body");
+    return LL_OK;
 }
 
 typedef struct {
@@ -32,6 +95,9 @@ static const char SQL_PAY_STATUS[] =
     "UPDATE payments SET status = ?2, paid_at = CASE WHEN ?2 = 'paid' THEN ?3 ELSE paid_at END, "
     "refunded_at = CASE WHEN ?2 = 'refunded' THEN ?3 ELSE refunded_at END WHERE id = ?1";
 static const char SQL_PAY_REFUND_ASKED[] = "UPDATE payments SET refund_requested_at = ?2 WHERE id = ?1";
+static const char SQL_PAYER[] = "SELECT o.customer_id FROM payments p JOIN orders o ON o.id = p.order_id "
+                                "WHERE p.provider = ?1 AND p.trade_no = ?2";
+static const char SQL_OTHER_PAID[] = "SELECT 1 FROM payments WHERE order_id = ?1 AND id <> ?2 AND status = 'paid'";
 static const char SQL_LEDGER_HAS[] = "SELECT 1 FROM ledger WHERE txn = ? LIMIT 1";
 static const char SQL_LEDGER_POST[] =
     "INSERT INTO ledger(txn, account, amount_fen, order_id, at) VALUES (?,?,?,?,?)";
@@ -63,6 +129,19 @@ static int payment_of_order(ctx_t *c, int64_t order_id, const char *status, paym
 
 /* ---- starting a payment ---- */
 
+int pay_check_payer(ctx_t *c, const pay_provider_t *pv, const char *trade_no)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_PAYER);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, pv->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, trade_no, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    bool mine = rc == SQLITE_ROW && c->user_id && sqlite3_column_int64(st, 0) == c->user_id;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
+    return mine ? LL_OK : ctx_fail(c, LL_NOTFOUND, "not_found", NULL); /* someone else's trade is no trade */
+}
+
 static int record_payment(ctx_t *c, const pay_provider_t *pv, const order_t *o, const char *trade_no,
                           const char *url)
 {
@@ -77,38 +156,61 @@ static int record_payment(ctx_t *c, const pay_provider_t *pv, const order_t *o, 
     if (db_run(c->db, st)) return LL_ERR;
     /* C5: what the provider received, recorded as a share about the customer */
     json_t *fields = json_pack("[s, s]", "orders.item", "orders.amount_fen");
-    int res = share_record(c, pv->recipient, c->conf->data_region, fields, SHARE_BASIS_CONTRACT,
+    int res = share_record(c, pay_recipient(c->arena, c->conf, pv), c->conf->data_region, fields, SHARE_BASIS_CONTRACT,
                            arena_printf(c->arena, "订单 %s", o->number), o->customer_id, 1);
     json_decref(fields);
     return res;
+}
+
+/* The order, if the caller may pay it now. */
+static int payable(ctx_t *c, int64_t order_id, order_t *o)
+{
+    int res = order_load(c, order_id, o);
+    if (res) return res;
+    if (o->customer_id != c->user_id) {
+        bool merchant = order_view(c, order_id, o) == LL_OK; /* the merchant is a party, not the payer */
+        return merchant ? ctx_fail(c, LL_DENIED, "order_wrong_party", NULL) : ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    }
+    return strcmp(o->status, "created") ? ctx_fail(c, LL_CONFLICT, "order_wrong_state", NULL) : LL_OK;
+}
+
+/* Records the new trade unless another request recorded one meanwhile, which then wins. */
+static int keep_trade(ctx_t *c, const pay_provider_t *pv, const order_t *o, const char **pay_url, const char **trade_no)
+{
+    payment_t p;
+    if (db_begin(c->db)) return LL_ERR; /* IMMEDIATE: one writer, so the check below cannot race */
+    int res = payment_of_order(c, o->id, "pending", &p);
+    if (res == LL_OK && !strcmp(p.provider, pv->name)) {
+        *pay_url = p.pay_url; /* the trade just made at the provider is left unpaid, like an abandoned cashier */
+        *trade_no = p.trade_no;
+    } else if (res == LL_OK || res == LL_NOTFOUND) {
+        res = record_payment(c, pv, o, *trade_no, *pay_url);
+    }
+    if (res || db_commit(c->db)) {
+        db_rollback(c->db);
+        return res ? res : LL_ERR;
+    }
+    return LL_OK;
 }
 
 int pay_start(ctx_t *c, int64_t order_id, const char **pay_url, const char **trade_no)
 {
     order_t o;
     payment_t p;
-    const pay_provider_t *pv = &pay_sandbox;
-    int res = order_load(c, order_id, &o);
+    const pay_provider_t *pv = pay_current(c->conf);
+    int res = payable(c, order_id, &o);
     if (res) return res;
-    if (o.customer_id != c->user_id) {
-        bool merchant = false;
-        if (order_view(c, order_id, &o) == LL_OK) merchant = true; /* the merchant is a party, not the payer */
-        return merchant ? ctx_fail(c, LL_DENIED, "order_wrong_party", NULL) : ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
-    }
-    if (strcmp(o.status, "created")) return ctx_fail(c, LL_CONFLICT, "order_wrong_state", NULL);
-    if ((res = payment_of_order(c, order_id, "pending", &p)) == LL_OK) { /* paying again resumes the same page */
-        *pay_url = p.pay_url;
+    if (!pv) return ctx_fail(c, LL_ERR, "payment_off", NULL); /* pay_provider = none */
+    if ((res = payment_of_order(c, order_id, "pending", &p)) == LL_OK && !strcmp(p.provider, pv->name)) {
+        *pay_url = p.pay_url; /* paying again resumes the same page */
         *trade_no = p.trade_no;
         return LL_OK;
     }
-    if (res != LL_NOTFOUND) return res;
+    if (res != LL_OK && res != LL_NOTFOUND) return res;
     pay_request_t rq = {.order_no = o.number, .item = o.item, .amount_fen = o.amount_fen};
-    if (db_begin(c->db)) return LL_ERR;
-    if (pv->create(c, &rq, trade_no, pay_url) || record_payment(c, pv, &o, *trade_no, *pay_url) || db_commit(c->db)) {
-        db_rollback(c->db);
-        return LL_ERR;
-    }
-    return LL_OK;
+    /* the provider is asked outside our transaction: a real one is a network call away */
+    if ((res = pv->create(c, &rq, trade_no, pay_url))) return res;
+    return keep_trade(c, pv, &o, pay_url, trade_no);
 }
 
 /* ---- the ledger ---- */
@@ -183,17 +285,34 @@ static int apply_paid(ctx_t *c, const pay_provider_t *pv, payment_t *p, const or
     if (strcmp(p->status, "pending")) return LL_OK; /* duplicate, or late after the refund */
     if (set_payment(c, p->id, "paid") || post_payment(c, p, o, false)) return LL_ERR;
     if (!strcmp(o->status, "created")) return order_set_status(c, o->id, "paid");
-    /* the customer cancelled while paying: the money goes back */
-    return order_set_status(c, o->id, "refunded") || ask_refund(c, pv, p) ? LL_ERR : LL_OK;
+    /* the customer cancelled while paying: the order is refunded and the money goes back */
+    if (!strcmp(o->status, "cancelled") && order_set_status(c, o->id, "refunded")) return LL_ERR;
+    /* otherwise the order was paid through an older trade (a page left open): this money goes back alone */
+    return ask_refund(c, pv, p);
+}
+
+/* Whether another payment of the order holds its money (this one was a second, returned trade). */
+static int other_paid(ctx_t *c, const payment_t *p, bool *yes)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_OTHER_PAID);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, p->order_id);
+    sqlite3_bind_int64(st, 2, p->id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    *yes = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
 }
 
 /* Money went back: a refund notice before its payment notice posts both, in order. */
 static int apply_refunded(ctx_t *c, payment_t *p, const order_t *o)
 {
+    bool paid_otherwise;
     if (!strcmp(p->status, "refunded")) return LL_OK;
     if (post_payment(c, p, o, false) || post_payment(c, p, o, true) || set_payment(c, p->id, "refunded")) return LL_ERR;
     if (!strcmp(o->status, "refunded") || !strcmp(o->status, "cancelled")) return LL_OK;
-    return order_set_status(c, o->id, "refunded");
+    if (other_paid(c, p, &paid_otherwise)) return LL_ERR;
+    return paid_otherwise ? LL_OK : order_set_status(c, o->id, "refunded");
 }
 
 static int apply(ctx_t *c, const pay_provider_t *pv, const pay_notice_t *n)

@@ -14,11 +14,19 @@
  * pending → paid → refunded, and each ledger movement has a unique key);
  * every movement posts entries that sum to zero, so the whole ledger always
  * sums to zero.
+ *
+ * The setting pay_provider chooses the provider: "sandbox" (built in), "http"
+ * (a gateway speaking the signed JSON protocol of payhttp.h) or "none" (paying
+ * answers 503 payment_off). Only the chosen provider's callbacks and
+ * pages answer; a trade number is the provider's and never guessable from ours.
  */
 #ifndef LL_PAYMENT_H
 #define LL_PAYMENT_H
+#include "base/arena.h"
+#include "base/conf.h"
 #include "base/ctx.h"
 #include "domain/order.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,9 +43,10 @@ typedef struct {
 } pay_notice_t;
 
 typedef struct pay_provider {
-    const char *name;      /* in URLs and ledger accounts: "sandbox" */
-    const char *recipient; /* who receives the data, for the sharing record */
-    /* Starts a payment; the page the customer confirms on, and the provider's trade number. */
+    const char *name;      /* in URLs and ledger accounts: "sandbox", "http" */
+    const char *recipient; /* who receives the data, for the sharing record; NULL: the setting pay_http_name */
+    /* Starts a payment, outside any transaction of ours; the page the customer confirms on, and the
+     * provider's trade number (unguessable: it is the key to the cashier page). */
     int (*create)(ctx_t *c, const pay_request_t *rq, const char **trade_no, const char **pay_url);
     /* Asks for a full refund; the provider confirms later with a "refunded" callback. */
     int (*refund)(ctx_t *c, const char *trade_no, int64_t amount_fen);
@@ -45,9 +54,23 @@ typedef struct pay_provider {
     int (*verify)(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out);
 } pay_provider_t;
 
-extern const pay_provider_t pay_sandbox;
+extern const pay_provider_t pay_sandbox, pay_http;
 /* The provider named name, or NULL. */
 const pay_provider_t *pay_provider(const char *name);
+/* The provider the setting pay_provider chooses; NULL for "none" (or an unknown name, refused at start). */
+const pay_provider_t *pay_current(const conf_t *conf);
+/* Who receives a payment's data under pv: the name in each share record and in the published sharing list (E7). */
+const char *pay_recipient(arena_t *a, const conf_t *conf, const pay_provider_t *pv);
+/* LL_OK when the caller is the customer whose order provider pv's trade pays; LL_NOTFOUND otherwise. */
+int pay_check_payer(ctx_t *c, const pay_provider_t *pv, const char *trade_no);
+/* A provider's trade number: 4–64 of [A-Za-z0-9_-]. */
+bool pay_trade_no_ok(const char *s);
+
+/* The hex HMAC-SHA256 of body under key (65 bytes with the NUL): how callbacks and requests are signed. */
+void pay_sign(const char *key, const char *body, size_t len, char hex[65]);
+/* Checks a callback signed under key and reads it into out (strings live in c's arena). */
+int pay_verify_signed(ctx_t *c, const char *key, const char *body, size_t len, const char *signature,
+                      pay_notice_t *out);
 
 /* The customer starts (or resumes) paying a created order; *pay_url is the provider's page. */
 int pay_start(ctx_t *c, int64_t order_id, const char **pay_url, const char **trade_no);

@@ -13,9 +13,10 @@
 #include <string.h>
 
 
-static const char SQL_TRADE_NEW[] =
-    "INSERT INTO sandbox_trades(request, order_no, item, amount_fen, status, created_at) VALUES (?,?,?,?,'waiting',?)";
-static const char SQL_TRADE[] = "SELECT id, order_no, item, amount_fen, status FROM sandbox_trades WHERE id = ?";
+static const char SQL_TRADE_NEW[] = "INSERT INTO sandbox_trades(trade_no, request, order_no, item, amount_fen, status, "
+                                    "created_at) VALUES (?,?,?,?,?,'waiting',?)";
+static const char SQL_TRADE[] =
+    "SELECT id, trade_no, order_no, item, amount_fen, status FROM sandbox_trades WHERE trade_no = ?";
 static const char SQL_TRADE_MOVE[] = "UPDATE sandbox_trades SET status = ?3, paid_at = CASE WHEN ?3 = 'paid' THEN ?4 "
                                      "ELSE paid_at END, refunded_at = CASE WHEN ?3 = 'refunded' THEN ?4 ELSE "
                                      "refunded_at END WHERE id = ?1 AND status = ?2";
@@ -26,39 +27,26 @@ static const char SQL_DONE[] = "UPDATE sandbox_notices SET delivered_at = ?2, at
 static const char SQL_RETRY[] =
     "UPDATE sandbox_notices SET attempts = attempts + 1, due_at = ?2 + min(300, 1 << attempts) WHERE id = ?1";
 
-void sandbox_sign(const char *key, const char *body, size_t len, char hex[65])
+/* 128 random bits: the trade number is the cashier page's address. */
+static const char *new_trade_no(ctx_t *c)
 {
-    crypto_auth_hmacsha256_state st;
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
-    crypto_auth_hmacsha256_final(&st, mac);
-    sodium_bin2hex(hex, 65, mac, sizeof mac);
-}
-
-static const char *trade_no_of(ctx_t *c, int64_t id)
-{
-    return arena_printf(c->arena, "SBX%010lld", (long long)id);
-}
-
-static int64_t trade_id(const char *trade_no)
-{
-    char *end;
-    if (!trade_no || strncmp(trade_no, "SBX", 3) || strlen(trade_no) != 13) return 0;
-    long long id = strtoll(trade_no + 3, &end, 10);
-    return *end || id <= 0 ? 0 : id;
+    unsigned char r[16];
+    char hex[33];
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+    return arena_printf(c->arena, "SBX%s", hex);
 }
 
 /* Queues a signed callback for the asynchronous deliverer. */
-static int queue_notice(ctx_t *c, const char *event, int64_t id, const char *order_no, int64_t amount)
+static int queue_notice(ctx_t *c, const char *event, const char *trade_no, const char *order_no, int64_t amount)
 {
     char sig[65];
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "event", event, "trade_no", trade_no_of(c, id), "order_no",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "event", event, "trade_no", trade_no, "order_no",
                           order_no, "amount_fen", (json_int_t)amount, "at", (json_int_t)c->now);
     char *body = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     if (!body) return LL_ERR;
-    sandbox_sign(c->conf->pay_sandbox_key, body, strlen(body), sig);
+    pay_sign(c->conf->pay_sandbox_key, body, strlen(body), sig);
     sqlite3_stmt *st = db_stmt(c->db, SQL_NOTICE_NEW);
     int res = LL_ERR;
     if (st) {
@@ -71,18 +59,19 @@ static int queue_notice(ctx_t *c, const char *event, int64_t id, const char *ord
     return res;
 }
 
-int sandbox_trade(ctx_t *c, int64_t id, sandbox_trade_t *t)
+int sandbox_trade(ctx_t *c, const char *trade_no, sandbox_trade_t *t)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_TRADE);
     if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 1, trade_no ? trade_no : "", -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        t->id = id;
-        t->order_no = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
-        t->item = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 2));
-        t->amount_fen = sqlite3_column_int64(st, 3);
-        t->status = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 4));
+        t->id = sqlite3_column_int64(st, 0);
+        t->trade_no = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
+        t->order_no = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 2));
+        t->item = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 3));
+        t->amount_fen = sqlite3_column_int64(st, 4);
+        t->status = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 5));
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
@@ -103,14 +92,15 @@ static int move(ctx_t *c, int64_t id, const char *from, const char *to, bool *mo
     return LL_OK;
 }
 
-int sandbox_confirm(ctx_t *c, int64_t id)
+int sandbox_confirm(ctx_t *c, const char *trade_no)
 {
     sandbox_trade_t t;
     bool moved;
-    int res = sandbox_trade(c, id, &t);
+    int res = sandbox_trade(c, trade_no, &t);
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
-    if (move(c, id, "waiting", "paid", &moved) || (moved && queue_notice(c, "paid", id, t.order_no, t.amount_fen)) ||
+    if (move(c, t.id, "waiting", "paid", &moved) ||
+        (moved && queue_notice(c, "paid", t.trade_no, t.order_no, t.amount_fen)) ||
         db_commit(c->db)) {
         db_rollback(c->db);
         return LL_ERR;
@@ -132,16 +122,17 @@ static int sb_create(ctx_t *c, const pay_request_t *rq, const char **trade_no, c
         free(request);
         return LL_ERR;
     }
-    sqlite3_bind_text(st, 1, request, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, rq->order_no, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, rq->item, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, rq->amount_fen);
-    sqlite3_bind_int64(st, 5, c->now);
+    const char *no = new_trade_no(c);
+    sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, request, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, rq->order_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, rq->item, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, rq->amount_fen);
+    sqlite3_bind_int64(st, 6, c->now);
     free(request);
     if (db_run(c->db, st)) return LL_ERR;
-    int64_t id = db_last_id(c->db);
-    *trade_no = trade_no_of(c, id);
-    *pay_url = arena_printf(c->arena, "/sandbox/pay/%lld", (long long)id);
+    *trade_no = no;
+    *pay_url = arena_printf(c->arena, "/sandbox/pay/%s", no);
     return LL_OK;
 }
 
@@ -149,41 +140,16 @@ static int sb_refund(ctx_t *c, const char *trade_no, int64_t amount_fen)
 {
     sandbox_trade_t t;
     bool moved;
-    int64_t id = trade_id(trade_no);
-    int res = sandbox_trade(c, id, &t);
+    int res = sandbox_trade(c, trade_no, &t);
     if (res) return res;
     if (t.amount_fen != amount_fen) return ctx_fail(c, LL_INVALID, "payment_mismatch", NULL);
-    if ((res = move(c, id, "paid", "refunded", &moved))) return res;
-    return moved ? queue_notice(c, "refunded", id, t.order_no, t.amount_fen) : LL_OK;
-}
-
-static bool order_no_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n < 4 || n > 32) return false;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z'))) return false;
-    return true;
+    if ((res = move(c, t.id, "paid", "refunded", &moved))) return res;
+    return moved ? queue_notice(c, "refunded", t.trade_no, t.order_no, t.amount_fen) : LL_OK;
 }
 
 static int sb_verify(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out)
 {
-    char want[65];
-    if (!*c->conf->pay_sandbox_key || !signature || strlen(signature) != 64)
-        return ctx_fail(c, LL_DENIED, "bad_signature", NULL);
-    sandbox_sign(c->conf->pay_sandbox_key, body, len, want);
-    if (sodium_memcmp(want, signature, 64)) return ctx_fail(c, LL_DENIED, "bad_signature", NULL);
-    json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
-    if (!o) return ctx_fail(c, LL_INVALID, "invalid_json", NULL);
-    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, o);
-    out->event = json_string_value(json_object_get(o, "event"));
-    out->trade_no = json_string_value(json_object_get(o, "trade_no"));
-    out->order_no = json_string_value(json_object_get(o, "order_no"));
-    json_t *amount = json_object_get(o, "amount_fen");
-    out->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    if (!out->event || !trade_id(out->trade_no) || !order_no_ok(out->order_no) || out->amount_fen <= 0)
-        return ctx_fail(c, LL_INVALID, "invalid_field", "body");
-    return LL_OK;
+    return pay_verify_signed(c, c->conf->pay_sandbox_key, body, len, signature, out);
 }
 
 const pay_provider_t pay_sandbox = {

@@ -8,6 +8,12 @@
  * system: a trade holds exactly the request Linli sent (order number, item,
  * amount: C5). Callbacks are JSON signed with HMAC-SHA256 under the setting
  * pay_sandbox_key, hex in the X-Sandbox-Signature header.
+ *
+ * A trade number is "SBX" and 32 hex digits from the system's random source
+ * (128 bits): it is the address of the cashier page, so it must not be
+ * guessable. Confirming needs more than the address: the API checks that the
+ * signed-in caller is the payer (pay_check_payer), as a real cashier asks its
+ * payer to log in. Trades made before that rule keep their old numbers.
  */
 #ifndef LL_PAYSANDBOX_H
 #define LL_PAYSANDBOX_H
@@ -18,13 +24,13 @@
 
 typedef struct {
     int64_t id, amount_fen;
-    const char *order_no, *item, *status; /* status: waiting, paid, refunded */
+    const char *trade_no, *order_no, *item, *status; /* status: waiting, paid, refunded */
 } sandbox_trade_t;
 
 /* One trade for its confirm page; LL_NOTFOUND if none. */
-int sandbox_trade(ctx_t *c, int64_t id, sandbox_trade_t *out);
+int sandbox_trade(ctx_t *c, const char *trade_no, sandbox_trade_t *out);
 /* The payer confirms: waiting → paid, and a "paid" callback is queued; a repeat changes nothing. */
-int sandbox_confirm(ctx_t *c, int64_t id);
+int sandbox_confirm(ctx_t *c, const char *trade_no);
 
 typedef struct {
     int64_t id;
@@ -37,7 +43,5 @@ int sandbox_due(ctx_t *c, sandbox_notice_t **items, size_t *n);
 int sandbox_delivered(ctx_t *c, int64_t id, bool ok);
 /* POSTs one callback to url; true when it answered 2xx. */
 bool sandbox_post(const char *url, const char *body, const char *signature);
-/* The HMAC-SHA256 of body under key, in hex (65 bytes with the NUL). */
-void sandbox_sign(const char *key, const char *body, size_t len, char hex[65]);
 
 #endif

@@ -340,23 +340,12 @@ bool svc_slot_ok(const svc_t *s, int64_t t)
 }
 
 static const char SQL_COUNT_ORDER[] = "UPDATE services SET orders = orders + 1 WHERE id = ?";
-static const char SQL_RATING[] = "UPDATE services SET rating_sum = rating_sum + ?2, rating_count = rating_count + 1 "
-                                 "WHERE id = ?1";
 
 int svc_count_order(ctx_t *c, int64_t id)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_COUNT_ORDER);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, id);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
-}
-
-int svc_add_rating(ctx_t *c, int64_t id, int rating)
-{
-    sqlite3_stmt *st = db_stmt(c->db, SQL_RATING);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, rating);
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 

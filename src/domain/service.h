@@ -68,7 +68,5 @@ bool svc_slot_ok(const svc_t *s, int64_t t);
 bool svc_serves(const svc_t *s, int64_t d);
 /* Counts one more order for popularity (inside the caller's transaction). */
 int svc_count_order(ctx_t *c, int64_t id);
-/* Adds one rating (inside the caller's transaction). */
-int svc_add_rating(ctx_t *c, int64_t id, int rating);
 
 #endif

@@ -149,6 +149,11 @@ static char *mask_name(arena_t *a, const char *s)
     return arena_printf(a, "%.*s**", (int)first, s);
 }
 
+char *pi_mask_name(arena_t *a, const char *name)
+{
+    return *name ? mask_name(a, name) : arena_strdup(a, "");
+}
+
 static char *mask_email(arena_t *a, const char *s)
 {
     const char *at = strchr(s, '@');

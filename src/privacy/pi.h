@@ -123,6 +123,8 @@ int pi_open(arena_t *a, pi_id_t f, unsigned purpose, const uint8_t dek[VAULT_KEY
 char *pi_mask(arena_t *a, pi_id_t f, const char *plain);
 /* The masked form of a phone number: 138****8000. */
 char *pi_mask_phone(arena_t *a, const char *phone);
+/* The masked form of a name: its first character and "**" (王**). */
+char *pi_mask_name(arena_t *a, const char *name);
 
 
 

@@ -69,8 +69,8 @@ PI(USER_USERNAME_BI, "users", "username_bi", "用户名（检索索引）", CAT_
    RET_ACCOUNT, 0, NULL, F_BLIND, MASK_HIDE, SHARE_NONE, "保证用户名不重复；为带密钥的单向散列值")
 PI(USER_USERNAME, "users", "username", "用户名", CAT_IDENTIFIER, P_ACCOUNT | P_PROFILE, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NAME, SHARE_NONE, "您在个人资料中设定（选填），用于识别您的账号")
-PI(USER_NICKNAME, "users", "nickname", "昵称", CAT_IDENTIFIER, P_PROFILE, BASIS_CONTRACT,
-   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料，在您发布的信息旁展示")
+PI(USER_NICKNAME, "users", "nickname", "昵称", CAT_IDENTIFIER, P_PROFILE | P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料；在您发布的服务评价旁打码展示（如“王**”）")
 PI(USER_CITY, "users", "city", "所在城市", CAT_BASIC, P_PROFILE, BASIS_CONSENT,
    RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE, "完善个人资料（选填）")
 PI(USER_HOMETOWN, "users", "hometown", "家乡", CAT_BASIC, P_PROFILE, BASIS_CONSENT,
@@ -344,7 +344,7 @@ NOTPI("merchants", "id", "merchant number")
 NOTPI("merchants", "user_id", "the merchant's account; erased with the account")
 NOTPI("merchants", "city", "city the business is registered in, a division code")
 NOTPI("merchants", "status", "review state")
-NOTPI("merchants", "review_note", "reason given by staff; never personal data")
+NOTPI("merchants", "review_note", "a rejection's reason code from a fixed list (merchant_reasons); no free text")
 NOTPI("merchants", "created_at", "merchant bookkeeping")
 NOTPI("merchants", "updated_at", "merchant bookkeeping")
 
@@ -391,14 +391,14 @@ PI(ORDER_PHONE, "orders", "phone", "订单联系电话", CAT_BASIC, P_ORDER, BAS
 PI(ORDER_DISTRICT, "orders", "district", "服务所在区县", CAT_LOCATION, P_ORDER, BASIS_CONTRACT,
    RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让商家在接单前判断能否上门")
 PI(ORDER_ITEM, "orders", "item", "交易记录：服务项目", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
-   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
-   "订单与售后；电子商务法要求交易信息自交易完成起保存不少于三年，注销账号后只保留不含您身份的交易记录")
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单与售后；电子商务法要求交易信息自交易完成起保存不少于三年：自订单完成（或取消、退款）之日起保存三年，未完成的订单自下单起；注销账号后只保留不含您身份的交易记录")
 PI(ORDER_AMOUNT, "orders", "amount_fen", "交易记录：金额", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
-   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
-   "订单、支付与售后；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "订单、支付与售后；电子商务法要求交易信息自交易完成起保存不少于三年：自订单完成（或取消、退款）之日起保存三年，未完成的订单自下单起；注销账号后只保留不含您身份的交易记录")
 PI(ORDER_TIME, "orders", "slot_at", "交易记录：预约上门时间", CAT_PROPERTY, P_ORDER, BASIS_LEGAL_DUTY,
-   RET_LAW, 1095, "created_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
-   "安排上门服务；电子商务法要求交易信息保存不少于三年，注销账号后只保留不含您身份的交易记录")
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "安排上门服务；电子商务法要求交易信息自交易完成起保存不少于三年：自订单完成（或取消、退款）之日起保存三年，未完成的订单自下单起；注销账号后只保留不含您身份的交易记录")
 NOTPI("orders", "id", "order row number")
 NOTPI("orders", "number", "order number, also given to the payment provider (C5); names no one")
 NOTPI("orders", "customer_id", "the customer's account; cleared at the customer's cancellation")
@@ -416,6 +416,7 @@ NOTPI("orders", "started_at", "order bookkeeping")
 NOTPI("orders", "completed_at", "order bookkeeping; starts the period after which the contact is masked again")
 NOTPI("orders", "closed_at", "order bookkeeping")
 NOTPI("orders", "updated_at", "order bookkeeping")
+NOTPI("orders", "ended_at", "when the transaction ended (completed, cancelled, refunded; else created): retention counts from it")
 
 /* payments: one per attempt to pay an order through a provider (C5); tied to people only through orders */
 NOTPI("payments", "id", "payment number")
@@ -440,7 +441,8 @@ NOTPI("ledger", "at", "entry time")
 
 /* sandbox_trades and sandbox_notices: the built-in sandbox provider's own records, standing in for a
  * provider's system; they hold exactly what a provider receives (C5): order number, item, amount */
-NOTPI("sandbox_trades", "id", "the provider's trade number")
+NOTPI("sandbox_trades", "id", "row number, internal to the provider")
+NOTPI("sandbox_trades", "trade_no", "the provider's random trade number (the cashier page's address); names no one")
 NOTPI("sandbox_trades", "request", "the request the provider received: order number, item and amount only (C5, tested)")
 NOTPI("sandbox_trades", "order_no", "our order number; names no one")
 NOTPI("sandbox_trades", "item", "name of the service paid for")
@@ -455,6 +457,35 @@ NOTPI("sandbox_notices", "signature", "HMAC of the body")
 NOTPI("sandbox_notices", "due_at", "next delivery attempt")
 NOTPI("sandbox_notices", "attempts", "delivery attempts so far")
 NOTPI("sandbox_notices", "delivered_at", "when our callback acknowledged it")
+
+/* reviews (C9): a customer's review of a completed order, shown on the service with the reviewer's nickname
+ * masked; text, reply and photos sealed with the reviewer's key, so erasure reaches backups too */
+OWNER("reviews", "user_id = ?1")
+OWNER("review_photos", "review_id IN (SELECT id FROM reviews WHERE user_id = ?1)")
+PI(REVIEW_RATING, "reviews", "rating", "服务评价：评分", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "在服务页面公开展示（评价人昵称打码），计入服务的平均评分；注销账号时删除，平均评分随之更新")
+PI(REVIEW_BODY, "reviews", "body", "服务评价：文字内容", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "您在订单完成后主动发布的评价，在服务页面公开展示（评价人昵称打码）；注销账号时删除")
+PI(REVIEW_REPLY, "reviews", "reply", "商家对您评价的回复", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT, MASK_NONE, SHARE_NONE,
+   "与您的评价一同展示；随您的评价一起保存与删除")
+PI(REVIEW_PHOTO, "review_photos", "photo", "服务评价：照片", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
+   "您选择随评价发布的照片，已去除拍摄位置等全部元数据，在服务页面公开展示；注销账号时删除")
+NOTPI("reviews", "id", "review number")
+NOTPI("reviews", "order_id", "the reviewed order (one review per order)")
+NOTPI("reviews", "service_id", "the reviewed service")
+NOTPI("reviews", "merchant_id", "the merchant who may reply")
+NOTPI("reviews", "user_id", "the reviewer's account; the review is erased with it")
+NOTPI("reviews", "replied_at", "review bookkeeping")
+NOTPI("reviews", "created_at", "review bookkeeping")
+NOTPI("review_photos", "id", "photo number")
+NOTPI("review_photos", "review_id", "the review the photo belongs to")
+NOTPI("review_photos", "width", "pixel width")
+NOTPI("review_photos", "height", "pixel height")
+NOTPI("review_photos", "created_at", "photo bookkeeping")
 
 /* chat (C10): conversations between two people about a listing (later an order); kept 180 days from the
  * last message, each message 180 days from its sending, to settle what was agreed (E6), then deleted */

@@ -509,6 +509,52 @@ static const char *const migrations[] = {
 
     /* 17: cards rendered before 14-16 lack the poster's badges (C1, C7): render every card again at the next start */
     "INSERT OR IGNORE INTO schema_tasks VALUES ('reindex_listings');",
+
+    /* 18: sandbox trades get random numbers (the cashier page's address must not be guessable); trades made
+     * before keep their old number, whose page now also needs the payer signed in */
+    "ALTER TABLE sandbox_trades ADD COLUMN trade_no TEXT;"
+    "UPDATE sandbox_trades SET trade_no = printf('SBX%010d', id);"
+    "CREATE UNIQUE INDEX sandbox_trades_by_no ON sandbox_trades(trade_no);"
+    "UPDATE payments SET pay_url = '/sandbox/pay/' || trade_no WHERE provider = 'sandbox';",
+
+    /* 19: reviews of completed orders (C9): one per order, text, reply and photos sealed with the reviewer's key;
+     * the service's rating follows the rows by trigger, so an erased or swept review leaves the average too */
+    "CREATE TABLE reviews ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  order_id INTEGER NOT NULL UNIQUE," /* no foreign key: the review is the reviewer's, not the order record's */
+    "  service_id INTEGER NOT NULL,"
+    "  merchant_id INTEGER NOT NULL,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+    "  body BLOB NOT NULL,"
+    "  reply BLOB,"
+    "  replied_at INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX reviews_by_service ON reviews(service_id, id);"
+    "CREATE INDEX reviews_by_user ON reviews(user_id);"
+    "CREATE TABLE review_photos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,"
+    "  photo BLOB NOT NULL,"
+    "  width INTEGER NOT NULL,"
+    "  height INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX review_photos_by_review ON review_photos(review_id, id);"
+    "CREATE TRIGGER reviews_rate AFTER INSERT ON reviews BEGIN "
+    "  UPDATE services SET rating_sum = rating_sum + new.rating, rating_count = rating_count + 1 WHERE id = new.service_id; END;"
+    "CREATE TRIGGER reviews_unrate AFTER DELETE ON reviews BEGIN "
+    "  UPDATE services SET rating_sum = rating_sum - old.rating, rating_count = rating_count - 1 WHERE id = old.service_id; END;",
+
+    /* 20: an order's transaction record is kept three years from the transaction's end, as declared (E-commerce
+     * Law art. 31): completion, or cancellation/refund; an order that never ended counts from its creation */
+    "ALTER TABLE orders ADD COLUMN ended_at INTEGER;"
+    "UPDATE orders SET ended_at = coalesce(completed_at, closed_at, created_at);"
+    "CREATE INDEX orders_by_end ON orders(ended_at);",
+
+    /* 21: a merchant's rejection names a reason from a fixed list; notes typed freely before are replaced, so no
+     * undeclared personal information stays in merchants.review_note */
+    "UPDATE merchants SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
+    "('license_invalid','name_mismatch','city_mismatch','scope_mismatch','other');",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

@@ -9,6 +9,7 @@
 #include "web/policy_page.h"
 #include "base/result.h"
 #include "domain/consent.h"
+#include "domain/payment.h"
 #include "domain/policy.h"
 #include "http/server.h"
 #include "privacy/pi.h"
@@ -185,6 +186,17 @@ json_t *web_pi_sharing_with(arena_t *a, const conf_t *conf, const share_partner_
                       arena_printf(a, "实名认证服务商（%s）", share_url_host(a, conf->verify_http_url)), "kind",
                       "委托处理", "purpose", "核验您提交的姓名与身份证号是否一致（实名认证）", "basis",
                       pi_basis_label(BASIS_CONSENT), "fields", fields));
+    }
+    /* C5: a payment gateway receives the item and amount of what it takes payment for (the order number names
+     * no one); the built-in sandbox stays on the platform, like the SMS outbox */
+    if (conf && pay_current(conf) == &pay_http) {
+        json_t *fields = json_array();
+        json_array_append_new(fields, field_ref(a, PI_ORDER_ITEM));
+        json_array_append_new(fields, field_ref(a, PI_ORDER_AMOUNT));
+        json_array_append_new(
+            recipients, json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", pay_recipient(a, conf, &pay_http), "kind",
+                                  "共享", "purpose", "为您的服务订单收款与退款", "basis",
+                                  pi_basis_label(BASIS_CONTRACT), "fields", fields));
     }
     for (size_t i = 0; i < npartners; i++) json_array_append_new(recipients, partner_json(a, conf, &partners[i]));
     const char *statement = json_array_size(recipients)

@@ -1,7 +1,7 @@
 // orders.test.mjs — ordering a home service: idempotent creates, who moves each state, each party's view (C8, C3, E6, G4).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Linli } from './lib.mjs';
+import { Linli, run } from './lib.mjs';
 import { beijing, merchantWith, staff } from './hs.mjs';
 import { payOrder, SANDBOX_KEY } from './pay.mjs';
 
@@ -203,4 +203,32 @@ test('G4: a customer who cancels the account leaves the merchant only the transa
   assert.equal(m.status, 200);
   assert.equal(m.json.address, null);
   assert.equal(m.json.phone, null);
+});
+
+test('E6/F2: an order\'s transaction record is kept 1095 days from its end (completion, cancellation), not from its creation', async () => {
+  const done = (await order(customer, body)).json.id;
+  await payOrder(L, customer, done);
+  for (const a of ['accept', 'start', 'complete']) assert.equal((await act(merchant, done, a)).status, 200);
+  const cancelled = (await order(customer, body)).json.id;
+  assert.equal((await act(customer, cancelled, 'cancel')).json.status, 'cancelled');
+  const abandoned = (await order(customer, body)).json.id;
+  const col = (id, c) => L.sql(`SELECT ${c} FROM orders WHERE id = ${id}`);
+  assert.equal(col(done, 'ended_at'), col(done, 'completed_at'));
+  assert.equal(col(cancelled, 'ended_at'), col(cancelled, 'closed_at'));
+  assert.equal(col(abandoned, 'ended_at'), col(abandoned, 'created_at'));
+  const ids = `${done}, ${cancelled}, ${abandoned}`;
+  const back = (days, which) => L.sql(`UPDATE orders SET ended_at = ended_at - ${days * 86400}, completed_at = completed_at - ${days * 86400}, `
+    + `closed_at = closed_at - ${days * 86400} WHERE id IN (${which})`);
+  // created 1200 days ago, ended 1000 days ago: kept; the abandoned order counts from its creation
+  L.sql(`UPDATE orders SET created_at = created_at - ${1200 * 86400} WHERE id IN (${ids})`);
+  back(1000, `${done}, ${cancelled}`);
+  back(1200, abandoned);
+  assert.equal(run(L.dir, 'retention', 'run').code, 0);
+  const left = () => L.sql(`SELECT group_concat(id) FROM (SELECT id FROM orders WHERE id IN (${ids}) ORDER BY id)`);
+  assert.equal(left(), `${done},${cancelled}`);
+  back(96, `${done}, ${cancelled}`); // 1096 days after the end
+  assert.equal(run(L.dir, 'retention', 'run').code, 0);
+  assert.equal(left(), '');
+  const policy = await L.req('GET', '/privacy');
+  assert.ok(policy.text.includes('自订单完成（或取消、退款）之日起保存三年'), 'the published text says what the sweep does');
 });

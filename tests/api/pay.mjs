@@ -16,13 +16,18 @@ export async function waitFor(fn, what, ms = 8000) {
   }
 }
 
+// The payer presses 确认支付 on the sandbox cashier page (the form posts to the page's own address).
+export function confirmAt(L, who, url) {
+  return L.req('POST', url, { token: who?.token, raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+}
+
 // POST /orders/{id}/pay, open the cashier page, confirm, wait for the asynchronous callback to mark it paid.
 export async function payOrder(L, customer, id) {
   const start = await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token });
   assert.equal(start.status, 200, start.text);
-  const page = await L.req('GET', start.json.payment_url);
+  const page = await L.req('GET', start.json.payment_url, { token: customer.token });
   assert.equal(page.status, 200);
-  const confirm = await L.req('POST', `${start.json.payment_url}/confirm`, { raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const confirm = await confirmAt(L, customer, start.json.payment_url);
   assert.equal(confirm.status, 200, confirm.text);
   await waitFor(async () => (await L.req('GET', `/api/v1/orders/${id}`, { token: customer.token })).json.status !== 'created', `order ${id} paid`);
   return start.json;

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Linli } from './lib.mjs';
 import { beijing, merchantWith, staff } from './hs.mjs';
-import { payOrder, sign, waitFor, SANDBOX_KEY } from './pay.mjs';
+import { confirmAt, payOrder, sign, waitFor, SANDBOX_KEY } from './pay.mjs';
 
 const L = new Linli({ pay_sandbox_key: SANDBOX_KEY });
 let merchant, customer, stranger, body;
@@ -39,10 +39,11 @@ test('C5: the provider receives the order number, the item and the amount, nothi
   const start = await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token });
   assert.equal(start.status, 200, start.text);
   assert.equal(start.json.provider, 'sandbox');
-  assert.match(start.json.payment_url, /^\/sandbox\/pay\/\d+$/);
+  assert.match(start.json.payment_url, /^\/sandbox\/pay\/SBX[0-9a-f]{32}$/);
+  assert.equal(start.json.payment_url, `/sandbox/pay/${start.json.trade_no}`);
   const again = await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token });
   assert.equal(again.json.payment_url, start.json.payment_url, 'paying again resumes the same payment');
-  const request = JSON.parse(L.sql(`SELECT request FROM sandbox_trades WHERE id = ${start.json.payment_url.split('/').pop()}`));
+  const request = JSON.parse(L.sql(`SELECT request FROM sandbox_trades WHERE trade_no = '${start.json.trade_no}'`));
   const number = L.sql(`SELECT number FROM orders WHERE id = ${id}`);
   assert.deepEqual(request, { amount_fen: 12000, item: '深度保洁 4小时', order_no: number });
   const all = L.sql('SELECT group_concat(request) FROM sandbox_trades');
@@ -59,7 +60,7 @@ test('C5: only the customer pays, only a created order; the cashier page shows i
   assert.equal((await L.req('POST', `/api/v1/orders/${id}/pay`, { token: merchant.token })).json.error.code, 'order_wrong_party');
   assert.equal((await L.req('POST', `/api/v1/orders/${id}/pay`, { token: stranger.token })).status, 404);
   const p = await payOrder(L, customer, id);
-  const page = await L.req('GET', p.payment_url);
+  const page = await L.req('GET', p.payment_url, { token: customer.token });
   assert.match(page.headers.get('content-type'), /text\/html/);
   assert.ok(page.text.includes('深度保洁 4小时') && page.text.includes('¥120.00'), page.text);
   assert.ok(!page.text.includes('确认支付'), 'a paid trade offers no button');
@@ -138,8 +139,65 @@ test('C5: money arriving for an order cancelled while paying goes back', async (
   const id = await newOrder();
   const p = (await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token })).json;
   assert.equal((await L.req('POST', `/api/v1/orders/${id}/cancel`, { token: customer.token })).json.status, 'cancelled');
-  await L.req('POST', `${p.payment_url}/confirm`, { raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal((await confirmAt(L, customer, p.payment_url)).status, 200);
   await waitFor(() => status(id) === 'refunded|refunded', 'the automatic refund');
+  assertBalanced();
+});
+
+test('C5: the cashier address is an unguessable trade number; a guessed or counted one, or another person\'s, is 404 and pays nothing', async () => {
+  const id = await newOrder();
+  const p = (await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token })).json;
+  const other = (await L.req('POST', `/api/v1/orders/${await newOrder()}/pay`, { token: customer.token })).json;
+  assert.notEqual(p.trade_no.slice(3, 19), other.trade_no.slice(3, 19), 'numbers do not count up');
+  const notices = () => L.sql('SELECT count(*) FROM sandbox_notices');
+  const before = notices();
+  const rowid = L.sql(`SELECT id FROM sandbox_trades WHERE trade_no = '${p.trade_no}'`);
+  const guesses = ['/sandbox/pay/SBX' + '0'.repeat(32), `/sandbox/pay/${rowid}`, `/sandbox/pay/SBX${rowid.padStart(10, '0')}`,
+    `/sandbox/pay/${p.trade_no.slice(0, -1)}${p.trade_no.endsWith('0') ? '1' : '0'}`, `/sandbox/pay/${p.trade_no}/confirm`];
+  for (const url of guesses) {
+    assert.equal((await L.req('GET', url, { token: customer.token })).status, 404, url);
+    assert.equal((await confirmAt(L, customer, url)).status, 404, url);
+  }
+  for (const who of [stranger, merchant]) { // another signed-in person, the merchant included, has no such trade
+    const seen = await L.req('GET', p.payment_url, { token: who.token });
+    assert.equal(seen.status, 404, seen.text);
+    assert.equal(seen.json.error.code, 'not_found');
+    assert.equal((await confirmAt(L, who, p.payment_url)).status, 404);
+  }
+  assert.equal((await confirmAt(L, null, p.payment_url)).status, 401, 'no login, no confirm');
+  assert.equal((await L.req('GET', p.payment_url)).status, 401);
+  assert.equal(notices(), before, 'no callback was queued');
+  assert.equal(L.sql(`SELECT status FROM sandbox_trades WHERE trade_no = '${p.trade_no}'`), 'waiting');
+  assert.equal(status(id), 'created|pending');
+});
+
+test('C5: confirming twice is idempotent: one callback, one ledger movement, the paid page again', async () => {
+  const id = await newOrder();
+  const p = await payOrder(L, customer, id);
+  const rows = ledgerRows();
+  const again = await confirmAt(L, customer, p.payment_url);
+  assert.equal(again.status, 200, again.text);
+  assert.ok(again.text.includes('id="status">paid<') && !again.text.includes('确认支付'), again.text);
+  await new Promise((r) => setTimeout(r, 700)); // a second callback, had one been queued, would be delivered by now
+  assert.equal(L.sql(`SELECT count(*) FROM sandbox_notices WHERE body LIKE '%${p.trade_no}%'`), '1');
+  assert.equal(ledgerRows(), rows);
+  assert.equal(status(id), 'paid|paid');
+  assertBalanced();
+});
+
+test('C5: money for an older trade of an order paid meanwhile goes back alone; the order stays paid', async () => {
+  const id = await newOrder();
+  const first = (await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token })).json;
+  // the first trade is left behind (as if recorded by a request that lost a race), then another is paid
+  L.sql(`UPDATE payments SET status = 'paid' WHERE trade_no = '${first.trade_no}'`);
+  const second = (await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token })).json;
+  assert.notEqual(second.trade_no, first.trade_no);
+  L.sql(`UPDATE payments SET status = 'pending' WHERE trade_no = '${first.trade_no}'`);
+  assert.equal((await confirmAt(L, customer, second.payment_url)).status, 200);
+  await waitFor(() => status(id).startsWith('paid|'), 'the second trade paid');
+  assert.equal((await confirmAt(L, customer, first.payment_url)).status, 200);
+  await waitFor(() => L.sql(`SELECT status FROM payments WHERE trade_no = '${first.trade_no}'`) === 'refunded', 'the refund');
+  assert.equal(L.sql(`SELECT status FROM orders WHERE id = ${id}`), 'paid');
   assertBalanced();
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Linli } from './lib.mjs';
 import { run, amrNote, multipartUpload } from './lib.mjs';
 import { idNumber, bankCard, creditCode } from './idnum.mjs';
+import { payOrder } from './pay.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -118,6 +119,14 @@ before(async () => {
   const ordered = await L.req('POST', '/api/v1/orders', { token: me.token, body: { service_id: theirs.json.id, time: when, district: 440106,
     address: '广州市天河区导出订单路2号', phone: PHONE } });
   assert.equal(ordered.status, 201, ordered.text);
+  // C9: ... who reviews the completed order with a photo, and the merchant replies (reviews.*, review_photos.photo)
+  await payOrder(L, me, ordered.json.id);
+  for (const move of ['accept', 'start', 'complete'])
+    assert.equal((await L.req('POST', `/api/v1/orders/${ordered.json.id}/${move}`, { token: other.token })).status, 200);
+  const rev = await L.req('POST', `/api/v1/orders/${ordered.json.id}/review`, { token: me.token, body: { rating: 4, text: '导出测试的评价' } });
+  assert.equal(rev.status, 201, rev.text);
+  assert.equal((await L.req('POST', `/api/v1/orders/${ordered.json.id}/review/photos`, { token: me.token, ...multipartUpload('photo', jpeg, 'r.jpg', 'image/jpeg') })).status, 201);
+  assert.equal((await L.req('POST', `/api/v1/reviews/${rev.json.id}/reply`, { token: other.token, body: { text: '导出测试的回复' } })).status, 200);
 });
 after(async () => { await L.stop(); L.cleanup(); });
 
@@ -145,6 +154,9 @@ test('G5: every declared personal field appears in the person\'s data, grouped b
   assert.ok(values('tickets.subject').includes('导出测试工单'));
   assert.ok(values('ticket_messages.body').includes('导出测试的工单内容'));
   assert.equal(values('ticket_messages.photo')[0].encoding, 'base64');
+  assert.deepEqual(values('reviews.body'), ['导出测试的评价']);
+  assert.deepEqual(values('reviews.reply'), ['导出测试的回复']);
+  assert.equal(values('review_photos.photo')[0].encoding, 'base64');
   assert.ok(values('gift_claims.address').includes('广州市天河区导出路1号'));
   assert.ok(Buffer.from(values('chat_voice.audio')[0].data, 'base64').equals(amrNote(25)), 'the voice note itself');
   await L.req('GET', `/api/v1/listings/${listingIds[1]}/contact`, { token: other.token }); // someone reads my contact
@@ -234,7 +246,7 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
     ['search_history', 'user_id'], ['consents', 'user_id'], ['merchants', 'user_id'], ['orders', 'customer_id'],
     ['chat_members', 'user_id'], ['chat_messages', 'sender_id'], ['tickets', 'user_id'], ['invite_codes', 'user_id'],
     ['reward_points', 'user_id'], ['gift_claims', 'user_id'], ['verifications', 'user_id'], ['organizations', 'user_id'],
-    ['resumes', 'user_id'], ['applications', 'user_id']])
+    ['resumes', 'user_id'], ['applications', 'user_id'], ['reviews', 'user_id']])
     assert.equal(L.sql(`SELECT count(*) FROM ${t} WHERE ${cond} = ${uid}`), '0', t);
   assert.equal(execFileSync('sqlite3', [join(L.dir, 'keys.db'), `SELECT count(*) FROM deks WHERE user_id = ${uid}`], { encoding: 'utf8' }).trim(),
     '0', 'the data key is shredded in the key store');
@@ -245,7 +257,7 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
   const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出测试家政', '导出测试保洁', '导出订单路', '导出测试的微聊',
-    '导出测试工单', '导出测试的工单内容', '导出实名', '导出测试单位', '导出简历人', '导出经历'];
+    '导出测试工单', '导出测试的工单内容', '导出实名', '导出测试单位', '导出简历人', '导出经历', '导出测试的评价', '导出测试的回复'];
   for (const f of readdirSync(L.dir).filter((n) => n.startsWith('linli.db'))) {
     const bytes = readFileSync(join(L.dir, f));
     for (const n of needles) assert.ok(!bytes.includes(Buffer.from(n)), `${n} in ${f}`);

@@ -47,11 +47,20 @@ test('JX: a merchant applies and is reviewed by staff: reject with a reason, app
   const noReason = await L.req('POST', `/api/v1/admin/merchants/${merchantId}/reject`, { token: mod.token, body: {} });
   assert.equal(noReason.status, 400);
   assert.equal(noReason.json.error.field, 'reason');
-  const rej = await L.req('POST', `/api/v1/admin/merchants/${merchantId}/reject`, { token: mod.token, body: { reason: '营业执照照片不清晰' } });
+  // staff pick a reason from a fixed list: free text (which could name the owner) is refused, nothing changes
+  for (const reason of ['营业执照照片不清晰，法人王某电话13800138000', 'License_invalid', '', 'other ']) {
+    const free = await L.req('POST', `/api/v1/admin/merchants/${merchantId}/reject`, { token: mod.token, body: { reason } });
+    assert.equal(free.status, 422, reason);
+    assert.equal(free.json.error.field, 'reason');
+  }
+  assert.equal(L.sql(`SELECT status || '|' || coalesce(review_note, '') FROM merchants WHERE id = ${merchantId}`), 'pending|');
+  const rej = await L.req('POST', `/api/v1/admin/merchants/${merchantId}/reject`, { token: mod.token, body: { reason: 'license_invalid' } });
   assert.equal(rej.json.status, 'rejected');
   const mine = await L.req('GET', '/api/v1/me/merchant', { token: owner.token });
   assert.equal(mine.json.status, 'rejected');
-  assert.equal(mine.json.review_note, '营业执照照片不清晰');
+  assert.equal(mine.json.review_note, '统一社会信用代码无法核验');
+  assert.equal(mine.json.review_reason, 'license_invalid');
+  assert.equal(L.sql(`SELECT review_note FROM merchants WHERE id = ${merchantId}`), 'license_invalid');
   const again = await apply(owner, { name: '好帮手家政', city: 4401, license_no: LICENSE });
   assert.equal(again.status, 201);
   assert.equal(again.json.id, merchantId, 'the same application goes back to the queue');

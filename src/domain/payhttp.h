@@ -1,0 +1,23 @@
+/*
+ * payhttp.h — a payment provider reached over HTTP (pay_provider = http):
+ * the shape a real gateway (or an adapter in front of one) plugs into.
+ *
+ * Protocol, every body compact JSON with sorted keys, signed as sent with
+ * HMAC-SHA256 under the setting pay_http_key, hex in X-Pay-Signature:
+ *   POST <pay_http_url>/trades  {"amount_fen","item","order_no"} (C5: nothing
+ *        else) → 2xx {"trade_no": 4–64 of [A-Za-z0-9_-], "pay_url": http(s)}
+ *   POST <pay_http_url>/refunds {"amount_fen","trade_no"} → 2xx: accepted;
+ *        the "refunded" callback confirms it later
+ *   callbacks to POST /api/v1/payments/http/callback, the same body shape and
+ *        signature header as the sandbox's (payment.h applies them once).
+ * Invariant: an answer that is not 2xx, not signed-shape JSON or names a bad
+ * trade number or page fails the call; nothing of ours is written then.
+ */
+#ifndef LL_PAYHTTP_H
+#define LL_PAYHTTP_H
+#include "domain/payment.h"
+
+/* The header carrying the signature of the gateway's callbacks. */
+#define PAY_HTTP_SIG_HEADER "X-Pay-Signature"
+
+#endif
