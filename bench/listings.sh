@@ -60,6 +60,7 @@ db_sync_full = $1
 sms_interval_s = 0
 sms_per_number_day = 1000
 sms_per_ip_hour = 100000
+job_quota = 1000
 EOF
 }
 start_listings() {
@@ -237,8 +238,9 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
     echo "## Listings results $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "Machine: $(nproc) × $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(free -h | awk '$1 == "Mem:" { print $2 }') RAM, $(uname -sr)."
-    echo "Build: $COMMIT (-O2). linli: default settings (thread pool = $(nproc) workers, access log on,"
-    echo "\`db_sync_full = true\`) except the SMS limits raised to sign in the posting accounts."
+    echo "Build: $COMMIT (-O2). linli: default settings (thread pool = two workers per core, access log on,"
+    echo "\`db_sync_full = true\`) except the SMS limits raised to sign in the posting accounts and"
+    echo "an unapproved employer's job quota raised to its maximum (1,000 live job listings; the posting accounts are not organisations)."
     echo "Load: $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }'), $WTHREADS threads, $CONNS connections, ${SECS} s per read run, ${POST_SECS} s per"
     echo "posting run, loopback. Ceiling = mean of the nginx runs just before and after the four read runs:"
     echo "($(rps l-nginx-before) + $(rps l-nginx-after)) / 2 = **$LCEIL req/s**. Load average before the listings runs: $L_LOAD_BEFORE."
