@@ -6,6 +6,7 @@
 #ifndef LL_API_H
 #define LL_API_H
 #include "http/http.h"
+#include "http/multipart.h"
 
 extern const route_t api_routes[];
 extern const size_t api_nroutes;
@@ -155,6 +156,8 @@ int api_interview_ics(req_t *r);
 
 /* Listing JSON shared by the listing, search and admin handlers. */
 struct listing;
+/* The one part named field of a multipart upload; NULL when the response (4xx) is already sent. */
+const multipart_part_t *api_one_part(req_t *r, const char *field, multipart_t *mp);
 json_t *api_listing_summary(req_t *r, const struct listing *l, const char *photo);
 
 /* ISO 8601 UTC time in the request's arena. */

@@ -131,12 +131,8 @@ int api_chat_send(req_t *r)
 int api_chat_voice_add(req_t *r)
 {
     multipart_t mp;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc == MULTIPART_ERR_TYPE) return http_error(r, "multipart_required", NULL);
-    if (rc) return http_error(r, "multipart_invalid", NULL);
-    const multipart_part_t *part = multipart_find(&mp, "audio");
-    if (!part) return http_error(r, "missing_field", "audio");
-    if (multipart_count(&mp, "audio") > 1) return http_error(r, "multipart_invalid", "audio");
+    const multipart_part_t *part = api_one_part(r, "audio", &mp); /* exactly one */
+    if (!part) return 0;
     int64_t msg_id;
     chat_msg_t m;
     int res = chat_send_voice(&r->ctx, r->params[0], part->data, part->len, &msg_id, &m);

@@ -38,12 +38,8 @@ int api_me_organization(req_t *r)
 int api_org_licence(req_t *r)
 {
     multipart_t mp;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc == MULTIPART_ERR_TYPE) return http_error(r, "multipart_required", NULL);
-    if (rc) return http_error(r, "multipart_invalid", NULL);
-    const multipart_part_t *part = multipart_find(&mp, "licence");
-    if (!part) return http_error(r, "missing_field", "licence");
-    if (multipart_count(&mp, "licence") > 1) return http_error(r, "multipart_invalid", "licence");
+    const multipart_part_t *part = api_one_part(r, "licence", &mp); /* exactly one */
+    if (!part) return 0;
     int res = org_licence_set(&r->ctx, r->params[0], part->data, part->len);
     if (res) return http_fail(r, res);
     return http_json(r, 200, json_pack("{s:b, s:s}", "has_licence", true, "status", "pending"));

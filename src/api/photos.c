@@ -13,16 +13,23 @@
 
 #define PHOTO_CACHE "public, max-age=31536000, immutable"
 
+const multipart_part_t *api_one_part(req_t *r, const char *field, multipart_t *mp)
+{
+    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, mp);
+    if (rc == MULTIPART_ERR_TYPE) return http_error(r, "multipart_required", NULL), NULL;
+    if (rc) return http_error(r, "multipart_invalid", NULL), NULL;
+    const multipart_part_t *part = multipart_find(mp, field);
+    if (!part) return http_error(r, "missing_field", field), NULL;
+    if (multipart_count(mp, field) > 1) return http_error(r, "multipart_invalid", field), NULL;
+    return part;
+}
+
 int api_photo_add(req_t *r)
 {
     multipart_t mp;
     photos_added_t p;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc == MULTIPART_ERR_TYPE) return http_error(r, "multipart_required", NULL);
-    if (rc) return http_error(r, "multipart_invalid", NULL);
-    const multipart_part_t *part = multipart_find(&mp, "photo");
-    if (!part) return http_error(r, "missing_field", "photo");
-    if (multipart_count(&mp, "photo") > 1) return http_error(r, "multipart_invalid", "photo");
+    const multipart_part_t *part = api_one_part(r, "photo", &mp);
+    if (!part) return 0;
     int res = photos_add(&r->ctx, r->params[0], part->data, part->len, &p);
     if (res) return http_fail(r, res);
     return http_json(r, 201,

@@ -54,12 +54,8 @@ int api_order_review_photo(req_t *r)
 {
     multipart_t mp;
     int64_t id;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc == MULTIPART_ERR_TYPE) return http_error(r, "multipart_required", NULL);
-    if (rc) return http_error(r, "multipart_invalid", NULL);
-    const multipart_part_t *part = multipart_find(&mp, "photo");
-    if (!part) return http_error(r, "missing_field", "photo");
-    if (multipart_count(&mp, "photo") > 1) return http_error(r, "multipart_invalid", "photo");
+    const multipart_part_t *part = api_one_part(r, "photo", &mp);
+    if (!part) return 0;
     int res = review_add_photo(&r->ctx, r->params[0], part->data, part->len, &id);
     if (res) return http_fail(r, res);
     return show(r, r->params[0], 201);

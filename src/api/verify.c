@@ -37,11 +37,8 @@ int api_me_verification_get(req_t *r)
 int api_me_verification_face(req_t *r)
 {
     multipart_t mp;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc == MULTIPART_ERR_TYPE) return http_error(r, "multipart_required", NULL);
-    if (rc) return http_error(r, "multipart_invalid", NULL);
-    const multipart_part_t *part = multipart_find(&mp, "photo");
-    if (!part) return http_error(r, "missing_field", "photo");
+    const multipart_part_t *part = api_one_part(r, "photo", &mp); /* exactly one */
+    if (!part) return 0;
     int res = verif_face(&r->ctx, part->data, part->len);
     if (res) return http_fail(r, res);
     return http_json(r, 200, json_pack("{s:b}", "face_verified", true));
