@@ -10,6 +10,7 @@ static json_t *org_json(req_t *r, const org_t *o)
     json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)o->id, "name", o->name, "status", o->status,
                           "has_licence", o->has_licence, "created_at", api_time(r, o->created_at));
     json_object_set_new(j, "review_note", o->review_note ? json_string(o->review_note) : json_null());
+    json_object_set_new(j, "review_reason", o->review_reason ? json_string(o->review_reason) : json_null());
     if (o->reviewed_at) json_object_set_new(j, "reviewed_at", json_string(api_time(r, o->reviewed_at)));
     return j;
 }
@@ -81,7 +82,7 @@ int api_admin_org_licence(req_t *r)
 
 static int decide(req_t *r, bool approve)
 {
-    static const in_field_t spec[] = {{"reason", IN_STR, false, 200}};
+    static const in_field_t spec[] = {{"reason", IN_STR, false, 40}};
     in_val_t in[1] = {{0}};
     if (r->json && http_input(r, spec, 1, in)) return 0;
     int res = org_decide(&r->ctx, r->params[0], approve, in[0].s);

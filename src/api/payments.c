@@ -2,7 +2,9 @@
  * payments.c — paying an order, the providers' signed callbacks and the
  * sandbox provider's cashier pages (C5). Only the provider the setting
  * pay_provider chooses answers; the others' routes are 404, so a deployment
- * on a real provider has no sandbox that could mark a payment paid.
+ * on a real provider has no sandbox that could mark a payment paid. The
+ * cashier's confirm form carries the site's CSRF token (web/form.h) like every
+ * other form, so a page elsewhere cannot make a signed-in payer pay.
  */
 #include "api/api.h"
 #include "base/conf.h"
@@ -10,6 +12,8 @@
 #include "domain/payhttp.h"
 #include "domain/payment.h"
 #include "domain/paysandbox.h"
+#include "web/form.h"
+#include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +77,9 @@ static int page(req_t *r, const sandbox_trade_t *t, const char *note)
     const char *form = strcmp(t->status, "waiting")
                            ? ""
                            : arena_printf(r->arena, "<form method=\"post\" action=\"/sandbox/pay/%s\">"
+                                                    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                                                     "<button type=\"submit\">确认支付</button></form>",
-                                          t->trade_no); /* [A-Za-z0-9] only: nothing to escape */
+                                          t->trade_no, web_csrf_token(r)); /* [A-Za-z0-9_-] only: nothing to escape */
     const char *html = arena_printf(
         r->arena,
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
@@ -108,8 +113,11 @@ int api_sandbox_page(req_t *r)
 int api_sandbox_confirm(req_t *r)
 {
     sandbox_trade_t t;
+    web_form_t f;
     int res = payers_trade(r, &t);
-    if (res || (res = sandbox_confirm(&r->ctx, t.trade_no)) || (res = sandbox_trade(&r->ctx, t.trade_no, &t)))
+    if (res) return http_fail(r, res);
+    if (web_form_read(r, &f)) return 0; /* answered with a page: the form is malformed or its token wrong */
+    if ((res = sandbox_confirm(&r->ctx, t.trade_no)) || (res = sandbox_trade(&r->ctx, t.trade_no, &t)))
         return http_fail(r, res);
     return page(r, &t, "<p>支付成功，商户将收到异步通知。</p>");
 }

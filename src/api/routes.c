@@ -88,8 +88,9 @@ const route_t api_routes[] = {
     {"POST", "/api/v1/payments/http/callback", api_pay_http_callback, R_FORM, NULL},
     /* the sandbox provider's own cashier pages (a real provider hosts these itself): {file} is the random
      * trade number, and only the signed-in payer sees or confirms it, as a cashier's login would */
-    {"GET", "/sandbox/pay/{file}", api_sandbox_page, R_AUTH, NULL},
-    {"POST", "/sandbox/pay/{file}", api_sandbox_confirm, R_AUTH | R_FORM, NULL},
+    /* the sandbox cashier is a page a browser opens: a refusal (signed out, an expired form) is a page too */
+    {"GET", "/sandbox/pay/{file}", api_sandbox_page, R_AUTH | R_PAGE, NULL},
+    {"POST", "/sandbox/pay/{file}", api_sandbox_confirm, R_AUTH | R_PAGE | R_FORM, NULL},
     AUTH_READ("GET", "/api/v1/me/merchant/orders", api_merchant_orders),
     /* reviews (C9) */
     AUTH("POST", "/api/v1/orders/{id}/review", api_order_review),

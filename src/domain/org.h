@@ -9,7 +9,9 @@
  * at most conf.job_quota live job listings and cannot search resumes.
  *
  * States: pending → approved | rejected; a new licence or a resubmission
- * after a rejection goes back to pending.
+ * after a rejection goes back to pending. A rejection names one reason from
+ * a fixed list (org_reasons): staff never type free text about an employer
+ * or its people, so the stored note is a code holding no personal information.
  */
 #ifndef LL_ORG_H
 #define LL_ORG_H
@@ -20,10 +22,18 @@
 
 typedef struct {
     int64_t id, user_id, created_at, reviewed_at;
-    const char *name, *status, *review_note;
+    const char *name, *status;
+    const char *review_reason, *review_note; /* a rejection's reason code and its Chinese text; NULL otherwise */
     const char *credit_code; /* opened only for the owner and for an audited staff read */
     bool has_licence;
 } org_t;
+
+typedef struct {
+    const char *code, *text;
+} org_reason_t;
+
+/* The reasons staff may give for a rejection, ended by {NULL, NULL}. */
+extern const org_reason_t org_reasons[];
 
 /* Submits (or, after a rejection, resubmits) the caller's organisation. */
 int org_submit(ctx_t *c, const char *name, const char *credit_code, int64_t *id);
@@ -37,8 +47,8 @@ int org_queue(ctx_t *c, const char *status, org_t **items, size_t *n);
 int org_review_read(ctx_t *c, int64_t id, org_t *out);
 /* Staff: the licence as a JPEG in a malloc'd buffer (audited). */
 int org_licence_read(ctx_t *c, int64_t id, void **jpeg, size_t *len);
-/* Staff: approve, or reject with a reason. */
-int org_decide(ctx_t *c, int64_t id, bool approve, const char *note);
+/* Staff: approve, or reject with a reason code of org_reasons (required). Audited. */
+int org_decide(ctx_t *c, int64_t id, bool approve, const char *reason);
 /* Whether uid has an approved organisation. */
 bool org_approved(ctx_t *c, int64_t uid);
 /* The approved organisation's name of uid, or NULL. */

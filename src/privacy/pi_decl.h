@@ -605,7 +605,7 @@ PI(ORG_LICENCE, "organizations", "licence", "营业执照照片", CAT_WORK, P_VE
 NOTPI("organizations", "id", "organisation number")
 NOTPI("organizations", "user_id", "the account that submitted it")
 NOTPI("organizations", "status", "review state")
-NOTPI("organizations", "review_note", "reason given by staff; never personal data")
+NOTPI("organizations", "review_note", "a rejection's reason code from a fixed list (org_reasons); no free text")
 NOTPI("organizations", "reviewed_at", "review bookkeeping")
 NOTPI("organizations", "created_at", "record bookkeeping")
 NOTPI("organizations", "updated_at", "record bookkeeping")

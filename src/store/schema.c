@@ -555,6 +555,11 @@ static const char *const migrations[] = {
      * undeclared personal information stays in merchants.review_note */
     "UPDATE merchants SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
     "('license_invalid','name_mismatch','city_mismatch','scope_mismatch','other');",
+
+    /* an organisation's rejection names a reason from a fixed list (org_reasons); notes typed freely before are
+     * replaced, so no undeclared personal information stays in organizations.review_note */
+    "UPDATE organizations SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
+    "('licence_unreadable','credit_code_invalid','name_mismatch','licence_invalid','other');",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

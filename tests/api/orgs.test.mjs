@@ -78,13 +78,31 @@ test('C7: the licence photo is private: stored sealed, never a public file, read
   assert.ok(reads.json.items.filter((i) => i.event === 'pi.staff_read').length >= 2, 'F5: the employer sees who read');
 });
 
-test('C7: staff reject with a reason, the employer resubmits, staff approve; then the quota lifts', async () => {
+test('C7: staff reject with a reason code, the employer resubmits, staff approve; then the quota lifts', async () => {
   let res = await L.req('POST', `/api/v1/admin/organizations/${boss.org}/reject`, { token: mod.token, body: {} });
   assert.equal(res.status, 400);
-  res = await L.req('POST', `/api/v1/admin/organizations/${boss.org}/reject`, { token: mod.token, body: { reason: '执照照片不清晰' } });
-  assert.equal(res.status, 200);
+  assert.equal(res.json.error.field, 'reason');
+  // staff pick a reason from a fixed list: free text (which could name a person) is refused, nothing changes
+  for (const reason of ['执照照片不清晰，法人张某电话13800138000', 'Other', '', 'other ', 'x'.repeat(41)]) {
+    res = await L.req('POST', `/api/v1/admin/organizations/${boss.org}/reject`, { token: mod.token, body: { reason } });
+    assert.equal(res.status, 422, reason);
+    assert.equal(res.json.error.field, 'reason');
+  }
+  assert.equal(L.sql(`SELECT status || '|' || coalesce(review_note, '') FROM organizations WHERE id = ${boss.org}`), 'pending|');
+  const codes = ['licence_unreadable', 'credit_code_invalid', 'name_mismatch', 'licence_invalid', 'other'];
+  const seen = new Set();
+  for (const reason of codes) {
+    res = await L.req('POST', `/api/v1/admin/organizations/${boss.org}/reject`, { token: mod.token, body: { reason } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(L.sql(`SELECT review_note FROM organizations WHERE id = ${boss.org}`), reason);
+    const mine = await L.req('GET', '/api/v1/me/organization', { token: boss.token });
+    assert.deepEqual([mine.json.status, mine.json.review_reason, mine.json.credit_code], ['rejected', reason, CODE]);
+    assert.match(mine.json.review_note, /\p{Script=Han}/u, 'the owner reads the reason in Chinese');
+    seen.add(mine.json.review_note);
+  }
+  assert.equal(seen.size, codes.length, 'each code has its own text');
   const mine = await L.req('GET', '/api/v1/me/organization', { token: boss.token });
-  assert.deepEqual([mine.json.status, mine.json.review_note, mine.json.credit_code], ['rejected', '执照照片不清晰', CODE]);
+  assert.equal(mine.json.review_note, '其他原因，请联系客服了解详情');
   res = await L.req('POST', '/api/v1/organizations', { token: boss.token, body: { name: '蜀香餐饮有限公司', credit_code: CODE } });
   assert.equal(res.status, 201);
   assert.equal(res.json.id, boss.org);
@@ -113,7 +131,7 @@ test('C7/B12: a signed-out listing detail carries the organisation exactly while
   assert.deepEqual(await views(), { verified: false, organization: null });
   assert.equal((await L.req('POST', `/api/v1/admin/organizations/${boss.org}/approve`, { token: mod.token })).status, 200);
   assert.equal((await views()).organization, '蜀香餐饮有限公司');
-  const rejected = await L.req('POST', `/api/v1/admin/organizations/${boss.org}/reject`, { token: mod.token, body: { reason: '营业执照已过期' } });
+  const rejected = await L.req('POST', `/api/v1/admin/organizations/${boss.org}/reject`, { token: mod.token, body: { reason: 'licence_invalid' } });
   assert.equal(rejected.status, 200, rejected.text);
   assert.deepEqual(await views(), { verified: false, organization: null });
 });

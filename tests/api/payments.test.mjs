@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Linli } from './lib.mjs';
 import { beijing, merchantWith, staff } from './hs.mjs';
-import { confirmAt, payOrder, sign, waitFor, SANDBOX_KEY } from './pay.mjs';
+import { confirmAt, openCashier, payOrder, sign, waitFor, SANDBOX_KEY } from './pay.mjs';
 
 const L = new Linli({ pay_sandbox_key: SANDBOX_KEY });
 let merchant, customer, stranger, body;
@@ -164,8 +164,14 @@ test('C5: the cashier address is an unguessable trade number; a guessed or count
     assert.equal(seen.json.error.code, 'not_found');
     assert.equal((await confirmAt(L, who, p.payment_url)).status, 404);
   }
-  assert.equal((await confirmAt(L, null, p.payment_url)).status, 401, 'no login, no confirm');
-  assert.equal((await L.req('GET', p.payment_url)).status, 401);
+  // signed out, the cashier is a page: the browser is sent to sign in (and back to the page after), nothing is paid
+  const out = await fetch(L.base + p.payment_url, { redirect: 'manual' });
+  assert.equal(out.status, 303);
+  assert.equal(out.headers.get('location'), `/login?next=${p.payment_url}`);
+  const outPost = await fetch(L.base + p.payment_url, { method: 'POST', redirect: 'manual', body: '',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(outPost.status, 303, 'no login, no confirm');
+  assert.equal(outPost.headers.get('location'), '/login');
   assert.equal(notices(), before, 'no callback was queued');
   assert.equal(L.sql(`SELECT status FROM sandbox_trades WHERE trade_no = '${p.trade_no}'`), 'waiting');
   assert.equal(status(id), 'created|pending');
@@ -208,4 +214,34 @@ test('C5: after pay, refunds and duplicates the whole ledger sums to zero and th
   assert.equal(held, paid);
   assert.equal(L.sql("SELECT count(*) FROM sandbox_notices WHERE delivered_at IS NULL"), '0', 'every callback was acknowledged');
   assert.throws(() => L.sql('UPDATE ledger SET amount_fen = 0'), /append-only/);
+});
+
+test('C5: the cashier\'s confirm form carries the CSRF token: without it, or with a wrong one, nothing is paid; with it the order is paid', async () => {
+  const id = await newOrder();
+  const p = (await L.req('POST', `/api/v1/orders/${id}/pay`, { token: customer.token })).json;
+  const page = await L.req('GET', p.payment_url, { token: customer.token });
+  assert.equal(page.status, 200);
+  const csrf = page.text.match(/<form[^>]*>.*name="csrf" value="([A-Za-z0-9_-]{16,})".*确认支付/)?.[1];
+  assert.ok(csrf, page.text);
+  const cookie = page.headers.get('set-cookie').match(/linli_csrf=[^;]+/)[0];
+  const post = (raw, headers) => L.req('POST', p.payment_url, { token: customer.token, raw,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  const notices = () => L.sql(`SELECT count(*) FROM sandbox_notices WHERE body LIKE '%${p.trade_no}%'`);
+  const other = (await openCashier(L, stranger, `/sandbox/pay/${(await L.req('POST', `/api/v1/orders/${await newOrder()}/pay`, { token: customer.token })).json.trade_no}`));
+  assert.equal(other.status, 404);
+  const tampered = csrf.slice(0, -1) + (csrf.endsWith('A') ? 'B' : 'A');
+  for (const [raw, headers, why] of [['', { cookie }, 'no token'], [`csrf=${csrf}`, {}, 'no cookie'],
+    [`csrf=${tampered}`, { cookie }, 'a wrong token'], [`csrf=${csrf}`, { cookie: 'linli_csrf=AAAAAAAAAAAAAAAAAAAAAA' }, 'another browser\'s cookie']]) {
+    const res = await post(raw, headers);
+    assert.equal(res.status, 403, why);
+    assert.ok(res.text.includes('页面已过期'), res.text);
+  }
+  assert.equal(L.sql(`SELECT status FROM sandbox_trades WHERE trade_no = '${p.trade_no}'`), 'waiting');
+  assert.equal(notices(), '0', 'no callback was queued');
+  assert.equal(status(id), 'created|pending');
+  const ok = await post(`csrf=${csrf}`, { cookie });
+  assert.equal(ok.status, 200, ok.text);
+  assert.ok(ok.text.includes('id="status">paid<'), ok.text);
+  await waitFor(() => status(id) === 'paid|paid', 'the callback marks the order paid');
+  assertBalanced();
 });
