@@ -555,6 +555,33 @@ static const char *const migrations[] = {
      * undeclared personal information stays in merchants.review_note */
     "UPDATE merchants SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
     "('license_invalid','name_mismatch','city_mismatch','scope_mismatch','other');",
+
+    /* memberships (A6): one per account, and the membership orders that pay for them — the second kind of payment
+     * subject beside service orders; the provider trade lives on the membership order (payments.order_id is a
+     * service order's and NOT NULL) */
+    "CREATE TABLE memberships ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  plan TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('active','expired')),"
+    "  started_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  auto_renew INTEGER NOT NULL DEFAULT 1 CHECK (auto_renew IN (0,1)),"
+    "  renew_cancelled_at INTEGER,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX memberships_by_expiry ON memberships(status, expires_at);"
+    "CREATE TABLE membership_orders ("
+    "  id INTEGER PRIMARY KEY,"
+    "  number TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  plan TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  provider TEXT NOT NULL,"
+    "  trade_no TEXT NOT NULL,"
+    "  pay_url TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','paid','refunded')),"
+    "  created_at INTEGER NOT NULL, paid_at INTEGER, ended_at INTEGER NOT NULL,"
+    "  UNIQUE (provider, trade_no));"
+    "CREATE INDEX membership_orders_by_user ON membership_orders(user_id, status);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
