@@ -26,6 +26,7 @@
 #include "privacy/check.h"
 #include "store/backup.h"
 #include "privacy/retention.h"
+#include "domain/membership.h"
 #include "privacy/share.h"
 #include "domain/listing.h"
 #include "domain/minor.h"
@@ -275,6 +276,8 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     if (rc == LL_OK) rc = chat_sweep(&c, &emptied);
     int64_t idle; /* tickets answered and left alone: closed, so their retention starts */
     if (rc == LL_OK) rc = ticket_sweep(&c, &idle);
+    int64_t lapsed; /* A6: memberships past their end */
+    if (rc == LL_OK) rc = vip_sweep(&c, &lapsed);
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;

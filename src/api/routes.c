@@ -131,6 +131,11 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/gifts/claims", api_gift_claim),
     AUTH_READ("GET", "/api/v1/gifts/claims", api_gift_claims),
     STAFF("POST", "/api/v1/admin/campaigns", api_admin_campaign, "admin"),
+    /* A6: memberships, paid through the payment interface */
+    READ("GET", "/api/v1/memberships/plans", api_membership_plans),
+    AUTH_READ("GET", "/api/v1/me/membership", api_me_membership),
+    AUTH("POST", "/api/v1/me/membership", api_me_membership_buy),
+    AUTH("DELETE", "/api/v1/me/membership", api_me_membership_cancel),
     /* C1, H1: a held account may prove its age with an ID; a child's ID is then not kept */
     HELD_OK("POST", "/api/v1/me/verification", api_me_verification_post, 0),
     HELD_OK("GET", "/api/v1/me/verification", api_me_verification_get, R_READ),

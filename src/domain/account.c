@@ -17,6 +17,7 @@
 #include "domain/sms.h"
 #include "domain/validate.h"
 #include "domain/listing.h"
+#include "domain/membership.h"
 #include "domain/order.h"
 #include "domain/minor.h"
 #include "privacy/subject.h"
@@ -813,8 +814,9 @@ static int erase_and_commit(ctx_t *c, int64_t uid, int64_t actor, const char *ev
 {
     const char **files = NULL;
     *receipt = NULL;
-    int64_t orders = 0;
+    int64_t orders = 0, vip_orders = 0;
     if (listing_erase_prepare(c, uid, &files) || order_erase_prepare(c, uid, &orders) ||
+        vip_erase_prepare(c, uid, &vip_orders) ||
         subject_erase(c, uid, receipt))
         goto fail;
     if (orders) /* G4: the merchant keeps the transaction record the law requires, no longer tied to the person */

@@ -3,6 +3,7 @@
 #include "base/arena.h"
 #include "base/conf.h"
 #include "base/result.h"
+#include "domain/membership.h"
 #include "privacy/audit.h"
 #include "privacy/share.h"
 #include "store/db.h"
@@ -139,6 +140,7 @@ int pay_check_payer(ctx_t *c, const pay_provider_t *pv, const char *trade_no)
     bool mine = rc == SQLITE_ROW && c->user_id && sqlite3_column_int64(st, 0) == c->user_id;
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
+    if (rc == SQLITE_DONE) return vip_check_payer(c, pv, trade_no); /* not a service order's: a membership's? */
     return mine ? LL_OK : ctx_fail(c, LL_NOTFOUND, "not_found", NULL); /* someone else's trade is no trade */
 }
 
@@ -215,8 +217,7 @@ int pay_start(ctx_t *c, int64_t order_id, const char **pay_url, const char **tra
 
 /* ---- the ledger ---- */
 
-/* Posts one balanced movement: +amount to debit, -amount to credit; once per txn key. */
-static int post(ctx_t *c, const char *txn, const char *debit, const char *credit, int64_t amount, int64_t order_id)
+int pay_post(ctx_t *c, const char *txn, const char *debit, const char *credit, int64_t amount, int64_t order_id)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_LEDGER_HAS);
     if (!st) return LL_ERR;
@@ -231,7 +232,8 @@ static int post(ctx_t *c, const char *txn, const char *debit, const char *credit
         sqlite3_bind_text(st, 1, txn, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, accounts[i], -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, i == 0 ? amount : -amount);
-        sqlite3_bind_int64(st, 4, order_id);
+        if (order_id) sqlite3_bind_int64(st, 4, order_id);
+        else sqlite3_bind_null(st, 4); /* a membership's movement: no service order */
         sqlite3_bind_int64(st, 5, c->now);
         if (db_run(c->db, st)) return LL_ERR;
     }
@@ -244,8 +246,8 @@ static int post_payment(ctx_t *c, const payment_t *p, const order_t *o, bool ref
     const char *provider = arena_printf(c->arena, "provider:%s", p->provider);
     const char *merchant = arena_printf(c->arena, "merchant:%lld", (long long)o->merchant_id);
     const char *txn = arena_printf(c->arena, "%s:%lld", refund ? "refund" : "pay", (long long)p->id);
-    return refund ? post(c, txn, merchant, provider, p->amount_fen, o->id)
-                  : post(c, txn, provider, merchant, p->amount_fen, o->id);
+    return refund ? pay_post(c, txn, merchant, provider, p->amount_fen, o->id)
+                  : pay_post(c, txn, provider, merchant, p->amount_fen, o->id);
 }
 
 static int set_payment(ctx_t *c, int64_t id, const char *status)
@@ -324,7 +326,7 @@ static int apply(ctx_t *c, const pay_provider_t *pv, const pay_notice_t *n)
     sqlite3_bind_text(st, 1, pv->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, n->trade_no, -1, SQLITE_STATIC);
     int res = one_payment(c, st, &p);
-    if (res == LL_NOTFOUND) return ctx_fail(c, LL_NOTFOUND, "not_found", "trade_no");
+    if (res == LL_NOTFOUND) return vip_apply_notice(c, pv, n); /* the other kind of payment subject */
     if (res || (res = order_load(c, p.order_id, &o))) return res;
     if (p.amount_fen != n->amount_fen || strcmp(o.number, n->order_no))
         return ctx_fail(c, LL_INVALID, "payment_mismatch", "amount_fen"); /* never trust a number we did not send */

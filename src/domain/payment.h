@@ -76,6 +76,9 @@ int pay_verify_signed(ctx_t *c, const char *key, const char *body, size_t len, c
 int pay_start(ctx_t *c, int64_t order_id, const char **pay_url, const char **trade_no);
 /* Applies a provider's callback (raw body and signature header). */
 int pay_callback(ctx_t *c, const pay_provider_t *p, const char *body, size_t len, const char *signature);
+/* Posts one balanced movement inside the caller's transaction: +amount to debit, -amount to credit, once per txn
+ * key (a repeat posts nothing); order_id 0 for a movement that is not a service order's (a membership). */
+int pay_post(ctx_t *c, const char *txn, const char *debit, const char *credit, int64_t amount, int64_t order_id);
 /* Asks the provider to refund the order's paid payment, if any (inside the caller's transaction). */
 int pay_refund_order(ctx_t *c, int64_t order_id);
 

@@ -68,6 +68,8 @@ static const err_def_t errors[] = {
     {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
     {"review_exists", 409, "这个订单已经评价过了", "This order has been reviewed already"},
     {"review_replied", 409, "这条评价已经回复过了", "This review has a reply already"},
+    {"membership_plan_unknown", 422, "没有这个会员套餐", "There is no such membership plan"},
+    {"membership_none", 404, "您当前没有有效的会员", "You have no active membership"},
     {"payment_off", 503, "本站暂未开通在线支付", "This site does not take payments"},
     {"payment_unavailable", 503, "支付服务暂不可用，请稍后再试", "Payment is not available right now"},
     {"payment_mismatch", 422, "通知中的订单或金额与支付记录不符", "The callback's order or amount does not match the payment"},

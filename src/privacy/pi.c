@@ -87,6 +87,7 @@ const char *pi_purpose_label(unsigned bit)
     case P_CHAT: return "用户之间就信息或订单沟通";
     case P_SUPPORT: return "客户服务与投诉处理";
     case P_MARKETING: return "营销活动与礼品寄送";
+    case P_MEMBERSHIP: return "会员服务（购买、续费与会员权益）";
     }
     return "";
 }

@@ -42,7 +42,8 @@ enum {
     P_CHAT = 1u << 8,     /* 用户之间就信息或订单沟通（微聊） */
     P_SUPPORT = 1u << 9,  /* 客户服务与投诉处理 */
     P_MARKETING = 1u << 10, /* 营销活动与礼品寄送 */
-    P__COUNT = 11
+    P_MEMBERSHIP = 1u << 11, /* 会员服务（购买、续费与会员权益） */
+    P__COUNT = 12
 };
 
 typedef enum { BASIS_CONSENT, BASIS_CONTRACT, BASIS_LEGAL_DUTY, BASIS_LEGITIMATE } pi_basis_t;

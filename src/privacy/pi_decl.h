@@ -431,12 +431,46 @@ NOTPI("payments", "paid_at", "payment bookkeeping")
 NOTPI("payments", "refund_requested_at", "payment bookkeeping")
 NOTPI("payments", "refunded_at", "payment bookkeeping")
 
+/* memberships (A6): the account's VIP membership; erased with the account */
+OWNER("memberships", "user_id = ?1")
+PI(VIP_PLAN, "memberships", "plan", "会员套餐", CAT_PROPERTY, P_MEMBERSHIP, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "为您提供所购会员套餐的权益")
+PI(VIP_EXPIRES, "memberships", "expires_at", "会员到期时间", CAT_PROPERTY, P_MEMBERSHIP, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "判断会员权益是否有效；到期后会员失效")
+PI(VIP_AUTO_RENEW, "memberships", "auto_renew", "会员自动续费设置", CAT_PROPERTY, P_MEMBERSHIP, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "记录您是否开启自动续费；您可随时取消，会员保留到到期日")
+NOTPI("memberships", "user_id", "the member's account")
+NOTPI("memberships", "status", "membership state")
+NOTPI("memberships", "started_at", "membership bookkeeping")
+NOTPI("memberships", "renew_cancelled_at", "membership bookkeeping")
+NOTPI("memberships", "updated_at", "membership bookkeeping")
+
+/* membership_orders: buying a membership, the payment subject beside service orders (A6, C5). At cancellation of
+ * the account the link is erased (vip_erase_prepare); plan, amount and times stay, kept by law */
+OWNER("membership_orders", "user_id = ?1")
+PI(VIP_ORDER_PLAN, "membership_orders", "plan", "交易记录：会员套餐", CAT_PROPERTY, P_MEMBERSHIP, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "购买会员与支付；电子商务法要求交易信息自交易完成起保存不少于三年；注销账号后只保留不含您身份的交易记录")
+PI(VIP_ORDER_AMOUNT, "membership_orders", "amount_fen", "交易记录：会员金额", CAT_PROPERTY, P_MEMBERSHIP, BASIS_LEGAL_DUTY,
+   RET_LAW, 1095, "ended_at", F_KEPT_BY_LAW, MASK_NONE, SHARE_NONE,
+   "购买会员与支付；电子商务法要求交易信息自交易完成起保存不少于三年；注销账号后只保留不含您身份的交易记录")
+NOTPI("membership_orders", "id", "membership order row number")
+NOTPI("membership_orders", "number", "membership order number, also given to the payment provider (C5); names no one")
+NOTPI("membership_orders", "user_id", "the buyer's account; cleared at the buyer's cancellation")
+NOTPI("membership_orders", "provider", "payment provider")
+NOTPI("membership_orders", "trade_no", "the provider's number for the payment; names no one")
+NOTPI("membership_orders", "pay_url", "the provider's payment page for this payment")
+NOTPI("membership_orders", "status", "payment state")
+NOTPI("membership_orders", "created_at", "order bookkeeping")
+NOTPI("membership_orders", "paid_at", "order bookkeeping")
+NOTPI("membership_orders", "ended_at", "when the transaction ended (paid; else created): retention counts from it")
+
 /* ledger: the double-entry book of money movements; accounts are a provider and merchants, never a customer */
 NOTPI("ledger", "id", "entry number")
 NOTPI("ledger", "txn", "movement the entry belongs to (pay:N, refund:N)")
-NOTPI("ledger", "account", "provider:NAME or merchant:N")
+NOTPI("ledger", "account", "provider:NAME, merchant:N or platform:membership")
 NOTPI("ledger", "amount_fen", "signed amount in fen")
-NOTPI("ledger", "order_id", "order the movement is for")
+NOTPI("ledger", "order_id", "order the movement is for (NULL for a membership's)")
 NOTPI("ledger", "at", "entry time")
 
 /* sandbox_trades and sandbox_notices: the built-in sandbox provider's own records, standing in for a

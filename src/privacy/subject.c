@@ -111,6 +111,16 @@ static bool kept_by_law(const char *table)
     return any;
 }
 
+/* Why the rows of a table kept by law stay after cancellation (the receipt says it to the person). */
+static const char *kept_reason(const char *table)
+{
+    if (!strcmp(table, "shares"))
+        return "依法保存的个人信息共享记录（三年），仅含账号编号、接收方与信息种类，不含信息本身；期满后删除";
+    if (!strcmp(table, "membership_orders")) /* its tie to the person was cut just before (vip_erase_prepare) */
+        return "电子商务法要求保存的会员交易记录（订单号、套餐、金额、时间，三年）；已删除其中您的账号，无法再关联到您";
+    return "法律要求保存的安全审计日志（不少于六个月），仅含账号编号，不含手机号、姓名等信息；期满后删除";
+}
+
 int subject_erase(ctx_t *c, int64_t uid, json_t **receipt)
 {
     json_t *erased = json_array(), *kept = json_array();
@@ -120,9 +130,7 @@ int subject_erase(ctx_t *c, int64_t uid, json_t **receipt)
         if (!o->where) continue;
         if (kept_by_law(o->table)) {
             json_array_append_new(kept, json_pack("{s:s, s:s}", "table", o->table, "reason",
-                                                  !strcmp(o->table, "shares")
-                                                      ? "依法保存的个人信息共享记录（三年），仅含账号编号、接收方与信息种类，不含信息本身；期满后删除"
-                                                      : "法律要求保存的安全审计日志（不少于六个月），仅含账号编号，不含手机号、姓名等信息；期满后删除"));
+                                                  kept_reason(o->table)));
             continue;
         }
         const char *sql = arena_printf(c->arena, "DELETE FROM \"%s\" WHERE %s", o->table, o->where);

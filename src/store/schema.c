@@ -556,10 +556,37 @@ static const char *const migrations[] = {
     "UPDATE merchants SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
     "('license_invalid','name_mismatch','city_mismatch','scope_mismatch','other');",
 
-    /* an organisation's rejection names a reason from a fixed list (org_reasons); notes typed freely before are
+    /* 22: an organisation's rejection names a reason from a fixed list (org_reasons); notes typed freely before are
      * replaced, so no undeclared personal information stays in organizations.review_note */
     "UPDATE organizations SET review_note = 'other' WHERE review_note IS NOT NULL AND review_note NOT IN "
     "('licence_unreadable','credit_code_invalid','name_mismatch','licence_invalid','other');",
+
+    /* 23: memberships (A6): one per account, and the membership orders that pay for them — the second kind of payment
+     * subject beside service orders; the provider trade lives on the membership order (payments.order_id is a
+     * service order's and NOT NULL) */
+    "CREATE TABLE memberships ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+    "  plan TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('active','expired')),"
+    "  started_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  auto_renew INTEGER NOT NULL DEFAULT 1 CHECK (auto_renew IN (0,1)),"
+    "  renew_cancelled_at INTEGER,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX memberships_by_expiry ON memberships(status, expires_at);"
+    "CREATE TABLE membership_orders ("
+    "  id INTEGER PRIMARY KEY,"
+    "  number TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  plan TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  provider TEXT NOT NULL,"
+    "  trade_no TEXT NOT NULL,"
+    "  pay_url TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','paid','refunded')),"
+    "  created_at INTEGER NOT NULL, paid_at INTEGER, ended_at INTEGER NOT NULL,"
+    "  UNIQUE (provider, trade_no));"
+    "CREATE INDEX membership_orders_by_user ON membership_orders(user_id, status);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

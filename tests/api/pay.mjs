@@ -48,3 +48,13 @@ export async function payOrder(L, customer, id) {
   await waitFor(async () => (await L.req('GET', `/api/v1/orders/${id}`, { token: customer.token })).json.status !== 'created', `order ${id} paid`);
   return start.json;
 }
+
+// POST /me/membership, confirm on the cashier page, wait for the callback to mark the membership order paid (A6).
+export async function buyMembership(L, who, plan) {
+  const start = await L.req('POST', '/api/v1/me/membership', { token: who.token, body: { plan } });
+  assert.equal(start.status, 201, start.text);
+  assert.equal((await L.req('GET', start.json.payment_url, { token: who.token })).status, 200);
+  assert.equal((await confirmAt(L, who, start.json.payment_url)).status, 200);
+  await waitFor(() => L.sql(`SELECT status FROM membership_orders WHERE number = '${start.json.number}'`) === 'paid', 'membership paid');
+  return start.json;
+}

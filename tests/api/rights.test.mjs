@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Linli } from './lib.mjs';
 import { run, amrNote, multipartUpload } from './lib.mjs';
 import { idNumber, bankCard, creditCode } from './idnum.mjs';
-import { payOrder } from './pay.mjs';
+import { buyMembership, payOrder } from './pay.mjs';
 
 const L = new Linli();
 const PHONE = '13566667777';
@@ -127,6 +127,8 @@ before(async () => {
   assert.equal(rev.status, 201, rev.text);
   assert.equal((await L.req('POST', `/api/v1/orders/${ordered.json.id}/review/photos`, { token: me.token, ...multipartUpload('photo', jpeg, 'r.jpg', 'image/jpeg') })).status, 201);
   assert.equal((await L.req('POST', `/api/v1/reviews/${rev.json.id}/reply`, { token: other.token, body: { text: '导出测试的回复' } })).status, 200);
+  // A6: ... and is a member (memberships.*, membership_orders.*)
+  await buyMembership(L, me, 'monthly');
 });
 after(async () => { await L.stop(); L.cleanup(); });
 
