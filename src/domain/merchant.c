@@ -22,7 +22,7 @@ static const char SQL_REAPPLY[] = "UPDATE merchants SET name = ?2, city = ?3, li
                                   "review_note = NULL, updated_at = ?5 WHERE id = ?1";
 static const char SQL_REVIEW[] = "UPDATE merchants SET status = ?2, review_note = ?3, updated_at = ?4 WHERE id = ?1";
 
-const merchant_reason_t merchant_reasons[] = {
+const reason_t merchant_reasons[] = {
     {"license_invalid", "统一社会信用代码无法核验"},
     {"name_mismatch", "商家名称与营业执照登记名称不符"},
     {"city_mismatch", "所在城市与营业执照登记地不符"},
@@ -30,13 +30,6 @@ const merchant_reason_t merchant_reasons[] = {
     {"other", "其他原因，请联系客服了解详情"},
     {NULL, NULL},
 };
-
-static const merchant_reason_t *reason_of(const char *code)
-{
-    for (const merchant_reason_t *r = merchant_reasons; code && r->code; r++)
-        if (!strcmp(r->code, code)) return r;
-    return NULL;
-}
 
 static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
 {
@@ -51,7 +44,7 @@ static void fill(ctx_t *c, sqlite3_stmt *st, merchant_t *m)
     m->name = col_text(c, st, 2);
     m->city = sqlite3_column_int64(st, 3);
     m->status = col_text(c, st, 4);
-    const merchant_reason_t *why = reason_of((const char *)sqlite3_column_text(st, 5));
+    const reason_t *why = reason_find(merchant_reasons, (const char *)sqlite3_column_text(st, 5));
     m->reason = why ? why->code : NULL;
     m->note = why ? why->text : NULL;
     m->created_at = sqlite3_column_int64(st, 6);
@@ -156,7 +149,7 @@ int merchant_queue(ctx_t *c, const char *status, merchant_t **items, size_t *n)
 int merchant_review(ctx_t *c, int64_t id, bool approve, const char *reason)
 {
     merchant_t m;
-    if (!approve && !reason_of(reason))
+    if (!approve && !reason_find(merchant_reasons, reason))
         return ctx_fail(c, LL_INVALID, reason ? "invalid_field" : "missing_field", "reason");
     int res = merchant_load(c, id, &m);
     if (res) return res;

@@ -14,6 +14,7 @@
 #ifndef LL_MERCHANT_H
 #define LL_MERCHANT_H
 #include "base/ctx.h"
+#include "domain/validate.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,12 +25,8 @@ typedef struct {
     const char *reason, *note; /* a rejection's reason code and its Chinese text; NULL otherwise */
 } merchant_t;
 
-typedef struct {
-    const char *code, *text;
-} merchant_reason_t;
-
 /* The reasons staff may give for a rejection, ended by {NULL, NULL}. */
-extern const merchant_reason_t merchant_reasons[];
+extern const reason_t merchant_reasons[];
 
 /* Applies (or, after a rejection, applies again) for the caller's account. */
 int merchant_apply(ctx_t *c, const char *name, int64_t city, const char *license_no, int64_t *id);

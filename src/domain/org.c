@@ -45,7 +45,7 @@ static const char SQL_APPROVED[] = "SELECT name FROM organizations WHERE user_id
 static const char SQL_LIVE_JOBS[] =
     "SELECT count(*) FROM listings WHERE user_id = ? AND category = 'jobs' AND status IN ('pending','published')";
 
-const org_reason_t org_reasons[] = {
+const reason_t org_reasons[] = {
     {"licence_unreadable", "营业执照照片不清晰或不完整"},
     {"credit_code_invalid", "统一社会信用代码无法核验"},
     {"name_mismatch", "单位名称与营业执照登记名称不符"},
@@ -53,13 +53,6 @@ const org_reason_t org_reasons[] = {
     {"other", "其他原因，请联系客服了解详情"},
     {NULL, NULL},
 };
-
-static const org_reason_t *reason_of(const char *code)
-{
-    for (const org_reason_t *r = org_reasons; code && r->code; r++)
-        if (!strcmp(r->code, code)) return r;
-    return NULL;
-}
 
 static bool name_ok(const char *s)
 {
@@ -74,7 +67,7 @@ static void fill(ctx_t *c, sqlite3_stmt *st, org_t *o)
     o->user_id = sqlite3_column_int64(st, 1);
     o->name = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 2));
     o->status = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 3));
-    const org_reason_t *why = reason_of((const char *)sqlite3_column_text(st, 4));
+    const reason_t *why = reason_find(org_reasons, (const char *)sqlite3_column_text(st, 4));
     o->review_reason = why ? why->code : NULL;
     o->review_note = why ? why->text : NULL;
     o->created_at = sqlite3_column_int64(st, 5);
@@ -270,7 +263,7 @@ int org_decide(ctx_t *c, int64_t id, bool approve, const char *reason)
     int res = load(c, SQL_ROW, id, &o, 0);
     if (res) return res;
     if (approve && !o.has_licence) return ctx_fail(c, LL_CONFLICT, "licence_missing", NULL);
-    if (!approve && !reason_of(reason))
+    if (!approve && !reason_find(org_reasons, reason))
         return ctx_fail(c, LL_INVALID, reason ? "invalid_field" : "missing_field", "reason");
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_DECIDE);

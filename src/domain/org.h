@@ -16,6 +16,7 @@
 #ifndef LL_ORG_H
 #define LL_ORG_H
 #include "base/ctx.h"
+#include "domain/validate.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,12 +29,8 @@ typedef struct {
     bool has_licence;
 } org_t;
 
-typedef struct {
-    const char *code, *text;
-} org_reason_t;
-
 /* The reasons staff may give for a rejection, ended by {NULL, NULL}. */
-extern const org_reason_t org_reasons[];
+extern const reason_t org_reasons[];
 
 /* Submits (or, after a rejection, resubmits) the caller's organisation. */
 int org_submit(ctx_t *c, const char *name, const char *credit_code, int64_t *id);

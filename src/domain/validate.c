@@ -74,3 +74,10 @@ bool valid_contact_phone(const char *s)
     }
     return digits >= 10 && digits <= 12;
 }
+
+const reason_t *reason_find(const reason_t *list, const char *code)
+{
+    for (const reason_t *r = list; code && r->code; r++)
+        if (!strcmp(r->code, code)) return r;
+    return NULL;
+}

@@ -19,4 +19,11 @@ size_t utf8_chars(const char *s);
 /* True if the string holds a control character. */
 bool has_control(const char *s);
 
+/* A staff decision's reason: a code from a fixed list, and the Chinese text shown for it. */
+typedef struct {
+    const char *code, *text;
+} reason_t;
+/* The entry of list (ended by {NULL, NULL}) with this code; NULL for an unknown code or NULL. */
+const reason_t *reason_find(const reason_t *list, const char *code);
+
 #endif
