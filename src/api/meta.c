@@ -1,5 +1,6 @@
 /* meta.c — health and the published privacy policy versions (H3, H4). */
 #include "api/api.h"
+#include "base/clock.h"
 #include "base/result.h"
 #include "domain/policy.h"
 #include "domain/account.h"
@@ -9,12 +10,8 @@
 
 const char *api_time(req_t *r, int64_t t)
 {
-    char buf[32];
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return arena_strdup(r->arena, buf);
+    char buf[CLOCK_ISO_LEN];
+    return arena_strdup(r->arena, clock_iso(t, buf));
 }
 
 int api_healthz(req_t *r)

@@ -16,6 +16,7 @@
  */
 #include "domain/listing_index.h"
 #include "base/arena.h"
+#include "base/clock.h"
 #include "base/mem.h"
 #include "base/result.h"
 #include "domain/org.h"
@@ -68,12 +69,8 @@ static json_t *region_json(ctx_t *c, int64_t code)
 
 static const char *iso_time(ctx_t *c, int64_t t)
 {
-    char buf[32];
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return arena_strdup(c->arena, buf);
+    char buf[CLOCK_ISO_LEN];
+    return arena_strdup(c->arena, clock_iso(t, buf));
 }
 
 json_t *lidx_summary(ctx_t *c, const listing_t *l, const char *photo)

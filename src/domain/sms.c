@@ -5,6 +5,7 @@
  * lines from concurrent requests or processes never interleave.
  */
 #include "domain/sms.h"
+#include "base/clock.h"
 #include "base/mem.h"
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -24,22 +25,13 @@ typedef struct {
     char *auth;
 } http_gw_t;
 
-static char *iso_time(int64_t now, char *buf, size_t n)
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 static int outbox_send(sms_gw_t *gw, const char *phone, const char *text, const char *code, const char *purpose,
                        int64_t now)
 {
     outbox_t *o = (outbox_t *)gw;
-    char ts[32];
+    char ts[CLOCK_ISO_LEN];
     json_t *line = json_pack("{s:s, s:s?, s:s, s:s, s:s}", "phone", phone, "code", code, "text", text, "purpose",
-                             purpose, "time", iso_time(now, ts, sizeof ts));
+                             purpose, "time", clock_iso(now, ts));
     char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
     int rc = -1;
     if (s) {
