@@ -9,12 +9,17 @@
  *   gen plan DIR Q CITY CAT      EXPLAIN QUERY PLAN and best-of-20 time of one search (search_run), in-process;
  *                                Q "-": city + category browse; Q "@lat,lng": nearby 5 km + category
  *   gen sql DIR SQL              best-of-10 time of one statement, in-process (profiling)
+ *   gen text DIR                 rebuilds the full-text index of DIR's listings (listing_reindex_text), timed
+ *   gen loop DIR KIND ROUNDS     every query of DIR/q-KIND.tsv (keyword, browse, nearby) through search_run,
+ *                                ROUNDS times, in-process: per round the mean wall and CPU time per query and
+ *                                the page-cache hits and misses per query (profiling; one connection)
  *
  * Encodings are those of src/domain/listing.c and src/domain/account.c: accounts have a blind-indexed,
  * sealed phone and a DEK wrapped by the master key; each listing's contact phone (and address, e-mail, plate
  * when its category has them) is sealed with its poster's DEK through pi_seal; attrs is the compact,
  * key-sorted JSON listing.c writes; listings_fts gets exactly what index_add writes (title; description
- * plus the public text attributes; tags "c<city> d<district> k<category> s<sub or none> x<city><category>"); listings_geo
+ * plus the public text attributes, both in the listing's city-and-category scope; tags "c<city> d<district>
+ * k<category> s<sub or none>"); listings_geo
  * gets (id, lat, lat, lng, lng, category) for listings with a point (rounded to 3 decimals). Rows are
  * written directly inside large transactions (listing_create's one commit per listing would take hours
  * at 1M); posting through the real path is measured separately over HTTP by run.sh.
@@ -28,6 +33,8 @@
 #include "base/log.h"
 #include "domain/category.h"
 #include "domain/listing.h"
+#include "domain/listing_index.h"
+#include "store/fts.h"
 #include "domain/region.h"
 #include "domain/search.h"
 #include "privacy/pi.h"
@@ -606,6 +613,80 @@ static int cmd_plan(const char *dir, const char *q, uint32_t city, const char *c
     return 0;
 }
 
+/* One search of a query-list line: "TERM\tCITY\tCAT", "CITY\tCAT" or "LAT,LNG\tCAT". */
+static void loop_params(const char *kind, char *line, search_params_t *p)
+{
+    char *f[3] = {0};
+    int n = 0;
+    for (char *t = strtok(line, "\t\n"); t && n < 3; t = strtok(NULL, "\t\n")) f[n++] = t;
+    *p = (search_params_t){.sort = SORT_NEWEST, .limit = 20, .cards = true};
+    if (!strcmp(kind, "keyword") && n == 3) p->q = f[0], p->city = (uint32_t)atoi(f[1]), p->cat = cat_find(f[2]);
+    if (!strcmp(kind, "browse") && n == 2) p->city = (uint32_t)atoi(f[0]), p->cat = cat_find(f[1]);
+    if (!strcmp(kind, "nearby") && n == 2) {
+        p->has_near = true, p->radius_km = 5, p->cat = cat_find(f[1]);
+        sscanf(f[0], "%lf,%lf", &p->lat, &p->lng);
+    }
+}
+
+static double cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cmd_loop(const char *dir, const char *kind, int rounds)
+{
+    env_t e;
+    char path[1100], line[512];
+    snprintf(path, sizeof path, "%s/q-%s.tsv", dir, strncmp(kind, "keyword", 7) ? kind : "keyword");
+    FILE *f = fopen(path, "r");
+    if (!f) die(path);
+    env_open(&e, dir, false);
+    sqlite3 *h = db_handle(e.db);
+    bool fts_only = !strcmp(kind, "keyword-fts");
+    if (fts_only) kind = "keyword";
+    sqlite3_stmt *fst = prep(e.db, "SELECT rowid FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid LIMIT 20");
+    for (int r = 0; r < rounds; r++) {
+        long n = 0, hits_total = 0;
+        int hi, hit0, miss0, hit1, miss1;
+        sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_HIT, &hit0, &hi, 0);
+        sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_MISS, &miss0, &hi, 0);
+        double w0 = now_s(), c0 = cpu_s();
+        rewind(f);
+        while (fgets(line, sizeof line, f)) {
+            search_params_t p;
+            search_hit_t *hits;
+            const char *next;
+            size_t nh = 0;
+            loop_params(kind, line, &p);
+            e.ctx.arena = arena_new(1 << 16);
+            if (fts_only && p.q) { /* the full-text part alone: the first page of matching rowids */
+                const char *scope = lidx_scope(&e.ctx, p.city, p.cat);
+                const char *m = fts_query_in(e.ctx.arena, p.q, &scope, 1);
+                sqlite3_bind_text(fst, 1, m, -1, SQLITE_STATIC);
+                double q0 = now_s();
+                while (sqlite3_step(fst) == SQLITE_ROW) hits_total++;
+                sqlite3_reset(fst);
+                if (getenv("GEN_SLOW") && (now_s() - q0) * 1e6 > atof(getenv("GEN_SLOW")))
+                    fprintf(stderr, "%.0f us %s\n", (now_s() - q0) * 1e6, m);
+            } else if (!search_run(&e.ctx, &p, &hits, &nh, &next)) hits_total += (long)nh;
+            arena_free(e.ctx.arena);
+            n++;
+        }
+        double w = now_s() - w0, c = cpu_s() - c0;
+        sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_HIT, &hit1, &hi, 0);
+        sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_MISS, &miss1, &hi, 0);
+        printf("round %d: %ld queries, %.1f hits/query, wall %.1f us, cpu %.1f us, pages hit %.1f miss %.1f per query\n",
+               r + 1, n, (double)hits_total / n, w * 1e6 / n, c * 1e6 / n, (double)(hit1 - hit0) / n,
+               (double)(miss1 - miss0) / n);
+    }
+    fclose(f);
+    sqlite3_finalize(fst);
+    db_close(e.db);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0) die("sodium");
@@ -635,6 +716,17 @@ int main(int argc, char **argv)
         db_close(e.db);
         return 0;
     }
+    if (argc == 3 && !strcmp(argv[1], "text")) {
+        env_t e;
+        int64_t n = 0;
+        env_open(&e, argv[2], false);
+        double t0 = now_s();
+        if (listing_reindex_text(&e.ctx, &n)) die("listing_reindex_text");
+        printf("indexed=%lld t_fts_s=%.2f\n", (long long)n, now_s() - t0);
+        db_close(e.db);
+        return 0;
+    }
+    if (argc == 5 && !strcmp(argv[1], "loop")) return cmd_loop(argv[2], argv[3], atoi(argv[4]));
     if (argc == 6 && !strcmp(argv[1], "plan")) return cmd_plan(argv[2], argv[3], (uint32_t)atoi(argv[4]), argv[5]);
     fprintf(stderr, "usage: gen build DIR N USERS SEED | gen count DIR | gen plan DIR Q CITY CATEGORY\n");
     return 2;

@@ -9,7 +9,7 @@
 N_LISTINGS=${BENCH_LISTINGS:-1000000}
 N_USERS=${BENCH_USERS:-5000}
 POST_SECS=${BENCH_POST_SECONDS:-$SECS}
-DATASET_VERSION=8 # bump when bench/gen.c changes what it writes: cached datasets are then rebuilt
+DATASET_VERSION=9 # bump when bench/gen.c changes what it writes: cached datasets are then rebuilt
 L_BEGIN='<!-- bench:listings:begin -->'
 L_END='<!-- bench:listings:end -->'
 [[ $N_LISTINGS =~ ^[0-9]+$ && $N_LISTINGS -ge 1000 && $N_LISTINGS -le 20000000 ]] || die "BENCH_LISTINGS must be 1000..20000000"

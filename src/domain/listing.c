@@ -936,10 +936,16 @@ int listing_reindex_views(ctx_t *c, int64_t *n)
  */
 int listing_reindex_text(ctx_t *c, int64_t *n)
 {
-    if (db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');") ||
+    if (db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');"
+                       "INSERT INTO listings_fts(listings_fts, rank) VALUES ('automerge', 0);"
+                       "INSERT INTO listings_fts(listings_fts, rank) VALUES ('hashsize', 67108864);") ||
         reindex_pass(c, true, n))
         return LL_ERR;
-    return db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('optimize');") ? LL_ERR : LL_OK;
+    return db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('optimize');"
+                          "INSERT INTO listings_fts(listings_fts, rank) VALUES ('automerge', 4);"
+                          "INSERT INTO listings_fts(listings_fts, rank) VALUES ('hashsize', 1048576);")
+               ? LL_ERR
+               : LL_OK;
 }
 
 /*

@@ -23,6 +23,7 @@
 #include "domain/region.h"
 #include "domain/verification.h"
 #include "store/db.h"
+#include "store/fts.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +46,13 @@ int lidx_cat_code(const category_t *cat)
 
 static const char *index_tags(ctx_t *c, const listing_t *l)
 {
-    /* x<city><category>: one posting list for the commonest pair of filters, far shorter than c or k alone */
-    return arena_printf(c->arena, "c%lld d%lld k%s s%s x%lld%s", (long long)l->city, (long long)l->district,
-                        l->cat->slug, l->subcategory ? l->subcategory : "none", (long long)l->city, l->cat->slug);
+    return arena_printf(c->arena, "c%lld d%lld k%s s%s", (long long)l->city, (long long)l->district, l->cat->slug,
+                        l->subcategory ? l->subcategory : "none");
+}
+
+const char *lidx_scope(ctx_t *c, int64_t city, const category_t *cat)
+{
+    return arena_printf(c->arena, "%lld%s", (long long)city, cat->slug);
 }
 
 const char *lidx_text(ctx_t *c, const listing_t *l)
@@ -176,8 +181,9 @@ static int fts_write(ctx_t *c, const char *sql, const listing_t *l)
     sqlite3_stmt *st = db_stmt(c->db, sql);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, LIDX_FTS_BASE - l->id);
-    sqlite3_bind_text(st, 2, l->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, lidx_text(c, l), -1, SQLITE_STATIC);
+    const char *scope = lidx_scope(c, l->city, l->cat);
+    sqlite3_bind_text(st, 2, fts_scoped(c->arena, scope, l->title), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, fts_scoped(c->arena, scope, lidx_text(c, l)), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, index_tags(c, l), -1, SQLITE_STATIC);
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }

@@ -43,6 +43,12 @@ int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len);
 const char *lidx_text(ctx_t *c, const listing_t *l);
 /* The public summary of a listing, the shape of a search result and of a card. */
 json_t *lidx_summary(ctx_t *c, const listing_t *l, const char *photo);
+/*
+ * The full-text scope of a city and category (store/fts.h): a listing's words
+ * are indexed in its scope, so a keyword search in one city and category reads
+ * one short posting list.
+ */
+const char *lidx_scope(ctx_t *c, int64_t city, const category_t *cat);
 /* The category's number in the nearby tree. */
 int lidx_cat_code(const category_t *cat);
 

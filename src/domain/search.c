@@ -224,18 +224,30 @@ static void bind_double(sqlite3_stmt *st, const char *name, bool present, double
     if (i && present) sqlite3_bind_double(st, i, v);
 }
 
-/* The MATCH expression: the typed words, and the place and category as tag tokens. */
+/*
+ * The MATCH expression. Words are indexed in their listing's city-and-category
+ * scope (lidx_scope): with a city and a category the words are looked up in
+ * that one scope; with a city alone, in the city's scope of each category
+ * (ORed); without a city, in every scope (prefix queries), narrowed by the
+ * category tag. District and sub-category stay tag tokens.
+ */
 static const char *match_expr(ctx_t *c, const search_params_t *p)
 {
-    const char *words = fts_query(c->arena, p->q);
-    if (!words) return NULL;
-    const char *m = arena_printf(c->arena, "{title description} : (%s)", words);
-    if (p->city && p->cat)
-        m = arena_printf(c->arena, "%s AND tags : \"x%lld%s\"", m, (long long)p->city, p->cat->slug);
-    else if (p->city) m = arena_printf(c->arena, "%s AND tags : \"c%lld\"", m, (long long)p->city);
-    else if (p->cat) m = arena_printf(c->arena, "%s AND tags : \"k%s\"", m, p->cat->slug);
-    if (p->district) m = arena_printf(c->arena, "%s AND tags : \"d%lld\"", m, (long long)p->district);
-    if (p->subcategory) m = arena_printf(c->arena, "%s AND tags : \"s%s\"", m, p->subcategory);
+    const char *m;
+    if (p->city && p->cat) {
+        const char *scope = lidx_scope(c, p->city, p->cat);
+        m = fts_query_in(c->arena, p->q, &scope, 1);
+    } else if (p->city) {
+        const char **scopes = arena_alloc(c->arena, cat_count * sizeof *scopes);
+        for (size_t i = 0; i < cat_count; i++) scopes[i] = lidx_scope(c, p->city, &cat_all[i]);
+        m = fts_query_in(c->arena, p->q, scopes, (int)cat_count);
+    } else {
+        m = fts_query_in(c->arena, p->q, NULL, 0);
+        if (m && p->cat) m = arena_printf(c->arena, "(%s) AND tags : \"k%s\"", m, p->cat->slug);
+    }
+    if (!m) return NULL;
+    if (p->district) m = arena_printf(c->arena, "(%s) AND tags : \"d%lld\"", m, (long long)p->district);
+    if (p->subcategory) m = arena_printf(c->arena, "(%s) AND tags : \"s%s\"", m, p->subcategory);
     return m;
 }
 

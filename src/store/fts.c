@@ -177,23 +177,58 @@ static int valid_len(unsigned char lead)
     return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
+/*
+ * Where the tokens of one call go: straight to FTS5, or, for scoped text, with
+ * SCOPE_SEP and the scope appended to each (copied into buf, which holds the
+ * longest token, a CJK bigram of two 4-byte characters or LATIN_MAX bytes).
+ */
+typedef struct {
+    token_fn fn;
+    void *ctx;
+    const char *scope; /* NULL: unscoped text */
+    int nscope, shift; /* shift: bytes of the scope marker, added to the offsets */
+    char buf[LATIN_MAX + 1 + FTS_SCOPE_MAX];
+} sink_t;
+
+static int put(sink_t *k, int tflags, const char *tok, int n, int start, int end)
+{
+    if (!k->scope) return k->fn(k->ctx, tflags, tok, n, start, end);
+    memcpy(k->buf, tok, (size_t)n);
+    k->buf[n] = FTS_SCOPE_SEP;
+    memcpy(k->buf + n + 1, k->scope, (size_t)k->nscope);
+    return k->fn(k->ctx, tflags, k->buf, n + 1 + k->nscope, start + k->shift, end + k->shift);
+}
+
 /* Bigrams of a CJK run, plus colocated unigrams when indexing (see the header). */
-static int emit_cjk(const char *s, const run_t *r, bool indexing, token_fn tok, void *ctx)
+static int emit_cjk(const char *s, const run_t *r, bool indexing, sink_t *k)
 {
     int rc = SQLITE_OK;
     for (int a = r->start; a < r->end && rc == SQLITE_OK;) {
         int b = a + valid_len((unsigned char)s[a]);
         if (b < r->end) {
             int c = b + valid_len((unsigned char)s[b]);
-            rc = tok(ctx, 0, s + a, c - a, a, c);
-            if (rc == SQLITE_OK && indexing)
-                rc = tok(ctx, FTS5_TOKEN_COLOCATED, s + a, b - a, a, b);
+            rc = put(k, 0, s + a, c - a, a, c);
+            if (rc == SQLITE_OK && indexing) rc = put(k, FTS5_TOKEN_COLOCATED, s + a, b - a, a, b);
         } else if (indexing || r->nchar == 1) {
-            rc = tok(ctx, 0, s + a, b - a, a, b);
+            rc = put(k, 0, s + a, b - a, a, b);
         }
         a = b;
     }
     return rc;
+}
+
+/* A scope marker at the very start of the text: the scope, and the text after it. */
+static void read_scope(sink_t *k, const char **text, int *len)
+{
+    const char *t = *text;
+    if (*len < 2 || t[0] != FTS_SCOPE_MARK) return;
+    const char *end = memchr(t + 1, FTS_SCOPE_MARK, (size_t)(*len - 1 < FTS_SCOPE_MAX + 1 ? *len - 1 : FTS_SCOPE_MAX + 1));
+    if (!end) return;
+    k->scope = t + 1;
+    k->nscope = (int)(end - t - 1);
+    k->shift = (int)(end - t + 1);
+    *text = end + 1;
+    *len -= k->shift;
 }
 
 static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *text, int len,
@@ -202,6 +237,8 @@ static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *t
     (void)self;
     if (!text || len <= 0) return SQLITE_OK;
     bool indexing = !(flags & FTS5_TOKENIZE_QUERY); /* documents and auxiliary functions */
+    sink_t k = {.fn = tok, .ctx = ctx};
+    read_scope(&k, &text, &len);
     const unsigned char *s = (const unsigned char *)text;
     int rc = SQLITE_OK;
     run_t r;
@@ -209,9 +246,9 @@ static int tok_tokenize(Fts5Tokenizer *self, void *ctx, int flags, const char *t
         next_run(s, len, &pos, &r);
         if (r.kind == CH_END) break;
         if (r.kind == CH_ALNUM)
-            rc = tok(ctx, 0, r.fold, r.nfold, r.start, r.end);
+            rc = put(&k, 0, r.fold, r.nfold, r.start, r.end);
         else
-            rc = emit_cjk(text, &r, indexing, tok, ctx);
+            rc = emit_cjk(text, &r, indexing, &k);
     }
     return rc;
 }
@@ -255,17 +292,6 @@ int fts_register(sqlite3 *db)
     return api->xCreateTokenizer(api, "linli", NULL, &t, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Appends one quoted term, ANDed to those before it. */
-static char *put_term(char *o, const char *tok, int n, int nterms)
-{
-    if (nterms > 0) memcpy(o, " AND ", 5), o += 5;
-    *o++ = '"';
-    memcpy(o, tok, (size_t)n);
-    o += n;
-    *o++ = '"';
-    return o;
-}
-
 /* Bytes of a CJK run's leading whole characters that fit in `room`. */
 static int cjk_fit(const char *s, const run_t *r, int room)
 {
@@ -278,25 +304,145 @@ static int cjk_fit(const char *s, const run_t *r, int room)
     return n;
 }
 
-char *fts_query(arena_t *a, const char *user_query)
+typedef struct {
+    const char *p; /* token text: bytes of the query (CJK) or an arena copy of the folded run */
+    int n;
+    bool cjk;
+} term_t;
+
+/* Cuts what was typed into at most QUERY_MAX_TERMS terms of QUERY_MAX_BYTES in all; returns their number. */
+static int query_terms(arena_t *a, const char *q, term_t *t)
 {
-    if (!user_query) return NULL;
-    int len = (int)strnlen(user_query, QUERY_SCAN_MAX);
-    const unsigned char *s = (const unsigned char *)user_query;
-    /* Each term costs its bytes plus two quotes and " AND ". */
-    char *out = arena_alloc(a, QUERY_MAX_BYTES + QUERY_MAX_TERMS * 7 + 1);
-    char *o = out;
-    int used = 0, nterms = 0;
+    int len = (int)strnlen(q, QUERY_SCAN_MAX), used = 0, nt = 0;
     run_t r;
-    for (int pos = 0; nterms < QUERY_MAX_TERMS;) {
-        next_run(s, len, &pos, &r);
+    for (int pos = 0; nt < QUERY_MAX_TERMS;) {
+        next_run((const unsigned char *)q, len, &pos, &r);
         if (r.kind == CH_END) break;
         /* A cut CJK run still means "contains this"; a cut Latin word would mean another word. */
-        int n = r.kind == CH_CJK ? cjk_fit(user_query, &r, QUERY_MAX_BYTES - used) : r.nfold;
+        int n = r.kind == CH_CJK ? cjk_fit(q, &r, QUERY_MAX_BYTES - used) : r.nfold;
         if (n == 0 || used + n > QUERY_MAX_BYTES) break;
-        o = put_term(o, r.kind == CH_CJK ? user_query + r.start : r.fold, n, nterms++);
+        t[nt++] = (term_t){r.kind == CH_CJK ? q + r.start : arena_strndup(a, r.fold, (size_t)n), n,
+                           r.kind == CH_CJK};
         used += n;
     }
-    *o = '\0';
-    return nterms ? out : NULL;
+    return nt;
+}
+
+/* A writer into one buffer sized up front by the caller. */
+typedef struct {
+    char *o;
+} out_t;
+
+static void put_bytes(out_t *w, const char *b, size_t n)
+{
+    memcpy(w->o, b, n);
+    w->o += n;
+}
+
+static void put_str(out_t *w, const char *s)
+{
+    put_bytes(w, s, strlen(s));
+}
+
+/* One quoted string, its text preceded by the scope marker when scope is not NULL. */
+static void put_quoted(out_t *w, const char *scope, const char *b, int n)
+{
+    put_str(w, "\"");
+    if (scope) {
+        *w->o++ = FTS_SCOPE_MARK;
+        put_str(w, scope);
+        *w->o++ = FTS_SCOPE_MARK;
+    }
+    put_bytes(w, b, (size_t)n);
+    put_str(w, "\"");
+}
+
+/* Every term in one scope (or none), ANDed. */
+static void put_terms(out_t *w, const term_t *t, int nt, const char *scope)
+{
+    for (int i = 0; i < nt; i++) {
+        if (i) put_str(w, " AND ");
+        put_quoted(w, scope, t[i].p, t[i].n);
+    }
+}
+
+/*
+ * A term in any scope: each of its tokens as a prefix of the scoped tokens
+ * ("电脑\x1f"* is 电脑 in every scope). A CJK run of two or more characters is
+ * the phrase of its bigrams, each a prefix query, joined by +.
+ */
+static void put_any_scope(out_t *w, const term_t *t)
+{
+    int k = t->cjk ? valid_len((unsigned char)t->p[0]) : t->n;
+    if (k >= t->n) {
+        put_quoted(w, "", t->p, t->n);
+        put_str(w, " *");
+        return;
+    }
+    for (int a = 0; a + k < t->n; a += k, k = valid_len((unsigned char)t->p[a])) {
+        int k2 = valid_len((unsigned char)t->p[a + k]);
+        if (a) put_str(w, " + ");
+        put_quoted(w, "", t->p + a, k + k2);
+        put_str(w, " *");
+    }
+}
+
+static bool scope_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > FTS_SCOPE_MAX) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))) return false;
+    return true;
+}
+
+char *fts_query_in(arena_t *a, const char *user_query, const char *const *scopes, int nscopes)
+{
+    term_t t[QUERY_MAX_TERMS];
+    int nt = user_query ? query_terms(a, user_query, t) : 0;
+    if (nt == 0 || nscopes < 0) return NULL;
+    for (int i = 0; i < nscopes; i++)
+        if (!scope_ok(scopes[i])) return NULL;
+    /* per term and scope: the text (at most 20 bytes of syntax per character in the prefix form), quotes,
+     * markers, the scope and " AND "; per scope the parentheses and " OR " */
+    size_t bound = 16;
+    for (int i = 0; i < nt; i++) bound += (size_t)(20 * t[i].n + 16 + FTS_SCOPE_MAX) * (size_t)(nscopes ? nscopes : 1);
+    bound += (size_t)nscopes * 8;
+    out_t w = {arena_alloc(a, bound)};
+    char *out = w.o;
+    if (nscopes == 0) {
+        for (int i = 0; i < nt; i++) {
+            if (i) put_str(&w, " AND ");
+            put_any_scope(&w, &t[i]);
+        }
+    } else if (nscopes == 1) {
+        put_terms(&w, t, nt, scopes[0]);
+    } else {
+        for (int s = 0; s < nscopes; s++) {
+            put_str(&w, s ? " OR (" : "(");
+            put_terms(&w, t, nt, scopes[s]);
+            put_str(&w, ")");
+        }
+    }
+    *w.o = '\0';
+    return out;
+}
+
+char *fts_query(arena_t *a, const char *user_query)
+{
+    term_t t[QUERY_MAX_TERMS];
+    int nt = user_query ? query_terms(a, user_query, t) : 0;
+    if (nt == 0) return NULL;
+    size_t bound = 1;
+    for (int i = 0; i < nt; i++) bound += (size_t)t[i].n + 7; /* two quotes and " AND " */
+    out_t w = {arena_alloc(a, bound)};
+    char *out = w.o;
+    put_terms(&w, t, nt, NULL);
+    *w.o = '\0';
+    return out;
+}
+
+char *fts_scoped(arena_t *a, const char *scope, const char *text)
+{
+    return arena_printf(a, "%c%s%c%s", FTS_SCOPE_MARK, scope, FTS_SCOPE_MARK, text ? text : "");
 }

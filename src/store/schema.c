@@ -587,6 +587,9 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL, paid_at INTEGER, ended_at INTEGER NOT NULL,"
     "  UNIQUE (provider, trade_no));"
     "CREATE INDEX membership_orders_by_user ON membership_orders(user_id, status);",
+
+    /* 24: listing words are indexed in their city-and-category scope (store/fts.h, B8): rebuild the index */
+    "INSERT OR IGNORE INTO schema_tasks VALUES ('reindex_listings');",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

@@ -244,11 +244,34 @@ static sqlite3 *open_db(void)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
     assert_int_equal(fts_register(db), 0);
-    assert_int_equal(
-        sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='linli')", NULL,
-                     NULL, NULL),
-        SQLITE_OK);
+    /* sc: the same rows, each indexed in a scope (fts_scoped), as listings are in their city and category */
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='linli');"
+                                  "CREATE VIRTUAL TABLE sc USING fts5(title, body, tokenize='linli')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     return db;
+}
+
+/* Row i's scope in table sc: scopes that share prefixes, so a prefix slip would show. */
+static const char *const SCOPES[] = {"1101jobs", "1101goods", "110jobs", "3301jobs"};
+
+static const char *scope_of(int i)
+{
+    return SCOPES[i % (int)ARRAY_LEN(SCOPES)];
+}
+
+static void insert_scoped(sqlite3 *db, const char *scope, const char *title, const char *body)
+{
+    arena_t *a = arena_new(4096);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO sc(title, body) VALUES (?1, ?2)", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, fts_scoped(a, scope, title), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fts_scoped(a, scope, body), -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    arena_free(a);
 }
 
 static void insert_row(sqlite3 *db, const char *title, int tlen, const char *body, int blen)
@@ -279,6 +302,7 @@ static void corpus_build(corpus_t *c, int nrows, uint64_t seed)
         model_normalise(c->title[i], c->ntitle[i], TEXT_CAP);
         model_normalise(c->body[i], c->nbody[i], TEXT_CAP);
         insert_row(c->db, c->title[i], -1, c->body[i], -1);
+        insert_scoped(c->db, scope_of(i), c->title[i], c->body[i]);
     }
     assert_int_equal(sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 }
@@ -305,14 +329,15 @@ static int teardown_corpus(void **state)
     return 0;
 }
 
-/* Row set of a MATCH expression, as flags indexed by rowid - 1; returns the count. */
-static int fts_rows(sqlite3 *db, const char *match, bool *hit, int nrows)
+/* Row set of a MATCH expression on table t (or sc), as flags indexed by rowid - 1; returns the count. */
+static int fts_rows_in(sqlite3 *db, const char *table, const char *match, bool *hit, int nrows)
 {
     sqlite3_stmt *st = NULL;
     int n = 0, rc;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ?1", table, table);
     memset(hit, 0, (size_t)nrows * sizeof *hit);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1", -1, &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
@@ -323,6 +348,40 @@ static int fts_rows(sqlite3 *db, const char *match, bool *hit, int nrows)
     if (rc != SQLITE_DONE) fail_msg("MATCH %s failed: %s", match, sqlite3_errmsg(db));
     sqlite3_finalize(st);
     return n;
+}
+
+static int fts_rows(sqlite3 *db, const char *match, bool *hit, int nrows)
+{
+    return fts_rows_in(db, "t", match, hit, nrows);
+}
+
+/* Whether row i's scope is one of the nscopes asked for (nscopes == 0: any scope). */
+static bool in_scopes(int i, const char *const *scopes, int nscopes)
+{
+    for (int k = 0; k < nscopes; k++)
+        if (!strcmp(scope_of(i), scopes[k])) return true;
+    return nscopes == 0;
+}
+
+/* The scoped table sc against the model, for one query and one choice of scopes. */
+static void check_scoped(const corpus_t *c, const char *query, const term_t *terms, int nterms,
+                         const char *const *scopes, int nscopes)
+{
+    arena_t *a = arena_new(4096);
+    char *match = fts_query_in(a, query, scopes, nscopes);
+    if (!match) fail_msg("fts_query_in gave nothing for searchable query [%s]", query);
+    bool *hit = mem_alloc((size_t)c->nrows * sizeof *hit);
+    fts_rows_in(c->db, "sc", match, hit, c->nrows);
+    for (int i = 0; i < c->nrows; i++) {
+        bool want = in_scopes(i, scopes, nscopes);
+        for (int k = 0; k < nterms && want; k++)
+            want = model_has(c->ntitle[i], &terms[k]) || model_has(c->nbody[i], &terms[k]);
+        if (want != hit[i])
+            fail_msg("scoped query [%s] -> %s: row %d (scope %s) %s by FTS5 but %s by the scan", query, match,
+                     i + 1, scope_of(i), hit[i] ? "found" : "missed", want ? "matches" : "does not match");
+    }
+    free(hit);
+    arena_free(a);
 }
 
 /* Compares FTS5 with the model for one typed query; returns the number of rows found. */
@@ -350,6 +409,10 @@ static int check_query(const corpus_t *c, const char *query)
                 query, match, i + 1, hit[i] ? "found" : "missed",
                 want ? "matches" : "does not match", c->title[i], c->body[i]);
     }
+    /* the same query within one scope, within two, and in any scope (prefix queries) */
+    check_scoped(c, query, terms, nterms, SCOPES, 1);
+    check_scoped(c, query, terms, nterms, SCOPES + 1, 2);
+    check_scoped(c, query, terms, nterms, NULL, 0);
     free(hit);
     arena_free(a);
     return found;
