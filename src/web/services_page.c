@@ -81,6 +81,7 @@ static const struct {
     {"created", "待支付"},      {"paid", "已支付，待商家接单"}, {"accepted", "商家已接单"},
     {"in_service", "服务中"},   {"completed", "已完成"},        {"reviewed", "已评价"},
     {"cancelled", "已取消"},    {"refunded", "已退款"},         {"disputed", "有争议，客服处理中"},
+    {"resolved", "争议已处理"},
 };
 
 const char *web_hs_status_text(const char *status)
