@@ -71,7 +71,8 @@ static const char *html_escape(req_t *r, const char *s)
     return out;
 }
 
-/* The sandbox's own page, as a provider's cashier would show it: what is paid, how much, one button. */
+/* The sandbox's own page, as a provider's cashier would show it: what is paid, how much, one button, and
+ * the way back to the merchant's site (a real provider's return address; it changes nothing there). */
 static int page(req_t *r, const sandbox_trade_t *t, const char *note)
 {
     const char *form = strcmp(t->status, "waiting")
@@ -86,9 +87,10 @@ static int page(req_t *r, const sandbox_trade_t *t, const char *note)
         "content=\"width=device-width, initial-scale=1\"><title>支付沙箱</title></head><body><h1>支付沙箱</h1>"
         "<p>这是邻里内置的测试支付服务，不会产生真实扣款。</p><dl><dt>商品</dt><dd id=\"item\">%s</dd><dt>订单号</dt>"
         "<dd id=\"order\">%s</dd><dt>金额</dt><dd id=\"amount\">¥%lld.%02lld</dd><dt>状态</dt><dd id=\"status\">%s</dd>"
-        "</dl>%s%s</body></html>",
+        "</dl>%s%s<p><a id=\"return\" href=\"/pay/return?order_no=%s\">%s</a></p></body></html>",
         html_escape(r, t->item), html_escape(r, t->order_no), (long long)(t->amount_fen / 100),
-        (long long)(t->amount_fen % 100), t->status, note, form);
+        (long long)(t->amount_fen % 100), t->status, note, form, html_escape(r, t->order_no),
+        strcmp(t->status, "waiting") ? "返回商户" : "暂不支付，返回商户");
     return http_html(r, 200, html, strlen(html));
 }
 
@@ -105,6 +107,7 @@ int api_sandbox_page(req_t *r)
 {
     sandbox_trade_t t;
     int res = payers_trade(r, &t);
+    if (res == LL_NOTFOUND) return web_not_found(r); /* a browser's page: the site's 404 page, not JSON */
     if (res) return http_fail(r, res);
     return page(r, &t, "");
 }
@@ -115,6 +118,7 @@ int api_sandbox_confirm(req_t *r)
     sandbox_trade_t t;
     web_form_t f;
     int res = payers_trade(r, &t);
+    if (res == LL_NOTFOUND) return web_not_found(r);
     if (res) return http_fail(r, res);
     if (web_form_read(r, &f)) return 0; /* answered with a page: the form is malformed or its token wrong */
     if ((res = sandbox_confirm(&r->ctx, t.trade_no)) || (res = sandbox_trade(&r->ctx, t.trade_no, &t)))

@@ -19,7 +19,7 @@
 #include "http/http.h"
 #include <stdbool.h>
 
-#define WEB_FORM_MAX_FIELDS 32 /* the longest form, housing's listing form, has 20 */
+#define WEB_FORM_MAX_FIELDS 48 /* the longest form, a service's: 10 fields and a city's districts (up to 26) */
 
 typedef struct web_form {
     size_t n;

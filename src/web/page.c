@@ -20,7 +20,10 @@
 /* Every template a handler names; a site without one of them does not start. */
 static const char *const views[] = {"privacy", "privacy_versions", "not_found", "home", "search", "listing",
                                     "login", "message", "post", "post_pick", "my_listing", "me", "cancel",
-                                    "consent", "stats", "staff"};
+                                    "consent", "stats", "staff",
+                                    /* websvc: home services and memberships */
+                                    "services", "service", "order_form", "order", "orders", "merchant",
+                                    "merchant_apply", "service_form", "staff_merchants", "membership"};
 
 int web_check_site(const struct web_site *site, const char *templates_dir, char *err, size_t errlen)
 {

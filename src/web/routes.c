@@ -1,6 +1,7 @@
 /* routes.c — every page of the web site, in one table (and the published lists' JSON, E7). */
 #include "web/web.h"
 #include "web/policy_page.h"
+#include "web/hs_pages.h"
 
 #define PAGE(p, fn) {"GET", p, fn, R_PUBLIC, NULL}
 /* a page that shows "signed in" when a session cookie comes with it; read-only for everyone else */
@@ -53,6 +54,31 @@ const route_t web_routes[] = {
     STAFF_ACT("/staff/listings/{id}/verify", web_staff_verify),
     STAFF_ACT("/staff/blocklist", web_staff_block_add),
     STAFF_ACT("/staff/blocklist/{id}/delete", web_staff_block_remove),
+    /* websvc: home services (JX, C8, C5, C9, E6) and memberships (A6); hs_pages.h */
+    BROWSE("/services", web_services),
+    BROWSE("/services/{id}", web_service),
+    USER("/services/{id}/order", web_order_form),
+    ACT("/services/{id}/order", web_order_submit),
+    USER("/me/orders", web_my_orders),
+    {"GET", "/orders/{id}", web_order, R_AUTH | R_PAGE, NULL}, /* not R_READ: a reveal to the merchant is audited */
+    ACT("/orders/{id}/pay", web_order_pay),
+    ACT("/orders/{id}/move", web_order_move),
+    {"POST", "/orders/{id}/review", web_order_review, R_AUTH | R_PAGE | R_UPLOAD, NULL},
+    {"POST", "/orders/{id}/review/photos", web_order_review_photo, R_AUTH | R_PAGE | R_UPLOAD, NULL},
+    USER("/pay/return", web_pay_return),
+    USER("/merchant", web_merchant),
+    USER("/merchant/apply", web_merchant_apply),
+    ACT("/merchant/apply", web_merchant_apply_submit),
+    USER("/merchant/services/new", web_service_new),
+    ACT("/merchant/services", web_service_create),
+    USER("/merchant/orders", web_merchant_orders),
+    STAFF_PAGE("/staff/merchants", web_staff_merchants),
+    STAFF_ACT("/staff/merchants/{id}/review", web_staff_merchant_review),
+    STAFF_ACT("/staff/merchants/{id}/license", web_staff_merchant_license),
+    USER("/me/membership", web_membership),
+    ACT("/me/membership/buy", web_membership_buy),
+    ACT("/me/membership/cancel", web_membership_cancel),
+    /* end websvc */
     PAGE("/privacy", web_privacy),
     PAGE("/privacy/versions", web_privacy_versions),
     PAGE("/privacy/versions/{id}", web_privacy_version),
