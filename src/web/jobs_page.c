@@ -394,7 +394,9 @@ void web_jobs_listing_ctx(req_t *r, const listing_t *l, json_t *ctx)
         }
     json_object_set_new(job, "has_resumes", json_boolean(json_array_size(opts) > 0));
     json_object_set_new(job, "resumes", opts);
-    json_object_set_new(job, "csrf", json_string(web_csrf_token(r)));
+    /* the form uses the page's token (listing_ctx set it): a second web_csrf_token call on a first visit would set
+     * a second cookie and leave one of the page's forms with a token of the other */
+    if (!json_object_get(ctx, "csrf")) json_object_set_new(ctx, "csrf", json_string(web_csrf_token(r)));
     json_object_set_new(job, "new_url",
                         json_string(arena_printf(r->arena, "/me/resume/new?next=/l/%lld", (long long)l->id)));
 }
