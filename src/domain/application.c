@@ -231,13 +231,13 @@ fail:
 int app_interview_propose(ctx_t *c, int64_t id, int64_t starts_at, int minutes, const char *place, const char *note)
 {
     app_t a;
+    int res = load_as(c, id, false, &a); /* someone else's application is a 404 whatever the input */
+    if (res) return res;
     if (starts_at <= c->now || starts_at > c->now + 366LL * 86400) return ctx_fail(c, LL_INVALID, "invalid_field", "starts_at");
     if (minutes < 10 || minutes > 480) return ctx_fail(c, LL_INVALID, "invalid_field", "minutes");
     if (!place || utf8_chars(place) < 2 || utf8_chars(place) > 100 || has_control(place))
         return ctx_fail(c, LL_INVALID, "invalid_field", "place");
     if (note && (utf8_chars(note) > 500 || has_control(note))) return ctx_fail(c, LL_INVALID, "invalid_field", "note");
-    int res = load_as(c, id, false, &a);
-    if (res) return res;
     if (!strcmp(a.status, "withdrawn") || !strcmp(a.status, "rejected")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     if (db_begin(c->db)) return LL_ERR;
     sqlite3_stmt *st = db_stmt(c->db, SQL_PROPOSE);

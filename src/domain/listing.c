@@ -594,7 +594,10 @@ int listing_contact(ctx_t *c, int64_t id, listing_contact_t *out, const category
     return LL_OK;
 }
 
-static const char *const report_reasons[] = {"fraud", "spam", "illegal", "wrong_category", "duplicate", "other"};
+const reason_t listing_report_reasons[] = {
+    {"fraud", "虚假信息或诈骗"}, {"spam", "广告或重复发布"}, {"illegal", "违法违规内容"},
+    {"wrong_category", "分类错误"}, {"duplicate", "重复信息"}, {"other", "其他原因"}, {NULL, NULL},
+};
 static const char SQL_REPORT[] = "INSERT OR IGNORE INTO listing_reports(listing_id, user_id, reason, at) VALUES (?,?,?,?)";
 static const char SQL_REPORTED[] =
     "UPDATE listings SET report_count = report_count + 1 WHERE id = ? RETURNING report_count";
@@ -613,9 +616,7 @@ static int set_status(ctx_t *c, int64_t id, const char *status, const char *note
 
 static bool reason_ok(const char *r)
 {
-    for (size_t i = 0; r && i < ARRAY_LEN(report_reasons); i++)
-        if (!strcmp(r, report_reasons[i])) return true;
-    return false;
+    return reason_find(listing_report_reasons, r) != NULL;
 }
 
 int listing_report(ctx_t *c, int64_t id, const char *reason)
@@ -957,4 +958,33 @@ int listing_reindex(ctx_t *c, int64_t *n)
     int64_t text;
     if (listing_reindex_views(c, n) || listing_reindex_text(c, &text)) return LL_ERR;
     return text == *n ? LL_OK : LL_ERR;
+}
+
+/* grouped by listing and reason, so no reporter is named; the primary key (listing_id, user_id) groups */
+static const char SQL_REPORTS[] =
+    "SELECT r.listing_id, l.title, l.status, r.reason, count(*), max(r.at) FROM listing_reports r "
+    "JOIN listings l ON l.id = r.listing_id GROUP BY r.listing_id, r.reason ORDER BY max(r.at) DESC LIMIT 200";
+
+int listing_reports(ctx_t *c, listing_report_t **items, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_REPORTS);
+    if (!st) return LL_ERR;
+    listing_report_t *v = arena_zalloc(c->arena, 200 * sizeof(*v));
+    size_t k = 0;
+    int rc;
+    while (k < 200 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        v[k].listing_id = sqlite3_column_int64(st, 0);
+        v[k].title = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
+        v[k].status = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 2));
+        const reason_t *why = reason_find(listing_report_reasons, (const char *)sqlite3_column_text(st, 3));
+        if (!why) why = reason_find(listing_report_reasons, "other"); /* a code from before the list changed */
+        v[k].reason = why->code;
+        v[k].reason_text = why->text;
+        v[k].count = sqlite3_column_int(st, 4);
+        v[k++].last_at = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    *items = v;
+    *n = k;
+    return k == 200 || rc == SQLITE_DONE ? LL_OK : LL_ERR;
 }

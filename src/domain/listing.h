@@ -11,6 +11,7 @@
 #define LL_LISTING_H
 #include "base/ctx.h"
 #include "domain/category.h"
+#include "domain/validate.h"
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -59,8 +60,17 @@ typedef struct {
 } listing_contact_t;
 int listing_contact(ctx_t *c, int64_t id, listing_contact_t *out, const category_t **cat);
 
+/* The reasons a report may give (codes stored in listing_reports.reason), ended by {NULL, NULL}. */
+extern const reason_t listing_report_reasons[];
 /* One report per person per listing; enough reports hide it for review. */
 int listing_report(ctx_t *c, int64_t id, const char *reason);
+/* Staff (moderator): reports grouped by listing and reason, newest first, at most 200; no reporter named. */
+typedef struct {
+    int64_t listing_id, last_at;
+    const char *title, *status, *reason, *reason_text;
+    int count;
+} listing_report_t;
+int listing_reports(ctx_t *c, listing_report_t **items, size_t *n);
 
 /* Staff (moderator): the queue, a decision, the private fields for verification (audited, F5). */
 int listing_queue(ctx_t *c, const char *status, listing_t **items, size_t *n);

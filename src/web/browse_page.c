@@ -21,6 +21,7 @@
 #include "web/policy_page.h"
 #include "web/site.h"
 #include "web/web.h"
+#include "web/jobs.h"
 #include <math.h>
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -315,14 +316,6 @@ static const char *attr_text(req_t *r, const cat_field_t *f, json_t *v)
     return NULL;
 }
 
-/* The report reasons the domain takes, in the order the form offers them. */
-static const struct {
-    const char *slug, *label;
-} reasons[] = {
-    {"fraud", "虚假信息或诈骗"}, {"spam", "广告或重复发布"}, {"illegal", "违法违规内容"},
-    {"wrong_category", "分类错误"}, {"duplicate", "重复信息"}, {"other", "其他原因"},
-};
-
 /* Everything the listing page shows of l; near is the person's point for this request, or NULL. */
 static json_t *listing_ctx(req_t *r, const listing_t *l, const char *near)
 {
@@ -368,14 +361,15 @@ static json_t *listing_ctx(req_t *r, const listing_t *l, const char *near)
             json_object_set_new(ctx, "status", json_string(web_status_text(l->status)));
     } else if (r->ctx.user_id) {
         json_t *opts = json_array();
-        for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
-            json_array_append_new(opts, json_pack("{s:s, s:s}", "slug", reasons[i].slug, "label", reasons[i].label));
+        for (const reason_t *why = listing_report_reasons; why->code; why++) /* the domain's list, in its order */
+            json_array_append_new(opts, json_pack("{s:s, s:s}", "slug", why->code, "label", why->text));
         json_object_set_new(ctx, "csrf", json_string(web_csrf_token(r)));
         json_object_set_new(ctx, "reasons", opts);
         json_object_set_new(ctx, "can_act", json_true());
     }
     json_object_set_new(ctx, "login_url",
                         json_string(arena_printf(r->arena, "/login?next=/l/%lld", (long long)l->id)));
+    if (!strcmp(l->cat->slug, "jobs")) web_jobs_listing_ctx(r, l, ctx); /* apply with a resume (jobs_page.c) */
     return ctx;
 }
 

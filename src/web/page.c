@@ -23,7 +23,10 @@ static const char *const views[] = {"privacy", "privacy_versions", "not_found", 
                                     "consent", "stats", "staff",
                                     /* websvc: home services and memberships */
                                     "services", "service", "order_form", "order", "orders", "merchant",
-                                    "merchant_apply", "service_form", "staff_merchants", "membership"};
+                                    "merchant_apply", "service_form", "staff_merchants", "membership",
+                                    /* jobs (jobs_page.c, verify_page.c, org_page.c, console_page.c) */
+                                    "resumes", "resume", "applications", "hiring", "hiring_listing", "verify", "org",
+                                    "staff_orgs", "staff_reports", "staff_policy"};
 
 int web_check_site(const struct web_site *site, const char *templates_dir, char *err, size_t errlen)
 {

@@ -2,6 +2,7 @@
 #include "web/web.h"
 #include "web/policy_page.h"
 #include "web/hs_pages.h"
+#include "web/jobs.h"
 
 #define PAGE(p, fn) {"GET", p, fn, R_PUBLIC, NULL}
 /* a page that shows "signed in" when a session cookie comes with it; read-only for everyone else */
@@ -17,6 +18,11 @@
 /* the staff console: moderators only (F5, least privilege) */
 #define STAFF_PAGE(p, fn) {"GET", p, fn, R_AUTH | R_PAGE | R_READ, "moderator"}
 #define STAFF_ACT(p, fn) {"POST", p, fn, R_AUTH | R_PAGE | R_FORM, "moderator"}
+/* a signed-in page whose GET may write the audit log (an employer's resume reads, a denied read: C6), so not R_READ */
+#define USER_AUDITED(p, fn) {"GET", p, fn, R_AUTH | R_PAGE, NULL}
+/* publishing a policy version: admins only, as POST /api/v1/admin/policy (H3, F5) */
+#define ADMIN_PAGE(p, fn) {"GET", p, fn, R_AUTH | R_PAGE | R_READ, "admin"}
+#define ADMIN_ACT(p, fn) {"POST", p, fn, R_AUTH | R_PAGE | R_FORM, "admin"}
 
 const route_t web_routes[] = {
     BROWSE("/", web_home),
@@ -79,6 +85,34 @@ const route_t web_routes[] = {
     ACT("/me/membership/buy", web_membership_buy),
     ACT("/me/membership/cancel", web_membership_cancel),
     /* end websvc */
+    /* ---- jobs: resumes, applications, 实名认证, 企业认证, and their staff console (webjobs) ---- */
+    USER("/me/resume", web_resume_list),
+    USER("/me/resume/new", web_resume_new),
+    ACT("/me/resume", web_resume_create),
+    USER_AUDITED("/me/resume/{id}", web_resume_edit),
+    ACT("/me/resume/{id}", web_resume_update),
+    ACT("/me/resume/{id}/delete", web_resume_delete),
+    ACT("/l/{id}/apply", web_apply),
+    USER("/me/applications", web_my_applications),
+    ACT("/me/applications/{id}/withdraw", web_app_withdraw),
+    ACT("/me/applications/{id}/interview", web_app_answer),
+    USER("/me/hiring", web_hiring),
+    USER_AUDITED("/me/hiring/{id}", web_hiring_listing),
+    ACT("/me/hiring/{id}/applications/{id}", web_app_mark),
+    ACT("/me/hiring/{id}/applications/{id}/interview", web_app_propose),
+    {"GET", "/me/verify", web_verify, R_AUTH | R_PAGE | R_READ | R_HELD_OK, NULL}, /* H1: a held child may prove its age */
+    {"POST", "/me/verify", web_verify_submit, R_AUTH | R_PAGE | R_FORM | R_HELD_OK, NULL},
+    {"POST", "/me/verify/withdraw", web_verify_withdraw, RIGHTS | R_FORM, NULL}, /* G3: withdrawing is always open */
+    USER("/me/org", web_org),
+    ACT("/me/org", web_org_submit),
+    {"POST", "/me/org/licence", web_org_licence, R_AUTH | R_PAGE | R_UPLOAD, NULL},
+    STAFF_PAGE("/staff/orgs", web_staff_orgs),
+    STAFF_ACT("/staff/orgs/{id}/read", web_staff_org_read),
+    STAFF_ACT("/staff/orgs/{id}/decide", web_staff_org_decide),
+    STAFF_PAGE("/staff/reports", web_staff_reports),
+    ADMIN_PAGE("/staff/policy", web_staff_policy),
+    ADMIN_ACT("/staff/policy", web_staff_policy_publish),
+    /* ---- end of jobs ---- */
     PAGE("/privacy", web_privacy),
     PAGE("/privacy/versions", web_privacy_versions),
     PAGE("/privacy/versions/{id}", web_privacy_version),

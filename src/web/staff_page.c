@@ -67,6 +67,7 @@ static int render_staff(req_t *r, unsigned status, const char *queue, json_t *ve
     json_t *ctx = json_pack("{s:s, s:s, s:o, s:o, s:b, s:o}", "title", "审核工作台", "csrf", web_csrf_token(r),
                             "items", items, "tabs", tabs, "has_items", n > 0, "blocklist", listing_block_list(&r->ctx));
     json_object_set_new(ctx, "queue", json_string(queue));
+    json_object_set_new(ctx, "nav_staff", json_true()); /* the console's section links (staff_nav.html) */
     if (verify) json_object_set_new(ctx, "verify", verify);
     const char *done = http_query(r, "done");
     for (size_t i = 0; done && status == 200 && i < sizeof dones / sizeof dones[0]; i++)
