@@ -63,6 +63,7 @@ struct req {
     unsigned status;
     int64_t started_ns;
     struct req_header *headers; /* extra response headers */
+    const char *csrf_set;       /* the CSRF cookie this response sets (web/form.c), so a page sets one only */
 };
 
 struct req_header {

@@ -148,6 +148,7 @@ static const char *csrf_cookie(req_t *r)
 const char *web_csrf_token(req_t *r)
 {
     const char *cookie = csrf_cookie(r);
+    if (!cookie) cookie = r->csrf_set; /* a second form on a first visit shares the first one's cookie */
     if (!cookie) {
         uint8_t rnd[CSRF_RAND_LEN];
         randombytes_buf(rnd, sizeof rnd);
@@ -155,6 +156,7 @@ const char *web_csrf_token(req_t *r)
         http_header(r, "Set-Cookie",
                     arena_printf(r->arena, CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
                                  cookie, r->srv->conf.cookie_secure ? "; Secure" : ""));
+        r->csrf_set = cookie;
     }
     return mac_of(r, cookie);
 }

@@ -161,3 +161,14 @@ test('F5: the console pages refuse anyone without the role; publishing a policy 
   assert.equal(res.status, 403);
   assert.equal(count(`SELECT count(*) FROM policy_versions WHERE version = '9.9'`), 0);
 });
+
+test('F4: a page with several forms on a first visit sets one CSRF cookie, and each form token fits it', async () => {
+  const res = await fetch(L.base + '/me', { headers: { cookie: cookieOf(seeker) }, redirect: 'manual' });
+  assert.equal(res.status, 200);
+  const set = res.headers.getSetCookie().filter((c) => c.startsWith('linli_csrf='));
+  const html = await res.text();
+  const tokens = [...html.matchAll(/name="csrf" value="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(tokens.length >= 2, `the page has ${tokens.length} forms`);
+  assert.equal(set.length, 1, `one CSRF cookie, got ${set.length}`);
+  assert.equal(new Set(tokens).size, 1, 'every form carries the token of that cookie');
+});
