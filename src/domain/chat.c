@@ -14,7 +14,9 @@
 #include "base/mem.h"
 #include "base/result.h"
 #include "domain/listing.h"
+#include "domain/merchant.h"
 #include "domain/minor.h"
+#include "domain/order.h"
 #include "domain/ratelimit.h"
 #include "domain/validate.h"
 #include "media/audio.h"
@@ -47,9 +49,31 @@ static const char *listing_title(ctx_t *c, int64_t id)
     return listing_load(c, id, &l) == LL_OK && !strcmp(l.status, "published") ? l.title : NULL;
 }
 
-/* Add a row here for a new kind of subject (an order: customer and merchant). */
+/* An order's two parties, customer and merchant (E6: the other side of a transaction); nobody else. */
+static int order_counterpart(ctx_t *c, int64_t id, int64_t *other)
+{
+    order_t o;
+    merchant_t m;
+    int res = order_load_party(c, id, &o);
+    if (res) return res;
+    if (!o.is_customer) *other = o.customer_id; /* 0: the customer cancelled their account */
+    else if ((res = merchant_load(c, o.merchant_id, &m)) == LL_OK) *other = m.user_id;
+    else return res == LL_NOTFOUND ? ctx_fail(c, LL_NOTFOUND, "not_found", NULL) : res;
+    if (!*other) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
+    if (*other == c->user_id) return ctx_fail(c, LL_INVALID, "invalid_field", "subject_id");
+    return LL_OK;
+}
+
+static const char *order_title(ctx_t *c, int64_t id)
+{
+    order_t o;
+    return order_load(c, id, &o) == LL_OK ? arena_printf(c->arena, "订单 %s · %s", o.number, o.item) : NULL;
+}
+
+/* Add a row here for a new kind of subject. */
 static const chat_subject_t subjects[] = {
     {"listing", listing_counterpart, listing_title},
+    {"order", order_counterpart, order_title},
 };
 
 static const chat_subject_t *subject_find(const char *kind)
@@ -109,11 +133,15 @@ static int member(ctx_t *c, int64_t id, member_t *m)
 
 static const char SQL_FIND[] =
     "SELECT m.conversation_id FROM chat_conversations c JOIN chat_members m ON m.conversation_id = c.id "
-    "WHERE c.subject_kind = ?1 AND c.subject_id = ?2 AND m.user_id = ?3 AND m.role = 'starter'";
+    "WHERE c.subject_kind = ?1 AND c.subject_id = ?2 AND m.user_id = ?3";
 static const char SQL_NEW_CONV[] = "INSERT INTO chat_conversations(subject_kind, subject_id, created_at) VALUES (?,?,?)";
 static const char SQL_NEW_MEMBER[] =
     "INSERT INTO chat_members(conversation_id, user_id, role, last_at) VALUES (?,?,?,?)";
 
+/*
+ * The caller's conversation about a subject in either role: for an order either party may open it, and the
+ * second finds the first's; for a listing only the starter can get here (its poster is refused before).
+ */
 static int find_open(ctx_t *c, const char *kind, int64_t subject_id, int64_t *id)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_FIND);

@@ -1,12 +1,13 @@
 /*
  * chat.h — 微聊 (C10): conversations between two people about a subject.
  *
- * A conversation is about one subject, named by a kind and an id. Today the
- * only kind is "listing" (a signed-in person writes to the poster of a
- * published listing); a service order ("order": customer and merchant) is
- * added by one more row in chat.c's subject table — see chat_subject_t and
- * docs/api.md "Chat". The person who opens it is the starter, the other side
- * the owner; one starter has at most one conversation per subject.
+ * A conversation is about one subject, named by a kind and an id: "listing"
+ * (a signed-in person writes to the poster of a published listing) or
+ * "order" (a service order's customer and merchant); a new kind is one more
+ * row in chat.c's subject table — see chat_subject_t and docs/api.md "Chat".
+ * The person who opens it is the starter, the other side the owner; a person
+ * has at most one conversation per subject (for an order, the second party's
+ * start finds the first's).
  *
  * Invariants:
  *   - only the two members can see a conversation or anything in it; for

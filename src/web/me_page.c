@@ -28,6 +28,7 @@
 #include "web/form.h"
 #include "web/policy_page.h"
 #include "web/web.h"
+#include "web/webchat.h"
 #include "domain/verification.h"
 #include <string.h>
 
@@ -150,6 +151,10 @@ static const char *read_why(const char *event)
 {
     if (!strcmp(event, "pi.staff_read")) return "审核人员核验信息真实性时查看了您提交的核验资料";
     if (!strcmp(event, "listing.contact_revealed")) return "有登录用户查看了您发布信息中的完整联系方式";
+    if (!strcmp(event, "order.contact_revealed")) return "为您上门服务的商家查看了订单中的地址和电话";
+    if (!strcmp(event, "chat.staff_read")) return "审核人员处理举报时查看了您参与的微聊会话";
+    if (!strcmp(event, "ticket.staff_read")) return "客服人员处理您的工单时查看了工单内容";
+    if (!strcmp(event, "resume.read")) return "招聘方查看了您的简历（您投递的职位，或您设为公开的简历）";
     return "审核人员审核了您发布的信息";
 }
 
@@ -214,6 +219,7 @@ static int render_me(req_t *r, unsigned status, const web_form_t *sent, const ch
     json_object_set_new(ctx, "has_reads", json_boolean(json_array_size(json_object_get(ctx, "reads")) > 0));
     json_object_set_new(ctx, "has_messages", json_boolean(json_array_size(json_object_get(ctx, "messages")) > 0));
     json_object_set_new(ctx, "unread", json_integer(unread));
+    json_object_set_new(ctx, "chat_unread", json_integer(web_chat_unread(r))); /* C10 */
     if (p.nickname) json_object_set_new(ctx, "nickname", json_string(p.nickname));
     if (p.held) json_object_set_new(ctx, "held", json_true());
     json_object_set_new(ctx, "nav_me", json_true());
@@ -252,15 +258,19 @@ int web_me_profile(req_t *r)
     web_form_t f;
     acct_change_t ch[NPROFILE];
     int n = 0;
+    acct_profile_t p;
     if (web_form_read(r, &f)) return 0;
+    int res = acct_profile_get(&r->ctx, r->ctx.user_id, &p);
+    if (res) return http_fail(r, res);
     for (size_t i = 0; i < NPROFILE; i++) {
-        const char *v = web_form_get(&f, profile_fields[i].name);
-        if (!v) continue; /* not in the form: unchanged */
+        const char *v = web_form_get(&f, profile_fields[i].name), *had = profile_value(&p, i, r->arena);
+        /* not in the form, or as it was: unchanged (H1: a held child's form then changes the birth year only) */
+        if (!v || !strcmp(v, had ? had : "")) continue;
         ch[n].name = profile_fields[i].name;
         ch[n++].value = *v ? v : NULL;
     }
     r->ctx.err_code = r->ctx.err_field = NULL;
-    int res = acct_profile_update(&r->ctx, r->ctx.user_id, ch, n);
+    res = acct_profile_update(&r->ctx, r->ctx.user_id, ch, n);
     if (res == LL_ERR) return http_fail(r, res);
     if (res) {
         const char *field = r->ctx.err_field ? r->ctx.err_field : "nickname";

@@ -26,7 +26,10 @@ static const char *const views[] = {"privacy", "privacy_versions", "not_found", 
                                     "merchant_apply", "service_form", "staff_merchants", "membership",
                                     /* jobs (jobs_page.c, verify_page.c, org_page.c, console_page.c) */
                                     "resumes", "resume", "applications", "hiring", "hiring_listing", "verify", "org",
-                                    "staff_orgs", "staff_reports", "staff_policy"};
+                                    "staff_orgs", "staff_reports", "staff_policy",
+                                    /* webchat */
+                                    "chats", "chat", "tickets", "ticket", "staff_tickets", "invite", "gift_claim",
+                                    "guardian", "password", "login_password"};
 
 int web_check_site(const struct web_site *site, const char *templates_dir, char *err, size_t errlen)
 {
@@ -130,7 +133,7 @@ int web_refusal(req_t *r, const char *code)
         return web_message(r, 403, "请求来源不被允许", "为保护您的账号，来自其他网站的提交不会生效。", "/", "返回首页");
     if (!strcmp(code, "guardian_consent_required"))
         return web_message(r, 403, "需要监护人同意", "未满14周岁的用户需监护人同意后才能继续使用。您仍可以查看和下载自己的信息或注销账号。",
-                           "/me", "前往我的页面");
+                           "/me/guardian", "请监护人同意");
     if (!strcmp(code, "body_too_large"))
         return web_message(r, 413, "内容过大", "提交的内容（例如照片）超过了大小限制，请换一张较小的照片后重试。", "/me",
                            "前往我的页面");

@@ -3,6 +3,7 @@
 #include "web/policy_page.h"
 #include "web/hs_pages.h"
 #include "web/jobs.h"
+#include "web/webchat.h"
 
 #define PAGE(p, fn) {"GET", p, fn, R_PUBLIC, NULL}
 /* a page that shows "signed in" when a session cookie comes with it; read-only for everyone else */
@@ -113,6 +114,36 @@ const route_t web_routes[] = {
     ADMIN_PAGE("/staff/policy", web_staff_policy),
     ADMIN_ACT("/staff/policy", web_staff_policy_publish),
     /* ---- end of jobs ---- */
+    /* webchat: 消息 (C10), 客服 (C2, H5), 邀请有礼 (C4), guardian (H1), password (A4) — src/web/webchat.h */
+    USER("/me/chats", web_chats),
+    {"GET", "/me/chats/{id}", web_chat, R_AUTH | R_PAGE, NULL}, /* opening it moves the read mark: not R_READ */
+    ACT("/me/chats/{id}/send", web_chat_send),
+    {"POST", "/me/chats/{id}/voice", web_chat_voice, R_AUTH | R_PAGE | R_UPLOAD, NULL},
+    USER("/me/chats/{id}/voice/{id}", web_chat_voice_file),
+    ACT("/me/chats/{id}/block", web_chat_block),
+    ACT("/chats/start", web_chat_start),
+    USER("/me/tickets", web_tickets),
+    ACT("/me/tickets", web_ticket_open),
+    USER("/me/tickets/{id}", web_ticket),
+    ACT("/me/tickets/{id}/reply", web_ticket_reply),
+    ACT("/me/tickets/{id}/close", web_ticket_close),
+    {"GET", "/staff/tickets", web_staff_tickets, R_AUTH | R_PAGE | R_READ, "support"},
+    {"GET", "/staff/tickets/{id}", web_staff_ticket, R_AUTH | R_PAGE, "support"}, /* the read is audited (F5) */
+    {"POST", "/staff/tickets/{id}/reply", web_staff_ticket_reply, R_AUTH | R_PAGE | R_FORM, "support"},
+    {"POST", "/staff/tickets/{id}/close", web_staff_ticket_close, R_AUTH | R_PAGE | R_FORM, "support"},
+    {"GET", "/me/invite", web_invite, R_AUTH | R_PAGE, NULL}, /* makes the code on first use: not R_READ */
+    ACT("/me/invite/accept", web_invite_accept),
+    USER("/me/invite/claim", web_gift_claim),
+    ACT("/me/invite/claim", web_gift_claim_submit),
+    {"GET", "/me/guardian", web_guardian, R_AUTH | R_PAGE | R_HELD_OK | R_READ, NULL},
+    {"POST", "/me/guardian/code", web_guardian_code, R_AUTH | R_PAGE | R_HELD_OK | R_FORM, NULL},
+    {"POST", "/me/guardian/confirm", web_guardian_confirm, R_AUTH | R_PAGE | R_HELD_OK | R_FORM, NULL},
+    USER("/me/password", web_password),
+    ACT("/me/password/code", web_password_code),
+    ACT("/me/password", web_password_submit),
+    BROWSE("/login/password", web_login_password),
+    FORM("/login/password", web_login_password_submit),
+    /* end webchat */
     PAGE("/privacy", web_privacy),
     PAGE("/privacy/versions", web_privacy_versions),
     PAGE("/privacy/versions/{id}", web_privacy_version),
