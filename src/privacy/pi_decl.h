@@ -315,6 +315,9 @@ NOTPI("incidents", "created_at", "record bookkeeping")
 NOTPI("incident_users", "incident_id", "incident")
 NOTPI("incident_users", "user_id", "affected account; erased with the account")
 NOTPI("incident_users", "notified_at", "when the notice went out")
+NOTPI("incident_users", "attempts", "how many sweeps tried to send the notice SMS")
+NOTPI("incident_users", "failed_at", "when the platform gave up sending the notice SMS (the message centre still has it)")
+NOTPI("incident_users", "fail_reason", "why it gave up: a code (no_phone, refused), never the number")
 
 /* partners and shares: every outbound share is recorded (E1, E3, E4, F1) */
 NOTPI("partners", "id", "partner number")

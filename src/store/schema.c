@@ -587,6 +587,14 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL, paid_at INTEGER, ended_at INTEGER NOT NULL,"
     "  UNIQUE (provider, trade_no));"
     "CREATE INDEX membership_orders_by_user ON membership_orders(user_id, status);",
+
+    /* svc3: a breach-notice SMS is tried a bounded number of times, then recorded as failed (F8) */
+    "ALTER TABLE incident_users ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE incident_users ADD COLUMN failed_at INTEGER;"
+    "ALTER TABLE incident_users ADD COLUMN fail_reason TEXT;"
+    "DROP INDEX incident_users_pending;"
+    "CREATE INDEX incident_users_pending ON incident_users(incident_id, user_id) "
+    "WHERE notified_at IS NULL AND failed_at IS NULL;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
