@@ -164,5 +164,8 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/applications/{id}/interview/accept", api_interview_accept),
     AUTH("POST", "/api/v1/applications/{id}/interview/decline", api_interview_decline),
     AUTH("GET", "/api/v1/applications/{id}/interview.ics", api_interview_ics),
+    /* svc3 — disputes (E6, C8): support staff settle a disputed order with a refund, part of one, or a release */
+    STAFF("GET", "/api/v1/staff/disputes", api_staff_disputes, "support"),
+    STAFF("POST", "/api/v1/staff/orders/{id}/resolve", api_staff_order_resolve, "support"),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -314,6 +314,20 @@ int notice_sms_sweep(ctx_t *c, int64_t *sent, int64_t *failed)
     return LL_OK;
 }
 
+static const char SQL_MESSAGE_ANY[] = "INSERT INTO messages(user_id, kind, title, body, created_at) VALUES (?,?,?,?,?)";
+
+int notice_message(ctx_t *c, int64_t uid, const char *kind, const char *title, const char *body)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_MESSAGE_ANY);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
 static const char SQL_LIST[] = "SELECT id, kind, title, body, created_at, read_at FROM messages WHERE user_id = ? "
                                "ORDER BY id DESC LIMIT 100";
 static const char SQL_READ[] = "UPDATE messages SET read_at = coalesce(read_at, ?) WHERE id = ? AND user_id = ?";

@@ -54,6 +54,9 @@ typedef struct {
     const char *kind, *title, *body;
 } notice_msg_t;
 
+/* Puts a message in uid's message centre (inside the caller's transaction); kind: "order", "review", ... */
+int notice_message(ctx_t *c, int64_t uid, const char *kind, const char *title, const char *body);
+
 /* The newest 100 messages of uid, newest first. */
 int notice_list(ctx_t *c, int64_t uid, notice_msg_t **items, size_t *n);
 /* Marks message id of uid read; LL_NOTFOUND if it is not theirs. */

@@ -65,6 +65,7 @@ static const err_def_t errors[] = {
     {"idempotency_key_reused", 422, "该幂等键已用于另一笔不同的请求", "The Idempotency-Key was used for a different request"},
     {"order_wrong_party", 403, "该操作应由订单的另一方进行", "The other party of the order makes this move"},
     {"order_wrong_state", 409, "订单当前的状态不允许这样操作", "The order's state does not allow this"},
+    {"nothing_to_refund", 409, "这个订单没有已支付的款项可以退还", "The order holds no paid money to refund"},
     {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
     {"review_exists", 409, "这个订单已经评价过了", "This order has been reviewed already"},
     {"review_replied", 409, "这条评价已经回复过了", "This review has a reply already"},

@@ -595,6 +595,24 @@ static const char *const migrations[] = {
     "DROP INDEX incident_users_pending;"
     "CREATE INDEX incident_users_pending ON incident_users(incident_id, user_id) "
     "WHERE notified_at IS NULL AND failed_at IS NULL;",
+
+    /* svc3: disputes (E6, C8): why the customer disputes, how staff settled it (a full or partial refund, or the
+     * money released to the merchant); the sandbox provider keeps partial refunds under their idempotency key */
+    "ALTER TABLE orders ADD COLUMN disputed_at INTEGER;"
+    "ALTER TABLE orders ADD COLUMN dispute_reason TEXT;"
+    "ALTER TABLE orders ADD COLUMN dispute_outcome TEXT CHECK (dispute_outcome IN ('refund','partial','release'));"
+    "ALTER TABLE orders ADD COLUMN refund_fen INTEGER;"
+    "ALTER TABLE orders ADD COLUMN resolved_by INTEGER;"
+    "ALTER TABLE orders ADD COLUMN resolved_at INTEGER;"
+    "UPDATE orders SET disputed_at = updated_at, dispute_reason = 'other' WHERE status = 'disputed';"
+    "CREATE INDEX orders_disputed ON orders(disputed_at, id) WHERE status = 'disputed';"
+    "CREATE TABLE sandbox_refunds ("
+    "  id INTEGER PRIMARY KEY,"
+    "  refund_no TEXT NOT NULL UNIQUE,"
+    "  trade_no TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX sandbox_refunds_by_trade ON sandbox_refunds(trade_no);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
