@@ -20,7 +20,8 @@
 /* Every template a handler names; a site without one of them does not start. */
 static const char *const views[] = {"privacy", "privacy_versions", "not_found", "home", "search", "listing",
                                     "login", "message", "post", "post_pick", "my_listing", "me", "cancel",
-                                    "consent", "stats", "staff"};
+                                    "consent", "stats", "staff",
+                                    "disputes"};
 
 int web_check_site(const struct web_site *site, const char *templates_dir, char *err, size_t errlen)
 {
