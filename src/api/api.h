@@ -130,6 +130,7 @@ int api_sandbox_page(req_t *r);
 /* disputes (E6): support staff settle them */
 int api_staff_disputes(req_t *r);
 int api_staff_order_resolve(req_t *r);
+int api_service_patch(req_t *r);
 int api_sandbox_confirm(req_t *r);
 int api_merchant_orders(req_t *r);
 /* {"code","name"} of a division code, or null. */

@@ -167,5 +167,7 @@ const route_t api_routes[] = {
     /* svc3 — disputes (E6, C8): support staff settle a disputed order with a refund, part of one, or a release */
     STAFF("GET", "/api/v1/staff/disputes", api_staff_disputes, "support"),
     STAFF("POST", "/api/v1/staff/orders/{id}/resolve", api_staff_order_resolve, "support"),
+    /* svc3 — a merchant edits, pauses and resumes a service, and limits the orders per slot */
+    AUTH("PATCH", "/api/v1/services/{id}", api_service_patch),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

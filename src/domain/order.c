@@ -227,6 +227,8 @@ int order_create(ctx_t *c, const order_in_t *in, int64_t *id, bool *replayed)
     if (db_begin(c->db)) goto out;
     /* inside the write transaction, so two retries with one key cannot both insert */
     res = in->idem_key ? replay(c, in, slot_at, dek, id, replayed) : LL_OK;
+    /* the slot's room is counted in the same write transaction as the insert: parallel orders never overbook */
+    if (res == LL_OK && !*replayed) res = svc_slot_room(c, s.id, slot_at);
     if (res == LL_OK && !*replayed) res = insert(c, in, &s, slot_at, dek, id);
     if (res || db_commit(c->db)) {
         db_rollback(c->db);

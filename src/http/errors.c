@@ -59,6 +59,7 @@ static const err_def_t errors[] = {
     {"guardian_same_phone", 422, "监护人手机号码不能是您自己的号码", "The guardian's number cannot be your own"},
     {"merchant_exists", 409, "您已申请入驻，请等待审核结果", "This account has a merchant application already"},
     {"merchant_not_approved", 403, "商家入驻审核通过后才能发布服务", "The merchant must be approved before offering services"},
+    {"slot_full", 409, "该时段已约满，请选择其他时间", "This slot is fully booked; choose another time"},
     {"slot_unavailable", 422, "该时间不在商家的服务时间内", "The time is outside the service's slots"},
     {"not_served", 422, "商家不提供该区县的上门服务", "The service does not reach that district"},
     {"own_service", 422, "不能预订自己的服务", "You cannot order your own service"},

@@ -376,6 +376,17 @@ NOTPI("services", "rating_sum", "sum of ratings, an aggregate")
 NOTPI("services", "rating_count", "number of ratings, an aggregate")
 NOTPI("services", "created_at", "service bookkeeping")
 NOTPI("services", "updated_at", "service bookkeeping")
+NOTPI("services", "slot_capacity", "orders the service takes per time slot; NULL: not limited")
+
+/* services_geo: the nearby index of services, each one's reach as a box around its anchor; removed with the
+ * service by trigger */
+OWNER("services_geo", NULL)
+PI(SERVICE_GEO_BOX, "services_geo", "min_lat", "附近服务索引中的服务范围", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按距离为附近的人找到服务；由服务范围中心和半径算出，与 services.lat/lng 同删")
+NOTPI("services_geo", "id", "service number")
+NOTPI("services_geo", "max_lat", "same box as min_lat (declared there)")
+NOTPI("services_geo", "min_lng", "same box as min_lat (declared there)")
+NOTPI("services_geo", "max_lng", "same box as min_lat (declared there)")
 
 /* service_districts: the districts a service reaches, derived from its area and erased with it */
 OWNER("service_districts", NULL)

@@ -613,6 +613,18 @@ static const char *const migrations[] = {
     "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX sandbox_refunds_by_trade ON sandbox_refunds(trade_no);",
+
+    /* svc3: services take at most slot_capacity orders per slot (NULL: not limited), counted by the index on
+     * (service, time); nearby search reads an R*Tree of each service's reach box instead of a latitude band. The
+     * boxes written here take 65 km per degree of longitude, true up to 54°N, China's north end: too wide, never
+     * too narrow (the exact test is in C); new services get boxes for their own latitude. */
+    "ALTER TABLE services ADD COLUMN slot_capacity INTEGER CHECK (slot_capacity BETWEEN 1 AND 100);"
+    "CREATE INDEX orders_by_slot ON orders(service_id, slot_at);"
+    "CREATE VIRTUAL TABLE services_geo USING rtree(id, min_lat, max_lat, min_lng, max_lng);"
+    "INSERT INTO services_geo(id, min_lat, max_lat, min_lng, max_lng) SELECT id, lat - reach_km / 111.0, "
+    "lat + reach_km / 111.0, lng - reach_km / 65.0, lng + reach_km / 65.0 FROM services;"
+    "CREATE TRIGGER services_geo_gone AFTER DELETE ON services BEGIN DELETE FROM services_geo WHERE id = old.id; END;"
+    "DROP INDEX services_by_lat;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
