@@ -69,6 +69,7 @@ static const err_def_t errors[] = {
     {"nothing_to_refund", 409, "这个订单没有已支付的款项可以退还", "The order holds no paid money to refund"},
     {"bad_signature", 401, "通知签名不正确", "The callback's signature does not verify"},
     {"review_exists", 409, "这个订单已经评价过了", "This order has been reviewed already"},
+    {"review_locked", 409, "评价发布超过30天，不能再修改（仍可删除）", "The review is older than 30 days and can no longer be changed (it can still be deleted)"},
     {"review_replied", 409, "这条评价已经回复过了", "This review has a reply already"},
     {"membership_plan_unknown", 422, "没有这个会员套餐", "There is no such membership plan"},
     {"membership_none", 404, "您当前没有有效的会员", "You have no active membership"},

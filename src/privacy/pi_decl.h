@@ -534,6 +534,7 @@ PI(REVIEW_PHOTO, "review_photos", "photo", "服务评价：照片", CAT_OTHER, P
    RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
    "您选择随评价发布的照片，已去除拍摄位置等全部元数据，在服务页面公开展示；注销账号时删除")
 NOTPI("reviews", "id", "review number")
+NOTPI("reviews", "edited_at", "when the reviewer last changed the review")
 NOTPI("reviews", "order_id", "the reviewed order (one review per order)")
 NOTPI("reviews", "service_id", "the reviewed service")
 NOTPI("reviews", "merchant_id", "the merchant who may reply")

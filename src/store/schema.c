@@ -625,6 +625,12 @@ static const char *const migrations[] = {
     "lat + reach_km / 111.0, lng - reach_km / 65.0, lng + reach_km / 65.0 FROM services;"
     "CREATE TRIGGER services_geo_gone AFTER DELETE ON services BEGIN DELETE FROM services_geo WHERE id = old.id; END;"
     "DROP INDEX services_by_lat;",
+
+    /* svc3: a reviewer changes a review within 30 days (edited_at) or deletes it; the service's rating follows an
+     * edited rating by trigger, as it follows inserts and deletes */
+    "ALTER TABLE reviews ADD COLUMN edited_at INTEGER;"
+    "CREATE TRIGGER reviews_rerate AFTER UPDATE OF rating ON reviews BEGIN "
+    "  UPDATE services SET rating_sum = rating_sum - old.rating + new.rating WHERE id = new.service_id; END;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
