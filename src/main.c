@@ -365,8 +365,10 @@ static int cmd_retention(server_t *s, cli_t *cli)
     printf("children's accounts erased without a guardian's consent: %lld\n", (long long)rep.children_erased);
     printf("accounts without a data key erased: %lld; keys without an account destroyed: %lld\n",
            (long long)rep.keyless_erased, (long long)rep.orphan_keys);
-    printf("breach notices sent by SMS: %lld; not sent (retried by later sweeps, %d tries in all): %lld\n",
-           (long long)rep.notices_sent, NOTICE_SMS_MAX_TRIES, (long long)rep.notices_failed);
+    printf("breach notices sent by SMS: %lld; refused by the gateway (retried next sweep): %lld\n",
+           (long long)rep.notices_sent, (long long)rep.notices_failed);
+    printf("a notice not sent after %d sweeps (or to a phone that cannot be opened) is recorded as failed\n",
+           NOTICE_SMS_MAX_TRIES);
     return 0;
 }
 
