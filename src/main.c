@@ -367,6 +367,8 @@ static int cmd_retention(server_t *s, cli_t *cli)
            (long long)rep.keyless_erased, (long long)rep.orphan_keys);
     printf("breach notices sent by SMS: %lld; refused by the gateway (retried next sweep): %lld\n",
            (long long)rep.notices_sent, (long long)rep.notices_failed);
+    printf("a notice not sent after %d sweeps (or to a phone that cannot be opened) is recorded as failed\n",
+           NOTICE_SMS_MAX_TRIES);
     return 0;
 }
 

@@ -127,6 +127,12 @@ int api_review_reply(req_t *r);
 int api_service_reviews(req_t *r);
 int api_review_photo(req_t *r);
 int api_sandbox_page(req_t *r);
+/* disputes (E6): support staff settle them */
+int api_staff_disputes(req_t *r);
+int api_staff_order_resolve(req_t *r);
+int api_service_patch(req_t *r);
+int api_review_patch(req_t *r);
+int api_review_delete(req_t *r);
 int api_sandbox_confirm(req_t *r);
 int api_merchant_orders(req_t *r);
 /* {"code","name"} of a division code, or null. */

@@ -32,6 +32,15 @@ static json_t *order_json(req_t *r, const order_t *o, bool with_contact)
     json_object_set_new(j, "started_at", opt_time(r, o->started_at));
     json_object_set_new(j, "completed_at", opt_time(r, o->completed_at));
     json_object_set_new(j, "closed_at", opt_time(r, o->closed_at));
+    if (o->disputed_at) {
+        const order_reason_t *why = order_dispute_reason(o->dispute_reason);
+        json_t *d = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "reason", o->dispute_reason ? o->dispute_reason : "other",
+                              "reason_label", why ? why->label : "其他", "opened_at", opt_time(r, o->disputed_at),
+                              "outcome", o->dispute_outcome ? json_string(o->dispute_outcome) : json_null(), "refund",
+                              o->dispute_outcome ? json_integer(o->refund_fen) : json_null(), "resolved_at",
+                              opt_time(r, o->resolved_at));
+        json_object_set_new(j, "dispute", d);
+    }
     if (!with_contact) return j;
     json_object_set_new(j, "contact", json_string(contact_word(o->contact)));
     json_object_set_new(j, "address", o->address ? json_string(o->address) : json_null());
@@ -93,9 +102,16 @@ int api_order_cancel(req_t *r)
     return move(r, "cancel");
 }
 
+/* An optional body {"reason": code of order_dispute_reasons}; without one the reason is "other". */
 int api_order_dispute(req_t *r)
 {
-    return move(r, "dispute");
+    static const in_field_t spec[] = {{"reason", IN_STR, false, 20}};
+    in_val_t in[1] = {{0}};
+    const char *status;
+    if (r->json && http_input(r, spec, 1, in)) return 0;
+    int res = order_dispute(&r->ctx, r->params[0], in[0].s, &status);
+    if (res) return http_fail(r, res);
+    return http_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->params[0], "status", status));
 }
 
 static int list(req_t *r, bool merchant)

@@ -19,6 +19,7 @@ static json_t *review_json(req_t *r, const review_t *v)
     json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)v->id, "service_id",
                           (json_int_t)v->service_id, "rating", (json_int_t)v->rating, "reviewer", v->reviewer, "text",
                           v->text, "photos", photos, "created_at", api_time(r, v->created_at));
+    json_object_set_new(o, "edited_at", v->edited_at ? json_string(api_time(r, v->edited_at)) : json_null());
     json_object_set_new(o, "reply", v->reply ? json_pack("{s:s, s:s}", "text", v->reply, "at", api_time(r, v->replied_at))
                                              : json_null());
     return o;
@@ -108,4 +109,26 @@ int api_review_photo(req_t *r)
     if (res) return http_fail(r, res);
     /* public, but short-lived in caches: a review erased with its account should vanish soon */
     return http_bytes(r, 200, "image/jpeg", data, len, "public, max-age=300");
+}
+
+/* The reviewer changes the rating and/or the text: {"rating": 1..5, "text": "..."}. */
+int api_review_patch(req_t *r)
+{
+    static const in_field_t spec[] = {{"rating", IN_INT, false, 5}, {"text", IN_STR, false, REVIEW_TEXT_MAX * 4}};
+    in_val_t in[2] = {{0}};
+    review_t v;
+    if (http_input(r, spec, 2, in)) return 0;
+    if (in[0].present && in[0].i < 1) return http_error(r, "invalid_field", "rating");
+    int res = review_edit(&r->ctx, r->params[0], in[0].present ? in[0].i : 0, in[1].present ? in[1].s : NULL);
+    if (res || (res = review_by_id(&r->ctx, r->params[0], &v))) return http_fail(r, res);
+    json_t *o = review_json(r, &v);
+    json_object_set_new(o, "order_id", json_integer(v.order_id));
+    return http_json(r, 200, o);
+}
+
+int api_review_delete(req_t *r)
+{
+    int res = review_delete(&r->ctx, r->params[0]);
+    if (res) return http_fail(r, res);
+    return http_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->params[0], "status", "deleted"));
 }

@@ -164,5 +164,13 @@ const route_t api_routes[] = {
     AUTH("POST", "/api/v1/applications/{id}/interview/accept", api_interview_accept),
     AUTH("POST", "/api/v1/applications/{id}/interview/decline", api_interview_decline),
     AUTH("GET", "/api/v1/applications/{id}/interview.ics", api_interview_ics),
+    /* svc3 — disputes (E6, C8): support staff settle a disputed order with a refund, part of one, or a release */
+    STAFF("GET", "/api/v1/staff/disputes", api_staff_disputes, "support"),
+    STAFF("POST", "/api/v1/staff/orders/{id}/resolve", api_staff_order_resolve, "support"),
+    /* svc3 — a merchant edits, pauses and resumes a service, and limits the orders per slot */
+    AUTH("PATCH", "/api/v1/services/{id}", api_service_patch),
+    /* svc3 — the reviewer changes (within 30 days) or deletes their review (C9) */
+    AUTH("PATCH", "/api/v1/reviews/{id}", api_review_patch),
+    AUTH("DELETE", "/api/v1/reviews/{id}", api_review_delete),
 };
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -120,6 +120,7 @@ static json_t *service_json(req_t *r, const svc_t *s, bool full)
     json_object_set_new(o, "area", area);
     json_object_set_new(o, "slots", json_deep_copy(s->slots));
     json_object_set_new(o, "status", json_string(s->status));
+    json_object_set_new(o, "capacity", s->capacity ? json_integer(s->capacity) : json_null());
     json_object_set_new(o, "created_at", json_string(api_time(r, s->created_at)));
     return o;
 }
@@ -129,16 +130,39 @@ int api_service_create(req_t *r)
     static const in_field_t spec[] = {
         {"category", IN_STR, true, 20}, {"title", IN_STR, true, 50},   {"description", IN_STR, false, 1000},
         {"price", IN_INT, true, 0},     {"unit", IN_STR, true, 8},     {"city", IN_INT, true, 999999},
-        {"area", IN_OBJECT, true, 0},   {"slots", IN_ARRAY, true, 7},
+        {"area", IN_OBJECT, true, 0},   {"slots", IN_ARRAY, true, 7},  {"capacity", IN_INT_NULL, false, SVC_MAX_CAPACITY},
     };
-    in_val_t in[8];
+    in_val_t in[9];
     int64_t id;
-    if (http_input(r, spec, 8, in)) return 0;
+    if (http_input(r, spec, 9, in)) return 0;
+    if (in[8].present && !in[8].is_null && in[8].i < 1) return http_error(r, "invalid_field", "capacity");
     svc_in_t si = {.category = in[0].s, .title = in[1].s, .description = in[2].s, .price_fen = in[3].i,
-                   .unit = in[4].s, .city = in[5].i, .area = in[6].obj, .slots = in[7].arr};
+                   .unit = in[4].s, .city = in[5].i, .area = in[6].obj, .slots = in[7].arr,
+                   .capacity = in[8].present && !in[8].is_null ? in[8].i : 0};
     int res = svc_create(&r->ctx, &si, &id);
     if (res) return http_fail(r, res);
     return http_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "active"));
+}
+
+/* The merchant changes price, description, slots, status (active | paused) or capacity (null: not limited). */
+int api_service_patch(req_t *r)
+{
+    static const in_field_t spec[] = {
+        {"price", IN_INT, false, 0},        {"description", IN_STR, false, 1000},
+        {"slots", IN_ARRAY, false, 7},      {"status", IN_STR, false, 10},
+        {"capacity", IN_INT_NULL, false, SVC_MAX_CAPACITY},
+    };
+    in_val_t in[5] = {{0}};
+    svc_t s;
+    if (http_input(r, spec, 5, in)) return 0;
+    if (in[4].present && !in[4].is_null && in[4].i < 1) return http_error(r, "invalid_field", "capacity");
+    svc_patch_t p = {.has_price = in[0].present, .price_fen = in[0].i, .has_description = in[1].present,
+                     .description = in[1].s, .has_slots = in[2].present, .slots = in[2].arr,
+                     .has_status = in[3].present, .status = in[3].s, .has_capacity = in[4].present,
+                     .capacity = in[4].is_null ? 0 : in[4].i};
+    int res = svc_update(&r->ctx, r->params[0], &p);
+    if (res || (res = svc_get(&r->ctx, r->params[0], &s))) return http_fail(r, res);
+    return http_json(r, 200, service_json(r, &s, true));
 }
 
 int api_service_get(req_t *r)

@@ -677,6 +677,9 @@ int listing_moderate(ctx_t *c, int64_t id, bool approve, const char *note)
     if (res) return res;
     bool was_published = !strcmp(l.status, "published");
     if (!strcmp(l.status, "expired")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
+    /* H1: withdrawn because of the poster's age; only the age rules (a guardian, a birthday) may bring it back */
+    if (approve && l.moderation_note && !strcmp(l.moderation_note, "minor"))
+        return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     if (db_begin(c->db)) return LL_ERR;
     if (set_status(c, id, approve ? "published" : "rejected", approve ? NULL : note)) goto fail;
     if (approve && !was_published && index_add(c, id)) goto fail;
@@ -834,8 +837,10 @@ int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only)
     sqlite3_bind_int64(st, 1, uid);
     if (collect(c, st, &v, &n, 100000)) return LL_ERR;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(v[i].status, "published") || (adults_only && !v[i].cat->adults_only)) continue;
-        if (set_status(c, v[i].id, "hidden", "minor") || lidx_remove(c, &v[i])) return LL_ERR;
+        bool published = !strcmp(v[i].status, "published");
+        /* a listing waiting for review would be published by the moderator's approval: it is withdrawn too */
+        if ((!published && strcmp(v[i].status, "pending")) || (adults_only && !v[i].cat->adults_only)) continue;
+        if (set_status(c, v[i].id, "hidden", "minor") || (published && lidx_remove(c, &v[i]))) return LL_ERR;
     }
     return LL_OK;
 }

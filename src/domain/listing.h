@@ -91,8 +91,9 @@ int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files);
 /* Removes photo files (main and thumbnail) by name. */
 void listing_unlink_photos(ctx_t *c, const char **names);
 /*
- * Takes an account's published listings (all, or only adults-only ones) out of
- * publication and the indexes, status 'hidden' with note "minor" (H1).
+ * Takes an account's published and pending listings (all, or only adults-only
+ * ones) out of publication and the indexes, status 'hidden' with note "minor"
+ * (H1); a moderator cannot approve such a listing back into publication.
  * Runs inside the caller's transaction.
  */
 int listing_withdraw(ctx_t *c, int64_t uid, bool adults_only);

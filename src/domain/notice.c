@@ -71,6 +71,10 @@ static const char SQL_MESSAGE[] =
 static const char SQL_AFFECTED[] = "INSERT OR IGNORE INTO incident_users(incident_id, user_id) VALUES (?, ?)";
 static const char SQL_NOTIFIED[] = "UPDATE incident_users SET notified_at = ? WHERE incident_id = ? AND user_id = ?";
 static const char SQL_PHONE[] = "SELECT phone FROM users WHERE id = ?";
+static const char SQL_TRIED[] =
+    "UPDATE incident_users SET attempts = attempts + 1, failed_at = CASE WHEN ?4 OR attempts + 1 >= ?5 THEN ?1 END, "
+    "fail_reason = CASE WHEN ?4 OR attempts + 1 >= ?5 THEN ?6 END WHERE incident_id = ?2 AND user_id = ?3 "
+    "RETURNING failed_at"; /* not "failed_at IS NOT NULL": SQLite 3.40 answers 1 for it here even when NULL */
 
 /* The recipients: every active account, or the given ones (each must be an active account). */
 static int recipients_of(ctx_t *c, const notice_incident_t *in, int64_t **out, size_t *n)
@@ -208,14 +212,48 @@ static char *notice_phone(ctx_t *c, int64_t uid)
 }
 
 /*
+ * Counts a try that sent nothing; at the last try (or at once when the phone
+ * cannot be opened: trying again opens nothing) the notice is recorded as
+ * failed, with its reason and an audit entry, and is never tried again.
+ */
+static int record_try(ctx_t *c, int64_t incident, int64_t uid, bool no_phone)
+{
+    const char *reason = no_phone ? "no_phone" : "refused";
+    sqlite3_stmt *st;
+    if (db_begin(c->db)) return LL_ERR;
+    if (!(st = db_stmt(c->db, SQL_TRIED))) goto fail;
+    sqlite3_bind_int64(st, 1, c->now);
+    sqlite3_bind_int64(st, 2, incident);
+    sqlite3_bind_int64(st, 3, uid);
+    sqlite3_bind_int(st, 4, no_phone);
+    sqlite3_bind_int(st, 5, NOTICE_SMS_MAX_TRIES);
+    sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    bool gave_up = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    if (rc == SQLITE_ROW) rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) goto fail;
+    if (gave_up && audit_append(c, "incident.notice_failed", 0, uid,
+                                arena_printf(c->arena, "{\"incident\":%lld,\"reason\":\"%s\"}", (long long)incident,
+                                             reason)))
+        goto fail;
+    return db_commit(c->db) ? LL_ERR : LL_EXPIRED;
+fail:
+    db_rollback(c->db);
+    return LL_ERR;
+}
+
+/*
  * Sends one pending notice SMS, outside any transaction (the provider may
  * take seconds), then records it: the share with the provider (E1; notifying
- * is a legal duty) and notified_at, in one transaction. LL_EXPIRED: not sent.
+ * is a legal duty) and notified_at, in one transaction. LL_EXPIRED: refused
+ * by the gateway; LL_NOTFOUND: no phone to send to. Either try is counted.
  */
 static int notify_one(ctx_t *c, int64_t incident, int64_t uid)
 {
     char *phone = notice_phone(c, uid);
-    if (!phone || c->sms->send(c->sms, phone, SMS_TEXT, NULL, "breach", c->now)) return LL_EXPIRED;
+    if (!phone) return record_try(c, incident, uid, true) == LL_ERR ? LL_ERR : LL_NOTFOUND;
+    if (c->sms->send(c->sms, phone, SMS_TEXT, NULL, "breach", c->now)) return record_try(c, incident, uid, false);
     sqlite3_stmt *st;
     if (db_begin(c->db)) return LL_ERR;
     if (share_record_sms(c, pi_fields[PI_USER_PHONE].ad, SHARE_BASIS_LAW, uid) ||
@@ -233,7 +271,8 @@ fail:
 
 /* pending notices after (incident, user), in key order, so one sweep tries each once */
 static const char SQL_PENDING[] =
-    "SELECT incident_id, user_id FROM incident_users WHERE notified_at IS NULL AND (incident_id, user_id) > (?1, ?2) "
+    "SELECT incident_id, user_id FROM incident_users WHERE notified_at IS NULL AND failed_at IS NULL "
+    "AND (incident_id, user_id) > (?1, ?2) "
     "ORDER BY incident_id, user_id LIMIT 200";
 
 /* The next batch of pending notices after *after; *n of them into ids (pairs). */
@@ -267,11 +306,26 @@ int notice_sms_sweep(ctx_t *c, int64_t *sent, int64_t *failed)
             res = notify_one(c, ids[i][0], ids[i][1]);
             if (res == LL_ERR) return res;
             if (res == LL_OK) (*sent)++, in_a_row = 0;
+            else if (res == LL_NOTFOUND) (*failed)++; /* not the gateway's refusal: says nothing about it being down */
             else (*failed)++, in_a_row++;
             if (in_a_row == NOTICE_SMS_GIVE_UP) return LL_OK; /* the gateway is down: the next sweep retries */
         }
     } while (n);
     return LL_OK;
+}
+
+static const char SQL_MESSAGE_ANY[] = "INSERT INTO messages(user_id, kind, title, body, created_at) VALUES (?,?,?,?,?)";
+
+int notice_message(ctx_t *c, int64_t uid, const char *kind, const char *title, const char *body)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_MESSAGE_ANY);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
 static const char SQL_LIST[] = "SELECT id, kind, title, body, created_at, read_at FROM messages WHERE user_id = ? "

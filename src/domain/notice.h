@@ -8,8 +8,12 @@
  * messages and its recipients are written in one transaction, and that is
  * all the request does; the SMS go out from the background sweep
  * (notice_sms_sweep), which sends every incident_users row whose notified_at
- * is NULL and retries refused ones on each later sweep. Each accepted SMS is
- * recorded as a share with the SMS provider (E1) when it leaves the platform.
+ * and failed_at are NULL and retries a refused one on each later sweep, at
+ * most NOTICE_SMS_MAX_TRIES times: then (or at once for a phone that cannot
+ * be opened any more, e.g. a destroyed key) it records failed_at, the reason
+ * and an audit entry, and stops trying; the message centre still holds the
+ * notice. Each accepted SMS is recorded as a share with the SMS provider (E1)
+ * when it leaves the platform.
  */
 #ifndef LL_NOTICE_H
 #define LL_NOTICE_H
@@ -33,6 +37,8 @@ typedef struct {
 
 /* Stops a sweep after this many refusals in a row: the gateway is down, the next sweep tries again. */
 #define NOTICE_SMS_GIVE_UP 10
+/* Sweeps that try one notice SMS before it is recorded as failed. */
+#define NOTICE_SMS_MAX_TRIES 5
 
 /*
  * Records an incident, its recipients and their messages in one transaction
@@ -40,13 +46,16 @@ typedef struct {
  * LL_INVALID names the field.
  */
 int notice_incident_record(ctx_t *c, const notice_incident_t *in, int64_t *id, int64_t *recipients);
-/* Sends the pending notice SMS (each tried once per sweep); counts accepted and refused ones. */
+/* Sends the pending notice SMS (each tried once per sweep); counts accepted and refused (or given up) ones. */
 int notice_sms_sweep(ctx_t *c, int64_t *sent, int64_t *failed);
 
 typedef struct {
     int64_t id, created_at, read_at;
     const char *kind, *title, *body;
 } notice_msg_t;
+
+/* Puts a message in uid's message centre (inside the caller's transaction); kind: "order", "review", ... */
+int notice_message(ctx_t *c, int64_t uid, const char *kind, const char *title, const char *body);
 
 /* The newest 100 messages of uid, newest first. */
 int notice_list(ctx_t *c, int64_t uid, notice_msg_t **items, size_t *n);

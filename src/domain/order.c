@@ -4,6 +4,7 @@
 #include "base/conf.h"
 #include "base/result.h"
 #include "domain/merchant.h"
+#include "domain/notice.h"
 #include "domain/payment.h"
 #include "domain/service.h"
 #include "domain/validate.h"
@@ -22,8 +23,8 @@
 #define ORDER_COLS                                                                                                     \
     "SELECT o.id, o.number, o.customer_id, o.merchant_id, o.service_id, o.category, o.item, o.amount_fen, o.city, "   \
     "o.district, o.slot_at, o.status, o.created_at, o.paid_at, o.accepted_at, o.started_at, o.completed_at, "         \
-    "o.closed_at, o.revealed_at, m.name, o.address, o.phone, m.user_id FROM orders o LEFT JOIN merchants m ON "       \
-    "m.id = o.merchant_id "
+    "o.closed_at, o.revealed_at, m.name, o.address, o.phone, m.user_id, o.disputed_at, o.dispute_reason, "           \
+    "o.dispute_outcome, o.refund_fen, o.resolved_at FROM orders o LEFT JOIN merchants m ON m.id = o.merchant_id "
 
 static const char SQL_BY_ID[] = ORDER_COLS "WHERE o.id = ?";
 static const char SQL_BY_NUMBER[] = ORDER_COLS "WHERE o.number = ?";
@@ -67,6 +68,11 @@ static void fill(ctx_t *c, sqlite3_stmt *st, order_t *o, int64_t *merchant_user)
     o->sealed_address = col_blob(c, st, 20, &o->address_len);
     o->sealed_phone = col_blob(c, st, 21, &o->phone_len);
     *merchant_user = sqlite3_column_int64(st, 22);
+    o->disputed_at = sqlite3_column_int64(st, 23);
+    o->dispute_reason = col_text(c, st, 24);
+    o->dispute_outcome = col_text(c, st, 25);
+    o->refund_fen = sqlite3_column_int64(st, 26);
+    o->resolved_at = sqlite3_column_int64(st, 27);
 }
 
 static int load_by(ctx_t *c, const char *sql, int64_t id, const char *text, order_t *o, int64_t *merchant_user)
@@ -221,6 +227,8 @@ int order_create(ctx_t *c, const order_in_t *in, int64_t *id, bool *replayed)
     if (db_begin(c->db)) goto out;
     /* inside the write transaction, so two retries with one key cannot both insert */
     res = in->idem_key ? replay(c, in, slot_at, dek, id, replayed) : LL_OK;
+    /* the slot's room is counted in the same write transaction as the insert: parallel orders never overbook */
+    if (res == LL_OK && !*replayed) res = svc_slot_room(c, s.id, slot_at);
     if (res == LL_OK && !*replayed) res = insert(c, in, &s, slot_at, dek, id);
     if (res || db_commit(c->db)) {
         db_rollback(c->db);
@@ -350,9 +358,9 @@ static const char SQL_STATUS[] =
     "accepted_at = CASE WHEN ?2 = 'accepted' THEN ?3 ELSE accepted_at END, "
     "started_at = CASE WHEN ?2 = 'in_service' THEN ?3 ELSE started_at END, "
     "completed_at = CASE WHEN ?2 = 'completed' THEN ?3 ELSE completed_at END, "
-    "closed_at = CASE WHEN ?2 IN ('cancelled','refunded') THEN ?3 ELSE closed_at END, "
+    "closed_at = CASE WHEN ?2 IN ('cancelled','refunded','resolved') THEN ?3 ELSE closed_at END, "
     /* the transaction record's retention counts from here (pi_decl.h): completion, or the end without it */
-    "ended_at = CASE WHEN ?2 IN ('completed','cancelled','refunded') THEN ?3 ELSE ended_at END WHERE id = ?1";
+    "ended_at = CASE WHEN ?2 IN ('completed','cancelled','refunded','resolved') THEN ?3 ELSE ended_at END WHERE id = ?1";
 
 int order_set_status(ctx_t *c, int64_t id, const char *status)
 {
@@ -385,7 +393,62 @@ static bool known_action(const char *a)
     return false;
 }
 
+const order_reason_t order_dispute_reasons[] = {
+    {"no_show", "商家未按约上门"}, {"quality", "服务质量问题"}, {"overcharge", "额外收费"},
+    {"damage", "财物损坏"},       {"other", "其他"},
+};
+const size_t order_dispute_reason_count = sizeof order_dispute_reasons / sizeof order_dispute_reasons[0];
+
+const order_reason_t *order_dispute_reason(const char *code)
+{
+    for (size_t i = 0; code && i < order_dispute_reason_count; i++)
+        if (!strcmp(order_dispute_reasons[i].code, code)) return &order_dispute_reasons[i];
+    return NULL;
+}
+
+int order_merchant_user(ctx_t *c, const order_t *o, int64_t *uid)
+{
+    merchant_t m;
+    int res = merchant_load(c, o->merchant_id, &m);
+    *uid = res == LL_OK ? m.user_id : 0;
+    return res == LL_NOTFOUND ? LL_OK : res; /* the merchant's account is gone: nobody to tell */
+}
+
+static const char SQL_DISPUTED[] = "UPDATE orders SET disputed_at = ?2, dispute_reason = ?3 WHERE id = ?1";
+
+/* Inside the move's transaction: when and why, and a word to the merchant (E6). */
+static int record_dispute(ctx_t *c, const order_t *o, const char *reason)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_DISPUTED);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, o->id);
+    sqlite3_bind_int64(st, 2, c->now);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    if (db_run(c->db, st)) return LL_ERR;
+    int64_t merchant_user;
+    if (order_merchant_user(c, o, &merchant_user)) return LL_ERR;
+    if (!merchant_user) return LL_OK;
+    return notice_message(c, merchant_user, "order", "订单有争议",
+                          arena_printf(c->arena, "顾客对订单 %s（%s）提出了争议，原因：%s。客服会联系双方处理，"
+                                                 "处理结果会发到消息中心。",
+                                       o->number, o->item, order_dispute_reason(reason)->label));
+}
+
+static int do_move(ctx_t *c, int64_t id, const char *action, const char *reason, const char **status);
+
 int order_move(ctx_t *c, int64_t id, const char *action, const char **status)
+{
+    return do_move(c, id, action, "other", status);
+}
+
+int order_dispute(ctx_t *c, int64_t id, const char *reason, const char **status)
+{
+    if (!reason) reason = "other";
+    if (!order_dispute_reason(reason)) return ctx_fail(c, LL_INVALID, "invalid_field", "reason");
+    return do_move(c, id, "dispute", reason, status);
+}
+
+static int do_move(ctx_t *c, int64_t id, const char *action, const char *reason, const char **status)
 {
     order_t o;
     if (!known_action(action)) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL);
@@ -403,6 +466,7 @@ int order_move(ctx_t *c, int64_t id, const char *action, const char **status)
     if (db_begin(c->db)) return LL_ERR;
     /* a paid order that ends before the service begins gives the money back */
     if (order_set_status(c, id, m->to) || (!strcmp(m->to, "refunded") && pay_refund_order(c, id)) ||
+        (!strcmp(m->to, "disputed") && record_dispute(c, &o, reason)) ||
         audit_append(c, "order.moved", c->user_id, o.is_customer ? 0 : o.customer_id,
                      arena_printf(c->arena, "{\"order\":%lld,\"from\":\"%s\",\"to\":\"%s\"}", (long long)id, m->from,
                                   m->to)) ||

@@ -3,7 +3,9 @@
  *
  * States: created → paid → accepted → in_service → completed → reviewed,
  * with cancelled (before payment), refunded (after payment, before the
- * service starts) and disputed (during or after the service). Who moves what:
+ * service starts) and disputed (during or after the service); staff settle a
+ * dispute (dispute.h) into refunded (all the money back) or resolved (part of
+ * it back, or all of it released to the merchant). Who moves what:
  *   customer: pay (created), cancel (created → cancelled; paid/accepted →
  *             refunded), dispute (in_service/completed), review (completed →
  *             reviewed, through review.c)
@@ -42,7 +44,18 @@ typedef struct {
     const char *address, *phone; /* per contact: full, masked, or NULL */
     const void *sealed_address, *sealed_phone;
     size_t address_len, phone_len;
+    /* a dispute (E6): reason code, and how staff settled it (outcome NULL while open) */
+    int64_t disputed_at, refund_fen, resolved_at;
+    const char *dispute_reason, *dispute_outcome;
 } order_t;
+
+/* Why a customer disputes an order: a fixed list, so no free text (and no personal data) is stored. */
+typedef struct {
+    const char *code, *label;
+} order_reason_t;
+extern const order_reason_t order_dispute_reasons[];
+extern const size_t order_dispute_reason_count;
+const order_reason_t *order_dispute_reason(const char *code);
 
 /* Creates an order for the caller; *replayed when an idempotency key returned an existing one. */
 int order_create(ctx_t *c, const order_in_t *in, int64_t *id, bool *replayed);
@@ -50,6 +63,11 @@ int order_create(ctx_t *c, const order_in_t *in, int64_t *id, bool *replayed);
 int order_view(ctx_t *c, int64_t id, order_t *out);
 /* A move by the caller: "accept", "start", "complete", "cancel", "dispute". *status is the new state. */
 int order_move(ctx_t *c, int64_t id, const char *action, const char **status);
+/* The customer disputes their order (in service or completed) for a reason code (NULL: "other"); the merchant
+ * is told in the message centre. LL_INVALID names "reason" for a code not in the list. */
+int order_dispute(ctx_t *c, int64_t id, const char *reason, const char **status);
+/* The account of the order's merchant; 0 when that account is gone. */
+int order_merchant_user(ctx_t *c, const order_t *o, int64_t *uid);
 /* The caller's orders as customer (merchant false) or as merchant, newest first, at most 100, without contact. */
 int order_list(ctx_t *c, bool merchant, order_t **items, size_t *n);
 

@@ -86,10 +86,12 @@ static int ph_create(ctx_t *c, const pay_request_t *rq, const char **trade_no, c
     return res;
 }
 
-static int ph_refund(ctx_t *c, const char *trade_no, int64_t amount_fen)
+static int ph_refund(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen)
 {
     answer_t ans = {.len = 0};
-    json_t *body = json_pack("{s:s, s:I}", "trade_no", trade_no, "amount_fen", (json_int_t)amount_fen);
+    /* refund_no is the gateway's idempotency key: the same refund asked twice is made once */
+    json_t *body = json_pack("{s:s, s:s, s:I}", "trade_no", trade_no, "refund_no", refund_no, "amount_fen",
+                             (json_int_t)amount_fen);
     int res = body ? call(c, "/refunds", body, &ans) : LL_ERR;
     json_decref(body);
     return res;

@@ -6,8 +6,10 @@
  * HMAC-SHA256 under the setting pay_http_key, hex in X-Pay-Signature:
  *   POST <pay_http_url>/trades  {"amount_fen","item","order_no"} (C5: nothing
  *        else) → 2xx {"trade_no": 4–64 of [A-Za-z0-9_-], "pay_url": http(s)}
- *   POST <pay_http_url>/refunds {"amount_fen","trade_no"} → 2xx: accepted;
- *        the "refunded" callback confirms it later
+ *   POST <pay_http_url>/refunds {"amount_fen","refund_no","trade_no"} → 2xx:
+ *        accepted, once per refund_no (the idempotency key); the "refunded"
+ *        callback (all of the trade) or "refunded_part" (with refund_no and
+ *        that refund's amount) confirms it later
  *   callbacks to POST /api/v1/payments/http/callback, the same body shape and
  *        signature header as the sandbox's (payment.h applies them once).
  * Invariant: an answer that is not 2xx, not signed-shape JSON or names a bad

@@ -73,7 +73,10 @@ int pay_verify_signed(ctx_t *c, const char *key, const char *body, size_t len, c
     out->order_no = json_string_value(json_object_get(o, "order_no"));
     json_t *amount = json_object_get(o, "amount_fen");
     out->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    if (!out->event || !pay_trade_no_ok(out->trade_no) || !order_no_ok(out->order_no) || out->amount_fen <= 0)
+    json_t *refund_no = json_object_get(o, "refund_no");
+    out->refund_no = json_string_value(refund_no);
+    if (!out->event || !pay_trade_no_ok(out->trade_no) || !order_no_ok(out->order_no) || out->amount_fen <= 0 ||
+        (refund_no && !pay_trade_no_ok(out->refund_no)))
         return ctx_fail(c, LL_INVALID, "invalid_field", "body");
     return LL_OK;
 }
@@ -260,6 +263,7 @@ static int set_payment(ctx_t *c, int64_t id, const char *status)
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
+/* A whole payment's refund has one key of its own, so asking again never refunds twice. */
 static int ask_refund(ctx_t *c, const pay_provider_t *pv, const payment_t *p)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_REFUND_ASKED);
@@ -267,7 +271,7 @@ static int ask_refund(ctx_t *c, const pay_provider_t *pv, const payment_t *p)
     sqlite3_bind_int64(st, 1, p->id);
     sqlite3_bind_int64(st, 2, c->now);
     if (db_run(c->db, st)) return LL_ERR;
-    return pv->refund(c, p->trade_no, p->amount_fen);
+    return pv->refund(c, p->trade_no, arena_printf(c->arena, "RF%lld", (long long)p->id), p->amount_fen);
 }
 
 int pay_refund_order(ctx_t *c, int64_t order_id)
@@ -277,6 +281,25 @@ int pay_refund_order(ctx_t *c, int64_t order_id)
     if (res == LL_NOTFOUND) return LL_OK;
     const pay_provider_t *pv = res ? NULL : pay_provider(p.provider);
     return pv ? ask_refund(c, pv, &p) : LL_ERR;
+}
+
+int pay_paid_amount(ctx_t *c, int64_t order_id, int64_t *amount_fen)
+{
+    payment_t p;
+    int res = payment_of_order(c, order_id, "paid", &p);
+    if (res == LL_OK) *amount_fen = p.amount_fen;
+    return res;
+}
+
+int pay_refund_part(ctx_t *c, int64_t order_id, const char *refund_no, int64_t amount_fen)
+{
+    payment_t p;
+    int res = payment_of_order(c, order_id, "paid", &p);
+    if (res) return res;
+    if (amount_fen <= 0 || amount_fen >= p.amount_fen || !pay_trade_no_ok(refund_no))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "amount");
+    const pay_provider_t *pv = pay_provider(p.provider);
+    return pv ? pv->refund(c, p.trade_no, refund_no, amount_fen) : LL_ERR;
 }
 
 /* ---- callbacks ---- */
@@ -317,6 +340,16 @@ static int apply_refunded(ctx_t *c, payment_t *p, const order_t *o)
     return paid_otherwise ? LL_OK : order_set_status(c, o->id, "refunded");
 }
 
+/* Part of the money went back (a dispute settled): the ledger moves once per refund number. */
+static int apply_refunded_part(ctx_t *c, const payment_t *p, const order_t *o, const pay_notice_t *n)
+{
+    if (!n->refund_no || n->amount_fen >= p->amount_fen) return ctx_fail(c, LL_INVALID, "payment_mismatch", "amount_fen");
+    if (strcmp(p->status, "paid")) return ctx_fail(c, LL_CONFLICT, "order_wrong_state", NULL);
+    const char *provider = arena_printf(c->arena, "provider:%s", p->provider);
+    const char *merchant = arena_printf(c->arena, "merchant:%lld", (long long)o->merchant_id);
+    return pay_post(c, arena_printf(c->arena, "refund:%s", n->refund_no), merchant, provider, n->amount_fen, o->id);
+}
+
 static int apply(ctx_t *c, const pay_provider_t *pv, const pay_notice_t *n)
 {
     payment_t p;
@@ -328,6 +361,7 @@ static int apply(ctx_t *c, const pay_provider_t *pv, const pay_notice_t *n)
     int res = one_payment(c, st, &p);
     if (res == LL_NOTFOUND) return vip_apply_notice(c, pv, n); /* the other kind of payment subject */
     if (res || (res = order_load(c, p.order_id, &o))) return res;
+    if (!strcmp(n->event, "refunded_part") && !strcmp(o.number, n->order_no)) return apply_refunded_part(c, &p, &o, n);
     if (p.amount_fen != n->amount_fen || strcmp(o.number, n->order_no))
         return ctx_fail(c, LL_INVALID, "payment_mismatch", "amount_fen"); /* never trust a number we did not send */
     if (!strcmp(n->event, "paid")) return apply_paid(c, pv, &p, &o);

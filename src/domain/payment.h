@@ -36,10 +36,15 @@ typedef struct {
     int64_t amount_fen;
 } pay_request_t;
 
-/* A verified callback: event "paid" or "refunded". */
+/*
+ * A verified callback: event "paid", "refunded" (the whole payment went back)
+ * or "refunded_part" (part of it went back: refund_no names that refund and
+ * amount_fen is its amount, not the payment's).
+ */
 typedef struct {
     const char *event, *trade_no, *order_no;
     int64_t amount_fen;
+    const char *refund_no; /* NULL unless the callback names a refund */
 } pay_notice_t;
 
 typedef struct pay_provider {
@@ -48,8 +53,10 @@ typedef struct pay_provider {
     /* Starts a payment, outside any transaction of ours; the page the customer confirms on, and the
      * provider's trade number (unguessable: it is the key to the cashier page). */
     int (*create)(ctx_t *c, const pay_request_t *rq, const char **trade_no, const char **pay_url);
-    /* Asks for a full refund; the provider confirms later with a "refunded" callback. */
-    int (*refund)(ctx_t *c, const char *trade_no, int64_t amount_fen);
+    /* Asks for a refund of amount_fen (all of the trade, or a part), once per refund_no however often it is
+     * asked (the idempotency key: the same refund_no never refunds twice); the provider confirms later with a
+     * "refunded" (all) or "refunded_part" callback. */
+    int (*refund)(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen);
     /* Checks the signature over the raw body and reads it; LL_DENIED (bad_signature) if it does not verify. */
     int (*verify)(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out);
 } pay_provider_t;
@@ -81,5 +88,14 @@ int pay_callback(ctx_t *c, const pay_provider_t *p, const char *body, size_t len
 int pay_post(ctx_t *c, const char *txn, const char *debit, const char *credit, int64_t amount, int64_t order_id);
 /* Asks the provider to refund the order's paid payment, if any (inside the caller's transaction). */
 int pay_refund_order(ctx_t *c, int64_t order_id);
+/* The amount of the order's paid payment; LL_NOTFOUND when none holds money. */
+int pay_paid_amount(ctx_t *c, int64_t order_id, int64_t *amount_fen);
+/*
+ * Asks the provider to refund part of the order's paid payment (inside the
+ * caller's transaction), under the idempotency key refund_no (4–64 of
+ * [A-Za-z0-9_-]); 0 < amount_fen < paid. The ledger moves when the provider's
+ * "refunded_part" callback arrives, once per refund_no.
+ */
+int pay_refund_part(ctx_t *c, int64_t order_id, const char *refund_no, int64_t amount_fen);
 
 #endif

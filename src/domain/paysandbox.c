@@ -20,6 +20,10 @@ static const char SQL_TRADE[] =
 static const char SQL_TRADE_MOVE[] = "UPDATE sandbox_trades SET status = ?3, paid_at = CASE WHEN ?3 = 'paid' THEN ?4 "
                                      "ELSE paid_at END, refunded_at = CASE WHEN ?3 = 'refunded' THEN ?4 ELSE "
                                      "refunded_at END WHERE id = ?1 AND status = ?2";
+static const char SQL_REFUND_NEW[] =
+    "INSERT INTO sandbox_refunds(refund_no, trade_no, amount_fen, created_at) VALUES (?1,?2,?3,?4)";
+static const char SQL_REFUND[] = "SELECT trade_no, amount_fen FROM sandbox_refunds WHERE refund_no = ?";
+static const char SQL_REFUNDED_SUM[] = "SELECT coalesce(sum(amount_fen), 0) FROM sandbox_refunds WHERE trade_no = ?";
 static const char SQL_NOTICE_NEW[] = "INSERT INTO sandbox_notices(body, signature, due_at) VALUES (?,?,?)";
 static const char SQL_DUE[] = "SELECT id, body, signature FROM sandbox_notices WHERE delivered_at IS NULL AND due_at <= ? "
                               "AND attempts < 10 ORDER BY id LIMIT 20";
@@ -37,12 +41,14 @@ static const char *new_trade_no(ctx_t *c)
     return arena_printf(c->arena, "SBX%s", hex);
 }
 
-/* Queues a signed callback for the asynchronous deliverer. */
-static int queue_notice(ctx_t *c, const char *event, const char *trade_no, const char *order_no, int64_t amount)
+/* Queues a signed callback for the asynchronous deliverer; refund_no names a partial refund (else NULL). */
+static int queue_notice(ctx_t *c, const char *event, const char *trade_no, const char *order_no, int64_t amount,
+                        const char *refund_no)
 {
     char sig[65];
     json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "event", event, "trade_no", trade_no, "order_no",
                           order_no, "amount_fen", (json_int_t)amount, "at", (json_int_t)c->now);
+    if (refund_no) json_object_set_new(o, "refund_no", json_string(refund_no));
     char *body = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     if (!body) return LL_ERR;
@@ -100,7 +106,7 @@ int sandbox_confirm(ctx_t *c, const char *trade_no)
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
     if (move(c, t.id, "waiting", "paid", &moved) ||
-        (moved && queue_notice(c, "paid", t.trade_no, t.order_no, t.amount_fen)) ||
+        (moved && queue_notice(c, "paid", t.trade_no, t.order_no, t.amount_fen, NULL)) ||
         db_commit(c->db)) {
         db_rollback(c->db);
         return LL_ERR;
@@ -136,15 +142,65 @@ static int sb_create(ctx_t *c, const pay_request_t *rq, const char **trade_no, c
     return LL_OK;
 }
 
-static int sb_refund(ctx_t *c, const char *trade_no, int64_t amount_fen)
+/* A refund asked before under refund_no: its trade and amount; LL_NOTFOUND if none. */
+static int refund_asked(ctx_t *c, const char *refund_no, const char **trade_no, int64_t *amount)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_REFUND);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, refund_no, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *trade_no = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 0));
+        *amount = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+/* How much of a trade its partial refunds gave back so far; -1 on error. */
+static int64_t refunded_sum(ctx_t *c, const char *trade_no)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_REFUNDED_SUM);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, trade_no, -1, SQLITE_STATIC);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    return v;
+}
+
+/* Part of a paid trade back, once per refund_no: a repeat with the same key and amount changes nothing. */
+static int sb_refund_part(ctx_t *c, const sandbox_trade_t *t, const char *refund_no, int64_t amount_fen)
+{
+    const char *for_trade;
+    int64_t had, before;
+    int res = refund_asked(c, refund_no, &for_trade, &had);
+    if (res == LL_OK) /* asked before: the same request is accepted again, another one under that key refused */
+        return had == amount_fen && !strcmp(for_trade, t->trade_no) ? LL_OK
+                                                                     : ctx_fail(c, LL_INVALID, "payment_mismatch", NULL);
+    if (res != LL_NOTFOUND || (before = refunded_sum(c, t->trade_no)) < 0) return LL_ERR;
+    if (strcmp(t->status, "paid") || before + amount_fen > t->amount_fen)
+        return ctx_fail(c, LL_INVALID, "payment_mismatch", NULL);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_REFUND_NEW);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, refund_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, t->trade_no, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, amount_fen);
+    sqlite3_bind_int64(st, 4, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    return queue_notice(c, "refunded_part", t->trade_no, t->order_no, amount_fen, refund_no);
+}
+
+static int sb_refund(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen)
 {
     sandbox_trade_t t;
     bool moved;
     int res = sandbox_trade(c, trade_no, &t);
     if (res) return res;
-    if (t.amount_fen != amount_fen) return ctx_fail(c, LL_INVALID, "payment_mismatch", NULL);
+    if (amount_fen <= 0 || amount_fen > t.amount_fen) return ctx_fail(c, LL_INVALID, "payment_mismatch", NULL);
+    if (amount_fen < t.amount_fen) return sb_refund_part(c, &t, refund_no, amount_fen);
+    /* all of it: the trade's own state makes a repeat a no-op */
     if ((res = move(c, t.id, "paid", "refunded", &moved))) return res;
-    return moved ? queue_notice(c, "refunded", t.trade_no, t.order_no, t.amount_fen) : LL_OK;
+    return moved ? queue_notice(c, "refunded", t.trade_no, t.order_no, t.amount_fen, NULL) : LL_OK;
 }
 
 static int sb_verify(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out)

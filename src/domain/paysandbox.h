@@ -4,9 +4,11 @@
  * asynchronously over HTTP and retried until acknowledged, refunds confirmed
  * by a later callback.
  *
- * Its records (sandbox_trades, sandbox_notices) stand for the provider's own
- * system: a trade holds exactly the request Linli sent (order number, item,
- * amount: C5). Callbacks are JSON signed with HMAC-SHA256 under the setting
+ * Its records (sandbox_trades, sandbox_refunds, sandbox_notices) stand for the
+ * provider's own system: a trade holds exactly the request Linli sent (order
+ * number, item, amount: C5). A refund of part of a trade is kept under its
+ * refund number (the idempotency key: the same one twice refunds once) and
+ * never lets the refunds of a trade pass its amount. Callbacks are JSON signed with HMAC-SHA256 under the setting
  * pay_sandbox_key, hex in the X-Sandbox-Signature header.
  *
  * A trade number is "SBX" and 32 hex digits from the system's random source

@@ -32,8 +32,9 @@ static const char SQL_FOR_REPLY[] = "SELECT r.user_id, r.reply IS NOT NULL, m.us
 static const char SQL_REPLY[] = "UPDATE reviews SET reply = ?2, replied_at = ?3 WHERE id = ?1 AND reply IS NULL";
 #define REVIEW_COLS                                                                                                    \
     "SELECT r.id, r.order_id, r.service_id, r.user_id, r.rating, r.body, r.reply, r.replied_at, r.created_at, "        \
-    "u.nickname FROM reviews r JOIN users u ON u.id = r.user_id "
+    "u.nickname, r.edited_at FROM reviews r JOIN users u ON u.id = r.user_id "
 static const char SQL_ONE[] = REVIEW_COLS "WHERE r.order_id = ?";
+static const char SQL_OWN[] = REVIEW_COLS "WHERE r.id = ?1 AND r.user_id = ?2";
 static const char SQL_PAGE[] = REVIEW_COLS "WHERE r.service_id = ?1 AND r.id < ?2 ORDER BY r.id DESC LIMIT ?3";
 static const char SQL_PHOTO_IDS[] = "SELECT id FROM review_photos WHERE review_id = ? ORDER BY id";
 static const char SQL_PHOTO[] = "SELECT p.photo, r.user_id FROM review_photos p JOIN reviews r ON r.id = p.review_id "
@@ -231,6 +232,7 @@ static int fill(ctx_t *c, sqlite3_stmt *st, review_t *v)
     v->rating = sqlite3_column_int64(st, 4);
     v->replied_at = sqlite3_column_int64(st, 7);
     v->created_at = sqlite3_column_int64(st, 8);
+    v->edited_at = sqlite3_column_int64(st, 10);
     v->text = "";
     v->reviewer = "邻里用户";
     int res = pi_subject_key(c, sqlite3_column_int64(st, 3), dek);
@@ -255,6 +257,18 @@ int review_of_order(ctx_t *c, int64_t order_id, review_t *out)
     sqlite3_bind_int64(st, 1, order_id);
     int rc = sqlite3_step(st);
     res = rc == SQLITE_ROW ? fill(c, st, out) : rc == SQLITE_DONE ? ctx_fail(c, LL_NOTFOUND, "not_found", NULL) : LL_ERR;
+    sqlite3_reset(st);
+    return res ? res : load_photo_ids(c, out);
+}
+
+int review_by_id(ctx_t *c, int64_t review_id, review_t *out)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_OWN);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, review_id);
+    sqlite3_bind_int64(st, 2, c->user_id);
+    int rc = sqlite3_step(st);
+    int res = rc == SQLITE_ROW ? fill(c, st, out) : rc == SQLITE_DONE ? ctx_fail(c, LL_NOTFOUND, "not_found", NULL) : LL_ERR;
     sqlite3_reset(st);
     return res ? res : load_photo_ids(c, out);
 }
@@ -348,6 +362,92 @@ int review_reply(ctx_t *c, int64_t review_id, const char *text)
     sqlite3_bind_int64(st, 3, c->now);
     if (db_run(c->db, st)) goto fail;
     return db_commit(c->db) ? LL_ERR : LL_OK;
+fail:
+    db_rollback(c->db);
+    return res;
+}
+
+/* ---- the reviewer's changes ---- */
+
+static const char SQL_MINE[] = "SELECT created_at FROM reviews WHERE id = ? AND user_id = ?";
+static const char SQL_EDIT[] = "UPDATE reviews SET rating = CASE WHEN ?2 > 0 THEN ?2 ELSE rating END, "
+                               "body = coalesce(?3, body), edited_at = ?4 WHERE id = ?1";
+static const char SQL_DELETE[] = "DELETE FROM reviews WHERE id = ? AND user_id = ?";
+
+/* Inside the transaction: the caller's own review and when it was posted; anyone else's is LL_NOTFOUND. */
+static int own_review(ctx_t *c, int64_t id, int64_t *created_at)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_MINE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->user_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *created_at = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? ctx_fail(c, LL_NOTFOUND, "not_found", NULL) : LL_ERR;
+}
+
+static int edit_row(ctx_t *c, int64_t id, int64_t rating, const uint8_t *body, size_t blen)
+{
+    int64_t created_at;
+    int res = own_review(c, id, &created_at);
+    if (res) return res;
+    if (c->now > created_at + (int64_t)REVIEW_EDIT_DAYS * 86400) return ctx_fail(c, LL_CONFLICT, "review_locked", NULL);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_EDIT);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, rating);
+    if (body) sqlite3_bind_blob(st, 3, body, (int)blen, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 3);
+    sqlite3_bind_int64(st, 4, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+int review_edit(ctx_t *c, int64_t review_id, int64_t rating, const char *text)
+{
+    uint8_t dek[VAULT_KEY_LEN];
+    uint8_t *body = NULL;
+    size_t blen = 0;
+    int64_t created_at;
+    int res = own_review(c, review_id, &created_at); /* someone else's review: 404 before any check of the input */
+    if (res) return res;
+    if (rating < 0 || rating > 5) return ctx_fail(c, LL_INVALID, "invalid_field", "rating");
+    if (text && !text_ok(text, REVIEW_TEXT_MAX)) return ctx_fail(c, LL_INVALID, "invalid_field", "text");
+    if (text) {
+        if ((res = pi_subject_key(c, c->user_id, dek))) return res;
+        body = pi_seal(c->arena, PI_REVIEW_BODY, dek, text, strlen(text), &blen);
+        sodium_memzero(dek, sizeof dek);
+    }
+    if (db_begin(c->db)) return LL_ERR;
+    /* the service's rating follows the new one by trigger (reviews_rerate) */
+    if ((res = edit_row(c, review_id, rating, body, blen))) goto fail;
+    res = LL_ERR;
+    if (audit_append(c, "review.edited", c->user_id, 0, arena_printf(c->arena, "{\"review\":%lld}", (long long)review_id)) ||
+        db_commit(c->db))
+        goto fail;
+    return LL_OK;
+fail:
+    db_rollback(c->db);
+    return res;
+}
+
+int review_delete(ctx_t *c, int64_t review_id)
+{
+    int64_t created_at;
+    if (db_begin(c->db)) return LL_ERR;
+    int res = own_review(c, review_id, &created_at);
+    if (res) goto fail;
+    res = LL_ERR;
+    /* photos go by ON DELETE CASCADE, the rating by trigger (reviews_unrate); secure_delete zeroes the freed pages */
+    sqlite3_stmt *st = db_stmt(c->db, SQL_DELETE);
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, review_id);
+    sqlite3_bind_int64(st, 2, c->user_id);
+    if (db_run(c->db, st) ||
+        audit_append(c, "review.deleted", c->user_id, 0, arena_printf(c->arena, "{\"review\":%lld}", (long long)review_id)) ||
+        db_commit(c->db))
+        goto fail;
+    return LL_OK;
 fail:
     db_rollback(c->db);
     return res;

@@ -7,6 +7,7 @@
 #include "domain/merchant.h"
 #include "domain/region.h"
 #include "domain/validate.h"
+#include "privacy/audit.h"
 #include "store/db.h"
 #include <math.h>
 #include <stdio.h>
@@ -177,6 +178,7 @@ static int check_input(ctx_t *c, const svc_in_t *in)
     if (in->price_fen <= 0 || in->price_fen > 100000000) return ctx_fail(c, LL_INVALID, "invalid_field", "price");
     if (!unit_ok(in->unit)) return ctx_fail(c, LL_INVALID, "invalid_field", "unit");
     if (!slots_ok(in->slots)) return ctx_fail(c, LL_INVALID, "invalid_field", "slots");
+    if (in->capacity < 0 || in->capacity > SVC_MAX_CAPACITY) return ctx_fail(c, LL_INVALID, "invalid_field", "capacity");
     return LL_OK;
 }
 
@@ -184,8 +186,33 @@ static int check_input(ctx_t *c, const svc_in_t *in)
 
 static const char SQL_INSERT[] =
     "INSERT INTO services(merchant_id, category, title, description, price_fen, unit, city, lat, lng, radius_km, "
-    "reach_km, slots, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)";
+    "reach_km, slots, created_at, updated_at, slot_capacity) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,?14)";
 static const char SQL_DISTRICT[] = "INSERT INTO service_districts(district, service_id) VALUES (?, ?)";
+static const char SQL_GEO[] = "INSERT INTO services_geo(id, min_lat, max_lat, min_lng, max_lng) VALUES (?,?,?,?,?)";
+
+#define KM_PER_DEGREE 111.0 /* a little under the true 111.2: boxes err on the large side, the exact test is in C */
+
+/* Degrees of longitude that km spans at latitude lat and anywhere up to km north of it. */
+static double lng_degrees(double lat, double km)
+{
+    double top = fabs(lat) + km / KM_PER_DEGREE;
+    double per = KM_PER_DEGREE * cos((top < 89 ? top : 89) * M_PI / 180.0);
+    return km / per;
+}
+
+/* The nearby index: the box around the anchor that the reach covers. */
+static int insert_geo(ctx_t *c, int64_t id, const area_t *a)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_GEO);
+    if (!st) return LL_ERR;
+    double dlat = a->reach_km / KM_PER_DEGREE, dlng = lng_degrees(a->lat, a->reach_km);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_double(st, 2, a->lat - dlat);
+    sqlite3_bind_double(st, 3, a->lat + dlat);
+    sqlite3_bind_double(st, 4, a->lng - dlng);
+    sqlite3_bind_double(st, 5, a->lng + dlng);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
 
 static int insert(ctx_t *c, int64_t merchant, const svc_in_t *in, const area_t *a, int64_t *id)
 {
@@ -208,9 +235,11 @@ static int insert(ctx_t *c, int64_t merchant, const svc_in_t *in, const area_t *
     sqlite3_bind_double(st, 11, a->reach_km);
     sqlite3_bind_text(st, 12, slots, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 13, c->now);
+    if (in->capacity) sqlite3_bind_int64(st, 14, in->capacity);
     free(slots);
     if (db_run(c->db, st)) return LL_ERR;
     *id = db_last_id(c->db);
+    if (insert_geo(c, *id, a)) return LL_ERR;
     for (size_t i = 0; i < a->n; i++) {
         if (!(st = db_stmt(c->db, SQL_DISTRICT))) return LL_ERR;
         sqlite3_bind_int64(st, 1, a->districts[i]);
@@ -241,7 +270,7 @@ int svc_create(ctx_t *c, const svc_in_t *in, int64_t *id)
 #define SVC_COLS                                                                                                      \
     "SELECT s.id, s.merchant_id, s.category, s.title, s.description, s.price_fen, s.unit, s.city, s.lat, s.lng, "   \
     "s.radius_km, s.reach_km, s.slots, s.status, s.orders, s.rating_sum, s.rating_count, s.created_at, m.name, "     \
-    "(s.status = 'active' AND m.status = 'approved') OR m.user_id = ?9 "
+    "(s.status = 'active' AND m.status = 'approved') OR m.user_id = ?9, s.slot_capacity "
 
 static const char SQL_GET[] = SVC_COLS "FROM services s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?1";
 static const char SQL_DISTRICTS_OF[] = "SELECT district FROM service_districts WHERE service_id = ? ORDER BY district";
@@ -250,9 +279,16 @@ static const char SQL_IN_DISTRICT[] =
              "WHERE d.district = ?1 AND s.status = 'active' AND m.status = 'approved' LIMIT 2000";
 static const char SQL_IN_CITY[] = SVC_COLS "FROM services s JOIN merchants m ON m.id = s.merchant_id "
                                            "WHERE s.city = ?1 AND s.status = 'active' AND m.status = 'approved' LIMIT 2000";
-static const char SQL_IN_BAND[] = SVC_COLS "FROM services s JOIN merchants m ON m.id = s.merchant_id "
-                                           "WHERE s.lat BETWEEN ?1 AND ?2 AND s.status = 'active' AND m.status = 'approved' "
-                                           "LIMIT 2000";
+/* the services whose reach box meets the search box; CROSS JOIN: the tree first, then each row by its key */
+static const char SQL_NEAR[] = SVC_COLS "FROM services_geo g CROSS JOIN services s ON s.id = g.id "
+                                        "JOIN merchants m ON m.id = s.merchant_id "
+                                        "WHERE g.max_lat >= ?1 AND g.min_lat <= ?2 AND g.max_lng >= ?3 AND g.min_lng <= ?4 "
+                                        "AND s.status = 'active' AND m.status = 'approved' LIMIT 2000";
+
+const char *svc_near_sql(void)
+{
+    return SQL_NEAR;
+}
 
 static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
 {
@@ -285,6 +321,7 @@ static void fill(ctx_t *c, sqlite3_stmt *st, svc_t *s)
     s->rating_count = sqlite3_column_int64(st, 16);
     s->created_at = sqlite3_column_int64(st, 17);
     s->merchant_name = col_text(c, st, 18);
+    s->capacity = sqlite3_column_int64(st, 20);
 }
 
 static int load_districts(ctx_t *c, svc_t *s)
@@ -322,21 +359,143 @@ bool svc_serves(const svc_t *s, int64_t d)
     return false;
 }
 
-bool svc_slot_ok(const svc_t *s, int64_t t)
+/* The occurrence of a slot window holding time t (unix seconds, Beijing time): [*from, *to); false if none. */
+static bool slot_window(json_t *slots, int64_t t, int64_t *from, int64_t *to)
 {
     int64_t local = t + 8 * 3600; /* Beijing time has no daylight saving */
     int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     int weekday = (int)(((day + 3) % 7 + 7) % 7) + 1; /* 1970-01-01 was a Thursday; 1 = Monday */
     int minute = (int)((local - day * 86400) / 60);
-    for (size_t i = 0; i < json_array_size(s->slots); i++) {
-        json_t *slot = json_array_get(s->slots, i), *days = json_object_get(slot, "days");
+    for (size_t i = 0; i < json_array_size(slots); i++) {
+        json_t *slot = json_array_get(slots, i), *days = json_object_get(slot, "days");
+        int start = minutes(json_string_value(json_object_get(slot, "from")));
+        int end = minutes(json_string_value(json_object_get(slot, "to")));
         bool on = false;
         for (size_t k = 0; k < json_array_size(days); k++) on |= json_integer_value(json_array_get(days, k)) == weekday;
-        if (on && minute >= minutes(json_string_value(json_object_get(slot, "from"))) &&
-            minute < minutes(json_string_value(json_object_get(slot, "to"))))
+        if (on && minute >= start && minute < end) {
+            *from = day * 86400 - 8 * 3600 + start * 60;
+            *to = day * 86400 - 8 * 3600 + end * 60;
             return true;
+        }
     }
     return false;
+}
+
+bool svc_slot_ok(const svc_t *s, int64_t t)
+{
+    int64_t from, to;
+    return slot_window(s->slots, t, &from, &to);
+}
+
+static const char SQL_ROOM[] = "SELECT s.status = 'active' AND m.status = 'approved', s.slot_capacity, s.slots "
+                               "FROM services s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = ?";
+static const char SQL_BOOKED[] = "SELECT count(*) FROM orders WHERE service_id = ?1 AND slot_at >= ?2 AND slot_at < ?3 "
+                                 "AND status NOT IN ('cancelled','refunded')";
+
+/* Active orders of service id in [from, to); -1 on error. */
+static int64_t booked(ctx_t *c, int64_t id, int64_t from, int64_t to)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_BOOKED);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    return n;
+}
+
+int svc_slot_room(ctx_t *c, int64_t id, int64_t slot_at)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_ROOM);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    bool open = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    int64_t capacity = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    json_t *slots = rc == SQLITE_ROW ? json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL) : NULL;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
+    arena_on_free(c->arena, (arena_cleanup_fn)json_decref, slots);
+    /* re-read in the write transaction: paused or slots changed since the request looked */
+    if (!open) return ctx_fail(c, LL_INVALID, "invalid_field", "service_id");
+    int64_t from, to, n;
+    if (!slot_window(slots, slot_at, &from, &to)) return ctx_fail(c, LL_INVALID, "slot_unavailable", "time");
+    if (!capacity) return LL_OK;
+    if ((n = booked(c, id, from, to)) < 0) return LL_ERR;
+    return n < capacity ? LL_OK : ctx_fail(c, LL_CONFLICT, "slot_full", "time");
+}
+
+/* ---- changing ---- */
+
+static const char SQL_OWNED[] = "SELECT 1 FROM services s JOIN merchants m ON m.id = s.merchant_id "
+                                "WHERE s.id = ? AND m.user_id = ?";
+static const char SQL_UPDATE[] =
+    "UPDATE services SET price_fen = CASE WHEN ?2 THEN ?3 ELSE price_fen END, "
+    "description = CASE WHEN ?4 THEN ?5 ELSE description END, slots = CASE WHEN ?6 THEN ?7 ELSE slots END, "
+    "status = CASE WHEN ?8 THEN ?9 ELSE status END, slot_capacity = CASE WHEN ?10 THEN ?11 ELSE slot_capacity END, "
+    "updated_at = ?12 WHERE id = ?1";
+
+static int check_patch(ctx_t *c, const svc_patch_t *p)
+{
+    if (p->has_price && (p->price_fen <= 0 || p->price_fen > 100000000))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "price");
+    if (p->has_description && (!p->description || !text_ok(p->description, 0, 1000)))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "description");
+    if (p->has_slots && !slots_ok(p->slots)) return ctx_fail(c, LL_INVALID, "invalid_field", "slots");
+    if (p->has_status && (!p->status || (strcmp(p->status, "active") && strcmp(p->status, "paused"))))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "status");
+    if (p->has_capacity && (p->capacity < 0 || p->capacity > SVC_MAX_CAPACITY))
+        return ctx_fail(c, LL_INVALID, "invalid_field", "capacity");
+    return LL_OK;
+}
+
+static int owned(ctx_t *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_OWNED);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->user_id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return ctx_fail(c, LL_NOTFOUND, "not_found", NULL); /* someone else's is no service */
+    return rc == SQLITE_ROW ? LL_OK : LL_ERR;
+}
+
+int svc_update(ctx_t *c, int64_t id, const svc_patch_t *p)
+{
+    int res = owned(c, id);
+    if (res || (res = check_patch(c, p))) return res;
+    char *slots = p->has_slots ? json_dumps(p->slots, JSON_COMPACT) : NULL;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_UPDATE);
+    if (!st || (p->has_slots && !slots)) {
+        free(slots);
+        return LL_ERR;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, p->has_price);
+    sqlite3_bind_int64(st, 3, p->price_fen);
+    sqlite3_bind_int(st, 4, p->has_description);
+    sqlite3_bind_text(st, 5, p->description ? p->description : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, p->has_slots);
+    sqlite3_bind_text(st, 7, slots ? slots : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 8, p->has_status);
+    sqlite3_bind_text(st, 9, p->status ? p->status : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 10, p->has_capacity);
+    if (p->capacity) sqlite3_bind_int64(st, 11, p->capacity);
+    else sqlite3_bind_null(st, 11);
+    sqlite3_bind_int64(st, 12, c->now);
+    free(slots);
+    if (db_begin(c->db)) return LL_ERR;
+    if (db_run(c->db, st) ||
+        audit_append(c, "service.changed", c->user_id, 0,
+                     arena_printf(c->arena, "{\"service\":%lld,\"status\":\"%s\"}", (long long)id,
+                                  p->has_status ? p->status : "")) ||
+        db_commit(c->db)) {
+        db_rollback(c->db);
+        return LL_ERR;
+    }
+    return LL_OK;
 }
 
 static const char SQL_COUNT_ORDER[] = "UPDATE services SET orders = orders + 1 WHERE id = ?";
@@ -408,11 +567,13 @@ static sqlite3_stmt *candidates(ctx_t *c, const svc_query_t *q)
     if (q->district) {
         if ((st = db_stmt(c->db, SQL_IN_DISTRICT))) sqlite3_bind_int64(st, 1, q->district);
     } else if (q->has_near) {
-        /* anchors within the farthest reach plus the radius; the exact test is in keep() */
-        double band = (SVC_MAX_RADIUS_KM + 200 + q->radius_km) / 111.0;
-        if ((st = db_stmt(c->db, SQL_IN_BAND))) {
-            sqlite3_bind_double(st, 1, q->lat - band);
-            sqlite3_bind_double(st, 2, q->lat + band);
+        /* the point's box widened by the radius meets each service's reach box; the exact test is in keep() */
+        double km = q->radius_km + 1, dlat = km / KM_PER_DEGREE, dlng = lng_degrees(q->lat, km);
+        if ((st = db_stmt(c->db, SQL_NEAR))) {
+            sqlite3_bind_double(st, 1, q->lat - dlat);
+            sqlite3_bind_double(st, 2, q->lat + dlat);
+            sqlite3_bind_double(st, 3, q->lng - dlng);
+            sqlite3_bind_double(st, 4, q->lng + dlng);
         }
     } else if ((st = db_stmt(c->db, SQL_IN_CITY))) {
         sqlite3_bind_int64(st, 1, q->city);

@@ -315,6 +315,9 @@ NOTPI("incidents", "created_at", "record bookkeeping")
 NOTPI("incident_users", "incident_id", "incident")
 NOTPI("incident_users", "user_id", "affected account; erased with the account")
 NOTPI("incident_users", "notified_at", "when the notice went out")
+NOTPI("incident_users", "attempts", "how many sweeps tried to send the notice SMS")
+NOTPI("incident_users", "failed_at", "when the platform gave up sending the notice SMS (the message centre still has it)")
+NOTPI("incident_users", "fail_reason", "why it gave up: a code (no_phone, refused), never the number")
 
 /* partners and shares: every outbound share is recorded (E1, E3, E4, F1) */
 NOTPI("partners", "id", "partner number")
@@ -373,6 +376,17 @@ NOTPI("services", "rating_sum", "sum of ratings, an aggregate")
 NOTPI("services", "rating_count", "number of ratings, an aggregate")
 NOTPI("services", "created_at", "service bookkeeping")
 NOTPI("services", "updated_at", "service bookkeeping")
+NOTPI("services", "slot_capacity", "orders the service takes per time slot; NULL: not limited")
+
+/* services_geo: the nearby index of services, each one's reach as a box around its anchor; removed with the
+ * service by trigger */
+OWNER("services_geo", NULL)
+PI(SERVICE_GEO_BOX, "services_geo", "min_lat", "附近服务索引中的服务范围", CAT_LOCATION, P_PUBLISH, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "按距离为附近的人找到服务；由服务范围中心和半径算出，与 services.lat/lng 同删")
+NOTPI("services_geo", "id", "service number")
+NOTPI("services_geo", "max_lat", "same box as min_lat (declared there)")
+NOTPI("services_geo", "min_lng", "same box as min_lat (declared there)")
+NOTPI("services_geo", "max_lng", "same box as min_lat (declared there)")
 
 /* service_districts: the districts a service reaches, derived from its area and erased with it */
 OWNER("service_districts", NULL)
@@ -417,6 +431,12 @@ NOTPI("orders", "completed_at", "order bookkeeping; starts the period after whic
 NOTPI("orders", "closed_at", "order bookkeeping")
 NOTPI("orders", "updated_at", "order bookkeeping")
 NOTPI("orders", "ended_at", "when the transaction ended (completed, cancelled, refunded; else created): retention counts from it")
+NOTPI("orders", "disputed_at", "when the customer disputed the order (E6)")
+NOTPI("orders", "dispute_reason", "why, a code from a fixed list (order_dispute_reasons); no free text")
+NOTPI("orders", "dispute_outcome", "how staff settled the dispute: refund, partial or release")
+NOTPI("orders", "refund_fen", "amount refunded when the dispute was settled, in fen")
+NOTPI("orders", "resolved_by", "staff account that settled the dispute")
+NOTPI("orders", "resolved_at", "when the dispute was settled")
 
 /* payments: one per attempt to pay an order through a provider (C5); tied to people only through orders */
 NOTPI("payments", "id", "payment number")
@@ -485,6 +505,11 @@ NOTPI("sandbox_trades", "status", "trade state at the provider")
 NOTPI("sandbox_trades", "created_at", "trade bookkeeping")
 NOTPI("sandbox_trades", "paid_at", "trade bookkeeping")
 NOTPI("sandbox_trades", "refunded_at", "trade bookkeeping")
+NOTPI("sandbox_refunds", "id", "row number, internal to the provider")
+NOTPI("sandbox_refunds", "refund_no", "our refund number, the idempotency key of a partial refund; names no one")
+NOTPI("sandbox_refunds", "trade_no", "the provider's trade the refund is part of")
+NOTPI("sandbox_refunds", "amount_fen", "amount refunded in fen")
+NOTPI("sandbox_refunds", "created_at", "refund bookkeeping")
 NOTPI("sandbox_notices", "id", "notice number")
 NOTPI("sandbox_notices", "body", "signed callback: event, trade and order numbers, amount")
 NOTPI("sandbox_notices", "signature", "HMAC of the body")
@@ -509,6 +534,7 @@ PI(REVIEW_PHOTO, "review_photos", "photo", "服务评价：照片", CAT_OTHER, P
    RET_ACCOUNT, 0, NULL, F_ENCRYPT | F_BINARY, MASK_NONE, SHARE_NONE,
    "您选择随评价发布的照片，已去除拍摄位置等全部元数据，在服务页面公开展示；注销账号时删除")
 NOTPI("reviews", "id", "review number")
+NOTPI("reviews", "edited_at", "when the reviewer last changed the review")
 NOTPI("reviews", "order_id", "the reviewed order (one review per order)")
 NOTPI("reviews", "service_id", "the reviewed service")
 NOTPI("reviews", "merchant_id", "the merchant who may reply")

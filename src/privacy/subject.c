@@ -47,7 +47,8 @@ static json_t *value_json(ctx_t *c, const pi_field_t *f, pi_id_t id, sqlite3_stm
 static int field_values(ctx_t *c, pi_id_t id, const char *where, int64_t uid, const uint8_t *dek, json_t *values)
 {
     const pi_field_t *f = &pi_fields[id];
-    const char *sql = arena_printf(c->arena, "SELECT \"%s\" FROM \"%s\" WHERE (%s) AND \"%s\" IS NOT NULL LIMIT 1000",
+    /* G5: every value, however many (no LIMIT: a person with years of chat gets all of it) */
+    const char *sql = arena_printf(c->arena, "SELECT \"%s\" FROM \"%s\" WHERE (%s) AND \"%s\" IS NOT NULL",
                                    f->column, f->table, where, f->column);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(c->db), sql, -1, &st, NULL) != SQLITE_OK) return LL_ERR;

@@ -590,6 +590,50 @@ static const char *const migrations[] = {
 
     /* 24: listing words are indexed in their city-and-category scope (store/fts.h, B8): rebuild the index */
     "INSERT OR IGNORE INTO schema_tasks VALUES ('reindex_listings');",
+
+    /* 25: a breach-notice SMS is tried a bounded number of times, then recorded as failed (F8) */
+    "ALTER TABLE incident_users ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE incident_users ADD COLUMN failed_at INTEGER;"
+    "ALTER TABLE incident_users ADD COLUMN fail_reason TEXT;"
+    "DROP INDEX incident_users_pending;"
+    "CREATE INDEX incident_users_pending ON incident_users(incident_id, user_id) "
+    "WHERE notified_at IS NULL AND failed_at IS NULL;",
+
+    /* 26: disputes (E6, C8): why the customer disputes, how staff settled it (a full or partial refund, or the
+     * money released to the merchant); the sandbox provider keeps partial refunds under their idempotency key */
+    "ALTER TABLE orders ADD COLUMN disputed_at INTEGER;"
+    "ALTER TABLE orders ADD COLUMN dispute_reason TEXT;"
+    "ALTER TABLE orders ADD COLUMN dispute_outcome TEXT CHECK (dispute_outcome IN ('refund','partial','release'));"
+    "ALTER TABLE orders ADD COLUMN refund_fen INTEGER;"
+    "ALTER TABLE orders ADD COLUMN resolved_by INTEGER;"
+    "ALTER TABLE orders ADD COLUMN resolved_at INTEGER;"
+    "UPDATE orders SET disputed_at = updated_at, dispute_reason = 'other' WHERE status = 'disputed';"
+    "CREATE INDEX orders_disputed ON orders(disputed_at, id) WHERE status = 'disputed';"
+    "CREATE TABLE sandbox_refunds ("
+    "  id INTEGER PRIMARY KEY,"
+    "  refund_no TEXT NOT NULL UNIQUE,"
+    "  trade_no TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX sandbox_refunds_by_trade ON sandbox_refunds(trade_no);",
+
+    /* 27: services take at most slot_capacity orders per slot (NULL: not limited), counted by the index on
+     * (service, time); nearby search reads an R*Tree of each service's reach box instead of a latitude band. The
+     * boxes written here take 65 km per degree of longitude, true up to 54°N, China's north end: too wide, never
+     * too narrow (the exact test is in C); new services get boxes for their own latitude. */
+    "ALTER TABLE services ADD COLUMN slot_capacity INTEGER CHECK (slot_capacity BETWEEN 1 AND 100);"
+    "CREATE INDEX orders_by_slot ON orders(service_id, slot_at);"
+    "CREATE VIRTUAL TABLE services_geo USING rtree(id, min_lat, max_lat, min_lng, max_lng);"
+    "INSERT INTO services_geo(id, min_lat, max_lat, min_lng, max_lng) SELECT id, lat - reach_km / 111.0, "
+    "lat + reach_km / 111.0, lng - reach_km / 65.0, lng + reach_km / 65.0 FROM services;"
+    "CREATE TRIGGER services_geo_gone AFTER DELETE ON services BEGIN DELETE FROM services_geo WHERE id = old.id; END;"
+    "DROP INDEX services_by_lat;",
+
+    /* 28: a reviewer changes a review within 30 days (edited_at) or deletes it; the service's rating follows an
+     * edited rating by trigger, as it follows inserts and deletes */
+    "ALTER TABLE reviews ADD COLUMN edited_at INTEGER;"
+    "CREATE TRIGGER reviews_rerate AFTER UPDATE OF rating ON reviews BEGIN "
+    "  UPDATE services SET rating_sum = rating_sum - old.rating + new.rating WHERE id = new.service_id; END;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

@@ -29,7 +29,9 @@ static const char *const views[] = {"privacy", "privacy_versions", "not_found", 
                                     "staff_orgs", "staff_reports", "staff_policy",
                                     /* webchat */
                                     "chats", "chat", "tickets", "ticket", "staff_tickets", "invite", "gift_claim",
-                                    "guardian", "password", "login_password"};
+                                    "guardian", "password", "login_password",
+                                    /* svc3 */
+                                    "disputes"};
 
 int web_check_site(const struct web_site *site, const char *templates_dir, char *err, size_t errlen)
 {

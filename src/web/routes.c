@@ -4,6 +4,7 @@
 #include "web/hs_pages.h"
 #include "web/jobs.h"
 #include "web/webchat.h"
+#include "web/dispute_page.h"
 
 #define PAGE(p, fn) {"GET", p, fn, R_PUBLIC, NULL}
 /* a page that shows "signed in" when a session cookie comes with it; read-only for everyone else */
@@ -151,5 +152,8 @@ const route_t web_routes[] = {
     PAGE("/api/v1/privacy/inventory", web_api_inventory),
     PAGE("/api/v1/privacy/sharing", web_api_sharing),
     PAGE("/static/{file}", web_static_file),
+    /* svc3 — disputes (E6): the support staff settle disputed orders */
+    {"GET", "/staff/disputes", web_staff_disputes, R_AUTH | R_PAGE | R_READ, "support"},
+    {"POST", "/staff/disputes/{id}/resolve", web_staff_dispute_resolve, R_AUTH | R_PAGE | R_FORM, "support"},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];

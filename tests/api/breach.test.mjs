@@ -1,6 +1,7 @@
 // breach.test.mjs — breach notices reach every affected person, in the message centre and by SMS (F8).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { Linli, run } from './lib.mjs';
 
 const L = new Linli({ sms_per_ip_hour: 1000 });
@@ -76,4 +77,38 @@ test('F8: an incident must name declared fields and accounts; only admins record
   const denied = await post(a.token, incident('all'));
   assert.equal(denied.status, 403);
   assert.equal(L.sql('SELECT count(*) FROM incidents'), '2', 'nothing recorded by a refusal');
+});
+
+test('F8: a notice SMS to a phone that cannot be opened is recorded as failed at once and never tried again', async () => {
+  const c = await L.signIn('13720000004');
+  const saved = L.sql(`SELECT hex(phone) FROM users WHERE id = ${c.user.id}`);
+  L.sql(`UPDATE users SET phone = x'00' WHERE id = ${c.user.id}`);
+  try {
+    const res = await post(admin.token, { ...incident([c.user.id]), title: '第三次事件' });
+    assert.equal(res.status, 201, res.text);
+    const row = () => L.sql(`SELECT attempts || ':' || (failed_at IS NOT NULL) || ':' || coalesce(fail_reason, '') || ':' ||
+      (notified_at IS NOT NULL) FROM incident_users WHERE incident_id = ${res.json.id}`);
+    for (let i = 0; i < 3; i++) assert.equal(run(L.dir, 'retention', 'run', '--config', L.confFile).code, 0);
+    assert.equal(row(), '1:1:no_phone:0', 'one try, then recorded as failed');
+    assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'incident.notice_failed' AND subject = ${c.user.id}`), '1');
+    assert.equal((await messages(c)).filter((m) => m.title === '第三次事件').length, 1, 'the message centre still has it');
+  } finally {
+    L.sql(`UPDATE users SET phone = x'${saved}' WHERE id = ${c.user.id}`);
+  }
+});
+
+test('F8: a notice SMS the gateway keeps refusing is tried a bounded number of times, then recorded as failed', async () => {
+  const res = await post(admin.token, { ...incident([b.user.id]), title: '第四次事件' });
+  assert.equal(res.status, 201, res.text);
+  const down = `${L.dir}/down.conf`;
+  writeFileSync(down, 'sms_gateway = http\nsms_http_url = http://127.0.0.1:9/sms\nsms_http_token = t\n');
+  const row = () => L.sql(`SELECT attempts || ':' || coalesce(fail_reason, '-') FROM incident_users WHERE incident_id = ${res.json.id}`);
+  for (let i = 1; i <= 7; i++) {
+    const sweep = run(L.dir, 'retention', 'run', '--config', down);
+    assert.equal(sweep.code, 0, sweep.out);
+    assert.equal(row(), i < 5 ? `${i}:-` : '5:refused', `after sweep ${i}`);
+  }
+  assert.equal(L.sql(`SELECT count(*) FROM audit_log WHERE event = 'incident.notice_failed' AND subject = ${b.user.id}`), '1');
+  assert.equal(run(L.dir, 'retention', 'run', '--config', L.confFile).code, 0);
+  assert.equal(breachSms(B).filter(Boolean).length, 1, 'the working gateway does not send a given-up notice either');
 });

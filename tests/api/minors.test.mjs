@@ -153,3 +153,20 @@ test('H1: when a declared age holds an account, its listings leave publication a
   const found = await L.req('GET', `/api/v1/search?q=${encodeURIComponent(goods.title.slice(0, 2))}`);
   assert.ok(!found.json.items.some((i) => i.id === id), 'gone from search');
 });
+
+test('H1: a held account\'s listing waiting for review is withdrawn too, and a moderator cannot approve it back', async () => {
+  const mod = await L.signIn('13710000040');
+  assert.equal(run(L.dir, 'staff', 'grant', '13710000040', 'moderator').code, 0);
+  const u = await L.signIn('13710000041');
+  const waiting = await post(u.token, { ...goods, title: '代开发票 正规' });
+  assert.equal(waiting.status, 201, waiting.text);
+  assert.equal(waiting.json.status, 'pending');
+  assert.equal((await patch(u.token, { birth_year: YEAR - 12 })).status, 200);
+  assert.equal(L.sql(`SELECT status || ':' || moderation_note FROM listings WHERE id = ${waiting.json.id}`), 'hidden:minor');
+  const queue = await L.req('GET', '/api/v1/admin/listings?status=pending', { token: mod.token });
+  assert.ok(!queue.json.items.some((i) => i.id === waiting.json.id), 'out of the review queue');
+  const approve = await L.req('POST', `/api/v1/admin/listings/${waiting.json.id}/approve`, { token: mod.token });
+  assert.equal(approve.status, 409, approve.text);
+  assert.equal(L.sql(`SELECT status FROM listings WHERE id = ${waiting.json.id}`), 'hidden');
+  assert.equal((await L.req('GET', `/api/v1/listings/${waiting.json.id}`)).status, 404);
+});

@@ -84,7 +84,9 @@ test('C5: the http provider gets a signed request with order number, item and am
   // cancelling asks the gateway for the refund; its callback completes it
   assert.equal((await gwL.req('POST', `/api/v1/orders/${id}/cancel`, { token: customer.token })).json.status, 'refunded');
   const refund = seen.find((s) => s.path === '/gw/refunds');
-  assert.deepEqual(JSON.parse(refund.body), { amount_fen: 8800, trade_no: res.json.trade_no });
+  const paymentId = gwL.sql(`SELECT id FROM payments WHERE order_id = ${id}`);
+  assert.deepEqual(JSON.parse(refund.body), { amount_fen: 8800, refund_no: `RF${paymentId}`, trade_no: res.json.trade_no },
+    'the refund carries its idempotency key');
   assert.equal(refund.signature, sign(refund.body, GW_KEY));
   const refunded = JSON.stringify({ amount_fen: 8800, at: 2, event: 'refunded', order_no: number, trade_no: res.json.trade_no });
   assert.equal((await cb(refunded)).status, 200);

@@ -162,7 +162,7 @@ test('C9: reviews are public on the service, newest first, paged, the reviewer\'
   assert.equal(all[0].text, '来晚了');
   for (const r of all.slice(1)) assert.equal(r.reviewer, '王**');
   const text = JSON.stringify(all);
-  for (const r of all) assert.deepEqual(Object.keys(r).sort(), ['created_at', 'id', 'photos', 'rating', 'reply', 'reviewer', 'service_id', 'text']);
+  for (const r of all) assert.deepEqual(Object.keys(r).sort(), ['created_at', 'edited_at', 'id', 'photos', 'rating', 'reply', 'reviewer', 'service_id', 'text']);
   for (const secret of ['王小明', '13788880002', '13788880004', '评价路', '13788889999']) assert.ok(!text.includes(secret), secret);
   const svc = await L.req('GET', `/api/v1/services/${merchant.services[0]}`);
   assert.equal(svc.json.rating_count, all.length);
