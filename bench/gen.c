@@ -12,7 +12,8 @@
  *   gen text DIR                 rebuilds the full-text index of DIR's listings (listing_reindex_text), timed
  *   gen loop DIR KIND ROUNDS     every query of DIR/q-KIND.tsv (keyword, browse, nearby) through search_run,
  *                                ROUNDS times, in-process: per round the mean wall and CPU time per query and
- *                                the page-cache hits and misses per query (profiling; one connection)
+ *                                the page-cache hits and misses per query (profiling; one connection;
+ *                                GEN_VIEW_CACHE_MB=64 gives it the shared view cache the server has)
  *
  * Encodings are those of src/domain/listing.c and src/domain/account.c: accounts have a blind-indexed,
  * sealed phone and a DEK wrapped by the master key; each listing's contact phone (and address, e-mail, plate
@@ -644,6 +645,8 @@ static int cmd_loop(const char *dir, const char *kind, int rounds)
     if (!f) die(path);
     env_open(&e, dir, false);
     sqlite3 *h = db_handle(e.db);
+    viewcache_t *vc = vc_new((size_t)atoi(getenv("GEN_VIEW_CACHE_MB") ? getenv("GEN_VIEW_CACHE_MB") : "0") << 20);
+    db_set_views(e.db, vc);
     bool fts_only = !strcmp(kind, "keyword-fts");
     if (fts_only) kind = "keyword";
     sqlite3_stmt *fst = prep(e.db, "SELECT rowid FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid LIMIT 20");
@@ -683,6 +686,8 @@ static int cmd_loop(const char *dir, const char *kind, int rounds)
     }
     fclose(f);
     sqlite3_finalize(fst);
+    db_set_views(e.db, NULL);
+    vc_free(vc);
     db_close(e.db);
     return 0;
 }

@@ -481,6 +481,8 @@ static int cmd_serve(server_t *s)
     }
     /* one Argon2id per core at a time; another answers busy at once, so a worker is never parked on a hash */
     gate_init(&s->hash_gate, (unsigned)(s->conf.threads + 1) / 2);
+    s->views = vc_new((size_t)s->conf.view_cache_mb << 20);
+    dbpool_set_views(s->pool, s->views);
     if (server_start(s)) return 1;
     pthread_mutex_init(&s->stop_mu, NULL);
     pthread_cond_init(&s->stop_cv, NULL);
@@ -497,6 +499,8 @@ static int cmd_serve(server_t *s)
     pthread_join(s->sweeper, NULL);
     pthread_join(s->notifier, NULL);
     server_stop(s);
+    dbpool_set_views(s->pool, NULL);
+    vc_free(s->views);
     gate_destroy(&s->hash_gate);
     photo_shutdown();
     free(all);

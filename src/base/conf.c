@@ -45,6 +45,7 @@ static const setting_t settings[] = {
     I("session_max_days", session_max_days, 1, 365, "90"),
     B("cookie_secure", cookie_secure, "false"),
     B("db_sync_full", db_sync_full, "true"),
+    I("view_cache_mb", view_cache_mb, 0, 4096, "64"),
     B("access_log", access_log, "true"),
     I("sweep_interval_s", sweep_interval_s, 10, 86400, "600"),
     I("stats_k", stats_k, 2, 1000, "10"),

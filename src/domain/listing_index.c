@@ -35,8 +35,11 @@ static const char SQL_FTS_DEL[] =
     "INSERT INTO listings_fts(listings_fts, rowid, title, description, tags) VALUES ('delete',?,?,?,?)";
 static const char SQL_GEO_ADD[] = "INSERT INTO listings_geo VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_GEO_DEL[] = "DELETE FROM listings_geo WHERE id = ?";
+/* an upsert, not INSERT OR REPLACE: the replaced row's delete would not fire its trigger (view_epochs) */
 static const char SQL_CARD_PUT[] =
-    "INSERT OR REPLACE INTO listing_cards(id, city, category, expires_at, card, detail) VALUES (?,?,?,?,?,?)";
+    "INSERT INTO listing_cards(id, city, category, expires_at, card, detail) VALUES (?,?,?,?,?,?) "
+    "ON CONFLICT(id) DO UPDATE SET city = excluded.city, category = excluded.category, "
+    "expires_at = excluded.expires_at, card = excluded.card, detail = excluded.detail";
 static const char SQL_CARD_DEL[] = "DELETE FROM listing_cards WHERE id = ?";
 
 int lidx_cat_code(const category_t *cat)
@@ -159,21 +162,68 @@ int lidx_card_put(ctx_t *c, const listing_t *l)
     return rc;
 }
 
-static const char SQL_CARD_DETAIL[] = "SELECT detail FROM listing_cards WHERE id = ? AND expires_at > ?";
+/* the view and its city's epoch read in one statement: one snapshot (store/viewcache.h) */
+static const char SQL_VIEW_CARD[] = "SELECT c.card, c.city, c.expires_at, coalesce(v.n, 0) FROM listing_cards c "
+                                    "LEFT JOIN view_epochs v ON v.city = c.city WHERE c.id = ?";
+static const char SQL_VIEW_DETAIL[] = "SELECT c.detail, c.city, c.expires_at, coalesce(v.n, 0) FROM listing_cards c "
+                                      "LEFT JOIN view_epochs v ON v.city = c.city WHERE c.id = ?";
+static const char SQL_EPOCH[] = "SELECT n FROM view_epochs WHERE city = ?";
 
-int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len)
+/* The epoch of a city's views in this snapshot, remembered for the request's later results. */
+static int epoch_of(ctx_t *c, lidx_epochs_t *m, int64_t city, int64_t *epoch)
 {
-    sqlite3_stmt *st = db_stmt(c->db, SQL_CARD_DETAIL);
+    for (int i = 0; i < m->n; i++)
+        if (m->city[i] == city) return *epoch = m->epoch[i], LL_OK;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_EPOCH);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, city);
+    int rc = sqlite3_step(st);
+    *epoch = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LL_ERR;
+    if (m->n < LIDX_EPOCH_MEMO) m->city[m->n] = city, m->epoch[m->n++] = *epoch;
+    return LL_OK;
+}
+
+/* The shared copy, when this snapshot's epoch of its city is the copy's. */
+static bool view_cached(ctx_t *c, viewcache_t *vc, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
+{
+    int64_t epoch;
+    if (!vc_get(vc, kind, id, c->arena, out)) return false;
+    if (epoch_of(c, m, out->city, &epoch) == LL_OK && epoch == out->epoch) return true;
+    vc_drop(vc, kind, id);
+    return false;
+}
+
+int lidx_view(ctx_t *c, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
+{
+    viewcache_t *vc = db_views(c->db);
+    if (vc && view_cached(c, vc, kind, id, m, out)) return LL_OK;
+    sqlite3_stmt *st = db_stmt(c->db, kind == VC_DETAIL ? SQL_VIEW_DETAIL : SQL_VIEW_CARD);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, c->now);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *len = (size_t)sqlite3_column_bytes(st, 0);
-        *text = arena_strndup(c->arena, (const char *)sqlite3_column_text(st, 0), *len);
+        out->len = (size_t)sqlite3_column_bytes(st, 0);
+        out->text = arena_strndup(c->arena, (const char *)sqlite3_column_text(st, 0), out->len);
+        out->city = sqlite3_column_int64(st, 1);
+        out->expires_at = sqlite3_column_int64(st, 2);
+        out->epoch = sqlite3_column_int64(st, 3);
+        vc_put(vc, kind, id, out);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len)
+{
+    lidx_epochs_t m = {0};
+    vc_entry_t e;
+    int res = lidx_view(c, VC_DETAIL, id, &m, &e);
+    if (res) return res;
+    if (e.expires_at <= c->now) return LL_NOTFOUND;
+    *text = e.text, *len = e.len;
+    return LL_OK;
 }
 
 static int fts_write(ctx_t *c, const char *sql, const listing_t *l)

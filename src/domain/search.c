@@ -94,20 +94,17 @@ static const char *const SQL[PATH__COUNT][5] = {
 /*
  * The card paths: the same searches when no filter needs the listings row
  * (price, attributes; district or sub-category outside the full-text tags;
- * a city with a point). They read only the index and the cards; the nearby
- * ones rank the tree's own points and fetch the cards of one page.
+ * a city with a point). The statement reads only the index and yields ids
+ * (the nearby ones with the distance from the tree's own point); each
+ * result's card then comes from lidx_view, mostly from the shared copies
+ * (store/viewcache.h) rather than a random page of listing_cards. Expiry is
+ * checked on the card: an expired one is skipped and counted for the cursor.
  */
-#define CARD_COLS "SELECT c.id, c.card, c.expires_at, "
 #define GEO_DIST                                                                                                 \
     "6371.0 * acos(min(1.0, sin(radians(:lat)) * sin(radians(g.min_lat)) + cos(radians(:lat)) * "                \
     "cos(radians(g.min_lat)) * cos(radians(g.min_lng - :lng))))"
-/* the unary + keeps SQLite from trying an index on the expiry instead of the intended one */
-#define LIVE " AND +c.expires_at > :now"
-/* the nearby pages are cut inside the subquery, so an expired card is not filtered here but read and skipped
- * by read_hit, which counts it for the cursor */
 #define GEO_PAGE(order)                                                                                          \
-    "FROM (SELECT g.id, " GEO_DIST " AS dist FROM listings_geo g WHERE " IN_BOX " AND dist <= :r " order ") n "   \
-    "CROSS JOIN listing_cards c ON c.id = n.id "
+    "SELECT g.id, NULL, NULL, " GEO_DIST " AS dist FROM listings_geo g WHERE " IN_BOX " AND dist <= :r " order
 
 /*
  * Nearby, newest first, within 10 km: the box covers at most NEAR_CELLS cells of listings_near; each leg
@@ -130,20 +127,17 @@ static const char *const SQL[PATH__COUNT][5] = {
 enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD_NEAR, CARD__COUNT };
 
 static const char *const CARD_SQL[CARD__COUNT] = {
-    [CARD_FTS_NEWEST] = CARD_COLS "NULL FROM listings_fts f CROSS JOIN listing_cards c ON c.id = :base - f.rowid "
-                                  "WHERE listings_fts MATCH :match" LIVE BY_NEWEST_FTS,
-    [CARD_FTS_RANK] = CARD_COLS "NULL FROM listings_fts f CROSS JOIN listing_cards c ON c.id = :base - f.rowid "
-                                "WHERE listings_fts MATCH :match" LIVE BY_RANK,
-    [CARD_CC] = CARD_COLS "NULL FROM listing_cards c WHERE c.city = :city AND c.category = :cat" LIVE
-                          " AND c.id < :after ORDER BY c.id DESC LIMIT :limit",
-    [CARD_C] = CARD_COLS "NULL FROM listing_cards c WHERE c.city = :city" LIVE " AND c.id < :after "
-                         "ORDER BY c.id DESC LIMIT :limit",
-    [CARD_GEO_NEWEST] = CARD_COLS "n.dist " GEO_PAGE("AND g.id < :after ORDER BY g.id DESC LIMIT :limit")
-                                  "ORDER BY n.id DESC",
-    [CARD_GEO_DISTANCE] = CARD_COLS "n.dist " GEO_PAGE("ORDER BY dist, g.id LIMIT :limit OFFSET :offset")
-                                    "ORDER BY n.dist, n.id",
-    [CARD_NEAR] = CARD_COLS "n.dist FROM (" NEAR_LEGS " ORDER BY id DESC LIMIT :limit) n "
-                            "CROSS JOIN listing_cards c ON c.id = n.id ORDER BY n.id DESC",
+    [CARD_FTS_NEWEST] = "SELECT :base - f.rowid, NULL, NULL, NULL FROM listings_fts f WHERE listings_fts MATCH :match"
+                        BY_NEWEST_FTS,
+    [CARD_FTS_RANK] = "SELECT :base - f.rowid, NULL, NULL, NULL FROM listings_fts f WHERE listings_fts MATCH :match"
+                      BY_RANK,
+    [CARD_CC] = "SELECT c.id, NULL, NULL, NULL FROM listing_cards c WHERE c.city = :city AND c.category = :cat "
+                "AND c.id < :after ORDER BY c.id DESC LIMIT :limit",
+    [CARD_C] = "SELECT c.id, NULL, NULL, NULL FROM listing_cards c WHERE c.city = :city AND c.id < :after "
+               "ORDER BY c.id DESC LIMIT :limit",
+    [CARD_GEO_NEWEST] = GEO_PAGE("AND g.id < :after ORDER BY g.id DESC LIMIT :limit"),
+    [CARD_GEO_DISTANCE] = GEO_PAGE("ORDER BY dist, g.id LIMIT :limit OFFSET :offset"),
+    [CARD_NEAR] = "SELECT id, NULL, NULL, dist FROM (" NEAR_LEGS " ORDER BY id DESC LIMIT :limit)",
 };
 
 /* The box of a nearby search, in degrees. */
@@ -358,13 +352,14 @@ static int check_params(ctx_t *c, const search_params_t *p, search_sort_t *sort)
 }
 
 /* Reads one result row into h; false when the listing expired since the last sweep (h->id still set). */
-static bool read_hit(ctx_t *c, sqlite3_stmt *st, bool card, search_hit_t *h)
+static bool read_hit(ctx_t *c, sqlite3_stmt *st, bool card, lidx_epochs_t *m, search_hit_t *h)
 {
     int dist_col = card ? 3 : 17;
     if (card) {
+        vc_entry_t e;
         h->id = sqlite3_column_int64(st, 0);
-        if (sqlite3_column_int64(st, 2) <= c->now) return false;
-        h->card = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1));
+        if (lidx_view(c, VC_CARD, h->id, m, &e) || e.expires_at <= c->now) return false;
+        h->card = e.text;
     } else {
         listing_fill_row(c, st, &h->l);
         h->id = h->l.id;
@@ -395,10 +390,11 @@ int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *
     size_t k = 0, scanned = 0, limit = (size_t)p->limit;
     bool card = sql != SQL[choose_path(p, match)][sort];
     search_hit_t last = {0}; /* the last row read, live or not */
+    lidx_epochs_t epochs = {0};
     int rc = SQLITE_DONE;
     while (k <= limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         scanned++;
-        bool live = read_hit(c, st, card, &v[k]);
+        bool live = read_hit(c, st, card, &epochs, &v[k]);
         last = v[k];
         k += live;
     }

@@ -22,6 +22,7 @@ typedef struct server {
     log_t log;
     vault_t *vault;
     dbpool_t *pool;
+    viewcache_t *views; /* rendered listing views shared by the pool (store/viewcache.h), or NULL */
     sms_gw_t *sms;
     struct verifier *verifier;
     region_db_t *regions;

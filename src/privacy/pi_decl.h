@@ -35,6 +35,7 @@ OWNER("listings_geo", NULL)
 OWNER("listing_cards", NULL)
 OWNER("listings_near", NULL)
 OWNER("schema_tasks", NULL)
+OWNER("view_epochs", NULL)
 OWNER("listing_reports", "user_id = ?1")
 OWNER("listing_photos", "listing_id IN (SELECT id FROM listings WHERE user_id = ?1)")
 OWNER("browse_history", "user_id = ?1")
@@ -250,6 +251,10 @@ NOTPI("listing_cards", "id", "listing number")
 NOTPI("listing_cards", "city", "city of the offer, a division code")
 NOTPI("listing_cards", "category", "category of the offer")
 NOTPI("listing_cards", "expires_at", "listing bookkeeping")
+
+/* view_epochs: a counter per city, bumped with every change to a card of the city (store/viewcache.h) */
+NOTPI("view_epochs", "city", "city of the cards, a division code")
+NOTPI("view_epochs", "n", "counter of changes to the city's cards")
 
 /* schema_tasks: one-off work a migration leaves for code */
 NOTPI("schema_tasks", "task", "name of the task")

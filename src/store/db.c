@@ -24,6 +24,7 @@ typedef struct {
 struct db {
     sqlite3 *h;
     log_t *log;
+    viewcache_t *views; /* shared by the pool's connections, or NULL */
     cached_t cache[CACHE_SLOTS];
 };
 
@@ -105,6 +106,25 @@ void db_close(db_t *db)
     for (int i = 0; i < CACHE_SLOTS; i++) sqlite3_finalize(db->cache[i].st);
     sqlite3_close(db->h);
     free(db);
+}
+
+viewcache_t *db_views(db_t *db)
+{
+    /* a write transaction's snapshot is not committed: it neither reads nor fills the shared copies */
+    if (!db->views || sqlite3_txn_state(db->h, "main") == SQLITE_TXN_WRITE) return NULL;
+    return db->views;
+}
+
+void db_set_views(db_t *db, viewcache_t *vc)
+{
+    db->views = vc;
+}
+
+void dbpool_set_views(dbpool_t *p, viewcache_t *vc)
+{
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < p->nfree; i++) db_set_views(p->free[i], vc);
+    pthread_mutex_unlock(&p->mu);
 }
 
 sqlite3 *db_handle(db_t *db)

@@ -13,6 +13,7 @@
 #ifndef LL_DB_H
 #define LL_DB_H
 #include "base/log.h"
+#include "store/viewcache.h"
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,9 @@ typedef struct dbpool dbpool_t;
 int db_open(db_t **out, const char *path, bool sync_full, log_t *log);
 void db_close(db_t *db);
 sqlite3 *db_handle(db_t *db);
+/* The shared cache of rendered views, or NULL: none set, or the connection is in a write transaction. */
+viewcache_t *db_views(db_t *db);
+void db_set_views(db_t *db, viewcache_t *vc); /* the connection does not own it */
 /* The cached statement for a constant SQL text, reset; NULL (and logged) on error. */
 sqlite3_stmt *db_stmt(db_t *db, const char *sql);
 /* Steps a statement expected to finish (INSERT/UPDATE/DELETE); resets it; 0 or -1. */
@@ -50,6 +54,8 @@ int db_task_done(db_t *db, const char *task);
 dbpool_t *dbpool_new(const char *path, int size, bool sync_full, log_t *log);
 void dbpool_free(dbpool_t *p);
 db_t *dbpool_acquire(dbpool_t *p);
+/* Gives every connection of the pool (all idle, at start) the shared view cache; the pool does not own it. */
+void dbpool_set_views(dbpool_t *p, viewcache_t *vc);
 void dbpool_release(dbpool_t *p, db_t *db);
 
 #endif

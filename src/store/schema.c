@@ -634,6 +634,17 @@ static const char *const migrations[] = {
     "ALTER TABLE reviews ADD COLUMN edited_at INTEGER;"
     "CREATE TRIGGER reviews_rerate AFTER UPDATE OF rating ON reviews BEGIN "
     "  UPDATE services SET rating_sum = rating_sum - old.rating + new.rating WHERE id = new.service_id; END;",
+
+    /* 29: a view epoch per city, bumped in the transaction of every change to one of its cards, so the shared
+     * in-memory copies of cards and details (store/viewcache.h) are used only by snapshots that hold them */
+    "CREATE TABLE view_epochs (city INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE TRIGGER listing_cards_ins AFTER INSERT ON listing_cards BEGIN "
+    "  INSERT INTO view_epochs(city, n) VALUES (new.city, 1) ON CONFLICT(city) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER listing_cards_upd AFTER UPDATE ON listing_cards BEGIN "
+    "  INSERT INTO view_epochs(city, n) VALUES (old.city, 1) ON CONFLICT(city) DO UPDATE SET n = n + 1; "
+    "  INSERT INTO view_epochs(city, n) VALUES (new.city, 1) ON CONFLICT(city) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER listing_cards_del AFTER DELETE ON listing_cards BEGIN "
+    "  INSERT INTO view_epochs(city, n) VALUES (old.city, 1) ON CONFLICT(city) DO UPDATE SET n = n + 1; END;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

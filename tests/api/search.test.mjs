@@ -220,3 +220,32 @@ test('B8: a listing expired but not yet swept neither shows nor ends the paging 
     assert.deepEqual(seen, [made[2], made[0]], qs);
   }
 });
+
+// The shared in-memory copies of cards and details (store/viewcache.h) are used only while their city's view epoch
+// is unchanged, whoever changed the card: this server, or another process writing the database (here the sqlite3
+// tool, as an operator's script or a second linli would).
+test('B8, B12: cached cards and details follow every change to them, even from another process', async () => {
+  const body = { ...base, category: 'goods', subcategory: 'digital', title: '缓存测试 旧标题', price: 100, fields: { condition: '九成新' } };
+  const made = await L.req('POST', '/api/v1/listings', { token: poster.token, body });
+  assert.equal(made.status, 201, made.text);
+  const id = made.json.id;
+  const titleIn = async () => (await find('q=缓存测试&city=1101&category=goods')).items.map((i) => i.title);
+  const detail = async () => L.req('GET', `/api/v1/listings/${id}`);
+  for (let i = 0; i < 3; i++) { // the first read fills the copies, the next ones are served from them
+    assert.deepEqual(await titleIn(), ['缓存测试 旧标题']);
+    assert.equal((await detail()).json.title, '缓存测试 旧标题');
+  }
+  // an edit through the API
+  const edit = await L.req('PATCH', `/api/v1/listings/${id}`, { token: poster.token, body: { title: '缓存测试 新标题' } });
+  assert.equal(edit.status, 200, edit.text);
+  assert.deepEqual(await titleIn(), ['缓存测试 新标题']);
+  assert.equal((await detail()).json.title, '缓存测试 新标题');
+  // another process rewrites the rendered views behind the server's back
+  L.sql(`UPDATE listing_cards SET card = replace(card, '新标题', '外部改'), detail = replace(detail, '新标题', '外部改') WHERE id = ${id}`);
+  assert.deepEqual(await titleIn(), ['缓存测试 外部改']);
+  assert.equal((await detail()).json.title, '缓存测试 外部改');
+  // and takes the listing down: gone from search and detail at once, though the copies held it a moment ago
+  L.sql(`UPDATE listings SET status = 'removed' WHERE id = ${id}; DELETE FROM listing_cards WHERE id = ${id}`);
+  assert.deepEqual(await titleIn(), []);
+  assert.equal((await detail()).status, 404);
+});
