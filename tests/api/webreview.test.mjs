@@ -1,10 +1,12 @@
 // webreview.test.mjs — what the review of the day's pages found, over plain HTTP (no browser): a "next" address with
 // a tab or another control character never leads off the site after a form (F4); someone else's application is the
 // 404 page for every form on it, whatever was sent, and nothing changes (C6, E5); the support staff's pages link only
-// to pages the support role can open (F5).
+// to pages the support role can open (F5); a merchant adding a photo to the customer's review gets the order's page
+// with the reason, not the API's JSON (C9).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Linli, run } from './lib.mjs';
+import { beijing, merchantWith, staff } from './hs.mjs';
 
 const L = new Linli();
 let seeker, boss, rival, support;
@@ -107,4 +109,24 @@ test('F5: the support staff\'s pages link only to pages a support-only account c
       assert.equal((await get(support, link)).status, 200, `${page} → ${link}: open to the support role`);
     }
   }
+});
+
+test('C9: a merchant adding a review photo on an order gets the order page with the reason, not JSON, and nothing is written', async () => {
+  const mod = await staff(L, '13755550005', 'moderator');
+  const merchant = await merchantWith(L, '13755550006', mod, '天河好帮手', [{ category: 'cleaning', title: '日常保洁 2小时', price: 12000 }]);
+  const order = await L.req('POST', '/api/v1/orders', { token: seeker.token, body: { service_id: merchant.services[0],
+    time: beijing(1, 10), district: 440106, address: '广州市天河区体育西路8号301室', phone: '13755550001' } });
+  assert.equal(order.status, 201, order.text);
+  const m = await formOf(merchant, `/orders/${order.json.id}`);
+  const b = '----linli-review3';
+  const body = Buffer.concat([Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${m.csrf}\r\n` +
+    `--${b}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+  Buffer.from('not a photo'), Buffer.from(`\r\n--${b}--\r\n`)]);
+  const res = await fetch(L.base + `/orders/${order.json.id}/review/photos`, { method: 'POST', redirect: 'manual', body,
+    headers: { cookie: m.cookie, 'content-type': `multipart/form-data; boundary=${b}` } });
+  const text = await res.text();
+  assert.equal(res.status, 403);
+  assert.match(res.headers.get('content-type'), /^text\/html/, 'a page, not JSON');
+  assert.ok(text.includes('只有下单的顾客可以为评价添加照片'), text.slice(0, 300));
+  assert.equal(L.sql('SELECT count(*) FROM review_photos'), '0');
 });
