@@ -200,10 +200,10 @@ static int set_status(ctx_t *c, int64_t id, const char *status)
 int app_mark(ctx_t *c, int64_t id, const char *status)
 {
     app_t a;
+    int res = load_as(c, id, false, &a); /* someone else's application is a 404 whatever the input */
+    if (res) return res;
     if (!status || (strcmp(status, "viewed") && strcmp(status, "interview") && strcmp(status, "rejected")))
         return ctx_fail(c, LL_INVALID, "invalid_field", "status");
-    int res = load_as(c, id, false, &a);
-    if (res) return res;
     if (!strcmp(a.status, "withdrawn")) return ctx_fail(c, LL_CONFLICT, "invalid_state", NULL);
     return set_status(c, id, status);
 }

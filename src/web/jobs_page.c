@@ -466,6 +466,17 @@ int web_my_applications(req_t *r)
     return web_page(r, 200, "applications", ctx);
 }
 
+/* Whether id is one of the caller's own applications. */
+static bool own_application(req_t *r, int64_t id)
+{
+    app_t *v;
+    size_t n;
+    if (app_mine(&r->ctx, &v, &n) == LL_OK)
+        for (size_t i = 0; i < n; i++)
+            if (v[i].id == id) return true;
+    return false;
+}
+
 int web_app_withdraw(req_t *r)
 {
     web_form_t f;
@@ -482,8 +493,10 @@ int web_app_answer(req_t *r)
     if (web_form_read(r, &f)) return 0;
     const char *answer = web_form_get(&f, "answer");
     bool accept = answer && !strcmp(answer, "accept");
-    if (!accept && (!answer || strcmp(answer, "decline")))
+    if (!accept && (!answer || strcmp(answer, "decline"))) {
+        if (!own_application(r, r->params[0])) return web_not_found(r); /* someone else's: a 404 whatever was sent */
         return web_message(r, 400, "没有回复", "请选择接受或谢绝面试邀请。", "/me/applications", "返回我的求职");
+    }
     int res = app_interview_answer(&r->ctx, r->params[0], accept);
     if (res == LL_NOTFOUND) return web_not_found(r);
     if (res == LL_CONFLICT)
@@ -628,9 +641,10 @@ int web_app_propose(req_t *r)
     int minutes = m && *m && strlen(m) <= 3 && strspn(m, "0123456789") == strlen(m) ? atoi(m) : -1;
     propose_err_t pe = {.app = r->params[1], .sent = &f};
     r->ctx.err_field = NULL;
-    int res = starts < 0 ? (r->ctx.err_field = "starts_at", LL_INVALID)
-                         : app_interview_propose(&r->ctx, r->params[1], starts, minutes, place ? place : "",
-                                                 note && *note ? no_cr(r->arena, note) : NULL);
+    /* a malformed time (-1) goes to the domain too: it looks the application up first, so someone else's is a 404
+     * whatever was typed, and only then refuses the time (starts_at) */
+    int res = app_interview_propose(&r->ctx, r->params[1], starts, minutes, place ? place : "",
+                                    note && *note ? no_cr(r->arena, note) : NULL);
     if (res == LL_NOTFOUND) return web_not_found(r);
     if (res == LL_INVALID) {
         pe.field = r->ctx.err_field ? r->ctx.err_field : "starts_at";

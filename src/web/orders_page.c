@@ -356,6 +356,8 @@ int web_order_review_photo(req_t *r)
         return render_order(r, 400, &o, &(order_msgs_t){.review_field = "photo", .review_error = "请先选择一张照片。"});
     int res = add_photo(r, &mp, &err);
     if (res == LL_NOTFOUND) return web_not_found(r); /* no review of the caller's on this order */
+    if (res == LL_DENIED) /* the merchant: a party, so the order's page with the reason, not the API's JSON */
+        return render_order(r, 403, &o, &(order_msgs_t){.error = "只有下单的顾客可以为评价添加照片。"});
     if (res && err) return render_order(r, 422, &o, &(order_msgs_t){.review_field = "photo", .review_error = err});
     if (res) return http_fail(r, res);
     return web_redirect(r, arena_printf(r->arena, "/orders/%lld?done=photo#review", (long long)o.id));

@@ -112,10 +112,15 @@ int web_form_read(req_t *r, web_form_t *f)
     return 0;
 }
 
-/* Only a path of this site may be a "next" address: one slash, then no second one or backslash. */
+/* Only a path of this site may be a "next" address: one slash, then no second one or backslash, and no control
+ * character anywhere — a browser drops tabs and line ends from a URL, so "/\t/evil.example" would become
+ * "//evil.example", another site. */
 bool web_local_path(const char *p)
 {
-    return p && p[0] == '/' && p[1] != '/' && p[1] != '\\' && !strpbrk(p, "\r\n");
+    if (!p || p[0] != '/' || p[1] == '/' || p[1] == '\\') return false;
+    for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+        if (*c < 0x20 || *c == 0x7f) return false;
+    return true;
 }
 
 int web_refusal(req_t *r, const char *code)
