@@ -13,7 +13,13 @@
  * every paid membership order posts one balanced ledger movement (provider →
  * platform:membership), keyed by the order so a duplicate posts nothing;
  * cancelling auto-renewal keeps the membership until its expiry (no refund);
- * the sweep marks memberships past their end expired. At account cancellation
+ * the sweep marks memberships past their end expired. Auto-renewal is opt-in: a
+ * standing agreement is asked of the provider with the first payment; the
+ * sweep makes at most one renewal order per membership and period (its unique
+ * renewal_key) and charges it through the payment outbox; only its "paid"
+ * callback extends, once; a "failed" one tells the member and the membership
+ * lapses at its end; ending, lapsing or cancelling revokes the agreement; a
+ * provider refund of a paid order takes its days back. At account cancellation
  * the membership goes and each membership order keeps only plan, amount and
  * times (E-commerce Law), no longer tied to the person.
  */
