@@ -278,6 +278,8 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     if (rc == LL_OK) rc = ticket_sweep(&c, &idle);
     int64_t lapsed; /* A6: memberships past their end */
     if (rc == LL_OK) rc = vip_sweep(&c, &lapsed);
+    int64_t sent; /* the payment outbox: refunds, renewal charges and revocations not yet accepted by the provider */
+    if (rc == LL_OK) rc = pay_outbox_send(&c, &sent);
     dbpool_release(s->pool, db);
     arena_free(a);
     return rc;

@@ -135,7 +135,9 @@ int dispute_resolve(ctx_t *c, int64_t order_id, const char *outcome, int64_t amo
                      arena_printf(c->arena, "{\"order\":%lld,\"outcome\":\"%s\",\"refund_fen\":%lld}",
                                   (long long)order_id, outcome, (long long)out->refund_fen)))
         goto fail;
-    return db_commit(c->db) ? LL_ERR : LL_OK;
+    if (db_commit(c->db)) goto fail;
+    if (out->refund_fen) pay_outbox_send(c, NULL); /* the refund goes out after commit; the sweep retries it */
+    return LL_OK;
 fail:
     db_rollback(c->db);
     return res;

@@ -475,6 +475,7 @@ static int do_move(ctx_t *c, int64_t id, const char *action, const char *reason,
         return LL_ERR;
     }
     *status = m->to;
+    if (!strcmp(m->to, "refunded")) pay_outbox_send(c, NULL); /* the refund goes out after commit; the sweep retries */
     return LL_OK;
 }
 

@@ -97,6 +97,47 @@ static int ph_refund(ctx_t *c, const char *trade_no, const char *refund_no, int6
     return res;
 }
 
+/* Reads a string field of a 2xx answer that must be a provider number; payment_unavailable otherwise. */
+static int answer_no(ctx_t *c, const answer_t *ans, const char *field, const char **out)
+{
+    json_t *o = json_loadb(ans->buf, ans->len, 0, NULL);
+    const char *no = json_string_value(json_object_get(o, field));
+    int res = pay_trade_no_ok(no) ? LL_OK : ctx_fail(c, LL_ERR, "payment_unavailable", NULL);
+    if (res == LL_OK) *out = arena_strdup(c->arena, no);
+    json_decref(o);
+    return res;
+}
+
+static int ph_agree(ctx_t *c, const pay_request_t *rq, const char **agreement_no)
+{
+    answer_t ans = {.len = 0};
+    json_t *body = json_pack("{s:s, s:s, s:I}", "order_no", rq->order_no, "item", rq->item, "amount_fen",
+                             (json_int_t)rq->amount_fen); /* C5: all the provider is told */
+    int res = body ? call(c, "/agreements", body, &ans) : LL_ERR;
+    json_decref(body);
+    return res ? res : answer_no(c, &ans, "agreement_no", agreement_no);
+}
+
+static int ph_charge(ctx_t *c, const char *agreement_no, const pay_request_t *rq, const char **trade_no)
+{
+    answer_t ans = {.len = 0};
+    /* order_no is the gateway's idempotency key: the same renewal asked twice is charged once */
+    json_t *body = json_pack("{s:s, s:s, s:s, s:I}", "agreement_no", agreement_no, "order_no", rq->order_no, "item",
+                             rq->item, "amount_fen", (json_int_t)rq->amount_fen);
+    int res = body ? call(c, "/charges", body, &ans) : LL_ERR;
+    json_decref(body);
+    return res ? res : answer_no(c, &ans, "trade_no", trade_no);
+}
+
+static int ph_revoke(ctx_t *c, const char *agreement_no)
+{
+    answer_t ans = {.len = 0};
+    json_t *body = json_pack("{s:s}", "agreement_no", agreement_no);
+    int res = body ? call(c, "/agreements/revoke", body, &ans) : LL_ERR;
+    json_decref(body);
+    return res;
+}
+
 static int ph_verify(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out)
 {
     return pay_verify_signed(c, c->conf->pay_http_key, body, len, signature, out);
@@ -108,4 +149,7 @@ const pay_provider_t pay_http = {
     .create = ph_create,
     .refund = ph_refund,
     .verify = ph_verify,
+    .agree = ph_agree,
+    .charge = ph_charge,
+    .revoke = ph_revoke,
 };

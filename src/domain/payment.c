@@ -263,7 +263,7 @@ static int set_payment(ctx_t *c, int64_t id, const char *status)
     return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
-/* A whole payment's refund has one key of its own, so asking again never refunds twice. */
+/* A whole payment's refund has one key of its own, so asking again never refunds twice; it goes out after commit. */
 static int ask_refund(ctx_t *c, const pay_provider_t *pv, const payment_t *p)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_PAY_REFUND_ASKED);
@@ -271,7 +271,7 @@ static int ask_refund(ctx_t *c, const pay_provider_t *pv, const payment_t *p)
     sqlite3_bind_int64(st, 1, p->id);
     sqlite3_bind_int64(st, 2, c->now);
     if (db_run(c->db, st)) return LL_ERR;
-    return pv->refund(c, p->trade_no, arena_printf(c->arena, "RF%lld", (long long)p->id), p->amount_fen);
+    return pay_enqueue_refund(c, pv, p->trade_no, arena_printf(c->arena, "RF%lld", (long long)p->id), p->amount_fen);
 }
 
 int pay_refund_order(ctx_t *c, int64_t order_id)
@@ -299,7 +299,178 @@ int pay_refund_part(ctx_t *c, int64_t order_id, const char *refund_no, int64_t a
     if (amount_fen <= 0 || amount_fen >= p.amount_fen || !pay_trade_no_ok(refund_no))
         return ctx_fail(c, LL_INVALID, "invalid_field", "amount");
     const pay_provider_t *pv = pay_provider(p.provider);
-    return pv ? pv->refund(c, p.trade_no, refund_no, amount_fen) : LL_ERR;
+    return pv ? pay_enqueue_refund(c, pv, p.trade_no, refund_no, amount_fen) : LL_ERR;
+}
+
+/* ---- the outbox (see payment.h) ---- */
+
+static const char SQL_OUT_FIND[] =
+    "SELECT coalesce(trade_no, ''), coalesce(amount_fen, 0) FROM pay_outbox WHERE provider = ?1 AND kind = ?2 "
+    "AND idem_key = ?3";
+static const char SQL_OUT_NEW[] =
+    "INSERT INTO pay_outbox(provider, kind, idem_key, trade_no, agreement_no, order_no, item, amount_fen, created_at, "
+    "next_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)";
+static const char SQL_OUT_DROP[] = "UPDATE pay_outbox SET dropped_at = ?3 WHERE provider = ?1 AND kind = 'charge' "
+                                   "AND agreement_no = ?2 AND sent_at IS NULL AND dropped_at IS NULL";
+static const char SQL_OUT_DUE[] =
+    "SELECT id, provider, kind, idem_key, trade_no, agreement_no, order_no, item, coalesce(amount_fen, 0) "
+    "FROM pay_outbox WHERE sent_at IS NULL AND dropped_at IS NULL AND next_at <= ?1 AND attempts < 20 "
+    "ORDER BY id LIMIT 50";
+/* a sender takes a row for a minute, so the sweep and a request seldom send the same one at once (if they do, the
+ * idempotency key makes the second a no-op at the provider) */
+static const char SQL_OUT_TAKE[] = "UPDATE pay_outbox SET next_at = ?2 + 60 WHERE id = ?1 AND sent_at IS NULL "
+                                   "AND dropped_at IS NULL AND next_at <= ?2";
+static const char SQL_OUT_SENT[] = "UPDATE pay_outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1";
+static const char SQL_OUT_RETRY[] =
+    "UPDATE pay_outbox SET attempts = attempts + 1, next_at = ?2 + min(3600, 30 << min(attempts, 7)) WHERE id = ?1";
+
+typedef struct {
+    const char *kind, *key, *trade_no, *agreement_no;
+    const pay_request_t *rq; /* a charge's */
+    int64_t amount_fen;
+} outgoing_t;
+
+static void bind_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, i);
+}
+
+/* Once per (provider, kind, key): the same request again adds nothing; another one under that key is refused. */
+static int enqueue(ctx_t *c, const pay_provider_t *pv, const outgoing_t *o)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_OUT_FIND);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, pv->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    bool same = rc == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), o->trade_no ? o->trade_no : "") &&
+                sqlite3_column_int64(st, 1) == o->amount_fen;
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return same ? LL_OK : ctx_fail(c, LL_INVALID, "payment_mismatch", NULL);
+    if (rc != SQLITE_DONE || !(st = db_stmt(c->db, SQL_OUT_NEW))) return LL_ERR;
+    sqlite3_bind_text(st, 1, pv->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->key, -1, SQLITE_TRANSIENT);
+    bind_or_null(st, 4, o->trade_no);
+    bind_or_null(st, 5, o->agreement_no);
+    bind_or_null(st, 6, o->rq ? o->rq->order_no : NULL);
+    bind_or_null(st, 7, o->rq ? o->rq->item : NULL);
+    if (o->amount_fen) sqlite3_bind_int64(st, 8, o->amount_fen);
+    else sqlite3_bind_null(st, 8);
+    sqlite3_bind_int64(st, 9, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
+int pay_enqueue_refund(ctx_t *c, const pay_provider_t *pv, const char *trade_no, const char *refund_no,
+                       int64_t amount_fen)
+{
+    outgoing_t o = {.kind = "refund", .key = refund_no, .trade_no = trade_no, .amount_fen = amount_fen};
+    return enqueue(c, pv, &o);
+}
+
+int pay_enqueue_charge(ctx_t *c, const pay_provider_t *pv, const char *agreement_no, const pay_request_t *rq)
+{
+    outgoing_t o = {.kind = "charge", .key = rq->order_no, .agreement_no = agreement_no, .rq = rq,
+                    .amount_fen = rq->amount_fen};
+    return enqueue(c, pv, &o);
+}
+
+int pay_enqueue_revoke(ctx_t *c, const pay_provider_t *pv, const char *agreement_no)
+{
+    outgoing_t o = {.kind = "revoke", .key = agreement_no, .agreement_no = agreement_no};
+    sqlite3_stmt *st = db_stmt(c->db, SQL_OUT_DROP);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, pv->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, agreement_no, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    return enqueue(c, pv, &o);
+}
+
+typedef struct {
+    int64_t id, amount_fen;
+    const char *provider, *kind, *key, *trade_no, *agreement_no, *order_no, *item;
+} queued_t;
+
+static const char *opt_text(ctx_t *c, sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? arena_strdup(c->arena, s) : NULL;
+}
+
+static int due_requests(ctx_t *c, queued_t **items, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_OUT_DUE);
+    if (!st) return LL_ERR;
+    queued_t *v = arena_zalloc(c->arena, 50 * sizeof(*v));
+    size_t k = 0;
+    int rc;
+    sqlite3_bind_int64(st, 1, c->now);
+    while (k < 50 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        queued_t *q = &v[k++];
+        q->id = sqlite3_column_int64(st, 0);
+        q->provider = opt_text(c, st, 1);
+        q->kind = opt_text(c, st, 2);
+        q->key = opt_text(c, st, 3);
+        q->trade_no = opt_text(c, st, 4);
+        q->agreement_no = opt_text(c, st, 5);
+        q->order_no = opt_text(c, st, 6);
+        q->item = opt_text(c, st, 7);
+        q->amount_fen = sqlite3_column_int64(st, 8);
+    }
+    if (k == 50) rc = SQLITE_DONE;
+    sqlite3_reset(st);
+    *items = v;
+    *n = k;
+    return rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
+static int outbox_mark(ctx_t *c, const char *sql, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, sql);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->now);
+    if (db_run(c->db, st)) return LL_ERR;
+    return db_changes(c->db) == 1 ? LL_OK : LL_NOTFOUND;
+}
+
+/* One request to its provider, outside any transaction of ours. */
+static int send_one(ctx_t *c, const queued_t *q)
+{
+    const pay_provider_t *pv = pay_provider(q->provider);
+    if (!pv) return LL_ERR;
+    if (!strcmp(q->kind, "refund")) return pv->refund(c, q->trade_no, q->key, q->amount_fen);
+    if (!strcmp(q->kind, "revoke")) return pv->revoke(c, q->agreement_no);
+    const char *trade_no;
+    pay_request_t rq = {.order_no = q->order_no, .item = q->item, .amount_fen = q->amount_fen};
+    int res = pv->charge(c, q->agreement_no, &rq, &trade_no);
+    return res ? res : vip_charge_accepted(c, pv, q->order_no, trade_no);
+}
+
+int pay_outbox_send(ctx_t *c, int64_t *sent)
+{
+    queued_t *v;
+    size_t n;
+    int64_t ok = 0;
+    const char *code = c->err_code, *field = c->err_field; /* a refusal here is the sender's, not the request's */
+    int res = due_requests(c, &v, &n);
+    for (size_t i = 0; res == LL_OK && i < n; i++) {
+        int taken = outbox_mark(c, SQL_OUT_TAKE, v[i].id);
+        if (taken == LL_NOTFOUND) continue; /* another sender has it */
+        if (taken) {
+            res = LL_ERR;
+            break;
+        }
+        bool accepted = send_one(c, &v[i]) == LL_OK;
+        if (outbox_mark(c, accepted ? SQL_OUT_SENT : SQL_OUT_RETRY, v[i].id)) res = LL_ERR;
+        ok += accepted;
+    }
+    c->err_code = code, c->err_field = field;
+    if (sent) *sent = ok;
+    return res;
 }
 
 /* ---- callbacks ---- */
@@ -386,5 +557,6 @@ int pay_callback(ctx_t *c, const pay_provider_t *pv, const char *body, size_t le
         db_rollback(c->db);
         return res ? res : LL_ERR;
     }
+    pay_outbox_send(c, NULL); /* a refund the callback asked for goes out now; the sweep retries it if it fails */
     return LL_OK;
 }

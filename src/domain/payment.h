@@ -59,6 +59,15 @@ typedef struct pay_provider {
     int (*refund)(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen);
     /* Checks the signature over the raw body and reads it; LL_DENIED (bad_signature) if it does not verify. */
     int (*verify)(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out);
+    /* A standing payment agreement (auto-renewal), asked with the first payment rq (order number, item, amount:
+     * C5, nothing else) outside any transaction; the payer signs it when confirming that payment. *agreement_no is
+     * the provider's number for it. */
+    int (*agree)(ctx_t *c, const pay_request_t *rq, const char **agreement_no);
+    /* Charges the agreement for rq, once per rq->order_no however often it is asked (the idempotency key). Accepting
+     * is not paying: a signed "paid" or "failed" callback naming *trade_no and the order number tells, maybe late. */
+    int (*charge)(ctx_t *c, const char *agreement_no, const pay_request_t *rq, const char **trade_no);
+    /* Ends the agreement: no charge against it is made afterwards; asking again changes nothing. */
+    int (*revoke)(ctx_t *c, const char *agreement_no);
 } pay_provider_t;
 
 extern const pay_provider_t pay_sandbox, pay_http;
@@ -97,5 +106,23 @@ int pay_paid_amount(ctx_t *c, int64_t order_id, int64_t *amount_fen);
  * "refunded_part" callback arrives, once per refund_no.
  */
 int pay_refund_part(ctx_t *c, int64_t order_id, const char *refund_no, int64_t amount_fen);
+
+/*
+ * The payment outbox. A request to a provider that follows from one of our
+ * transactions (a refund, a renewal charge, revoking an agreement) is never
+ * made inside it: it is written in the transaction and sent after commit — at
+ * once by the request that committed it (pay_outbox_send) and again by every
+ * sweep until the provider accepts it, always under the same idempotency key,
+ * so a resend never refunds or charges twice. Both providers go this way.
+ */
+/* Inside the caller's transaction: a refund of amount_fen of pv's trade under refund_no; a repeat adds nothing. */
+int pay_enqueue_refund(ctx_t *c, const pay_provider_t *pv, const char *trade_no, const char *refund_no,
+                       int64_t amount_fen);
+/* Inside the caller's transaction: a charge of agreement_no for rq, keyed by rq->order_no. */
+int pay_enqueue_charge(ctx_t *c, const pay_provider_t *pv, const char *agreement_no, const pay_request_t *rq);
+/* Inside the caller's transaction: revoking agreement_no; unsent charges against it are withdrawn. */
+int pay_enqueue_revoke(ctx_t *c, const pay_provider_t *pv, const char *agreement_no);
+/* Outside any transaction: sends the requests due now (at most 50); *sent of them were accepted (may be NULL). */
+int pay_outbox_send(ctx_t *c, int64_t *sent);
 
 #endif

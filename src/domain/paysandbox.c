@@ -25,6 +25,17 @@ static const char SQL_REFUND_NEW[] =
 static const char SQL_REFUND[] = "SELECT trade_no, amount_fen FROM sandbox_refunds WHERE refund_no = ?";
 static const char SQL_REFUNDED_SUM[] = "SELECT coalesce(sum(amount_fen), 0) FROM sandbox_refunds WHERE trade_no = ?";
 static const char SQL_NOTICE_NEW[] = "INSERT INTO sandbox_notices(body, signature, due_at) VALUES (?,?,?)";
+static const char SQL_AGREE_NEW[] = "INSERT INTO sandbox_agreements(agreement_no, request, order_no, status, created_at) "
+                                    "VALUES (?1,?2,?3,'waiting',?4)";
+static const char SQL_AGREE_ACTIVATE[] =
+    "UPDATE sandbox_agreements SET status = 'active' WHERE order_no = ?1 AND status = 'waiting'";
+static const char SQL_AGREE[] = "SELECT status, next_charge FROM sandbox_agreements WHERE agreement_no = ?";
+static const char SQL_AGREE_REVOKE[] = "UPDATE sandbox_agreements SET status = 'revoked', revoked_at = ?2 "
+                                       "WHERE agreement_no = ?1 AND status <> 'revoked'";
+static const char SQL_CHARGED[] = "SELECT trade_no FROM sandbox_trades WHERE agreement_no = ?1 AND order_no = ?2";
+static const char SQL_CHARGE_NEW[] =
+    "INSERT INTO sandbox_trades(trade_no, request, order_no, item, amount_fen, status, created_at, agreement_no, "
+    "paid_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,CASE WHEN ?6 = 'paid' THEN ?7 END)";
 static const char SQL_DUE[] = "SELECT id, body, signature FROM sandbox_notices WHERE delivered_at IS NULL AND due_at <= ? "
                               "AND attempts < 10 ORDER BY id LIMIT 20";
 static const char SQL_DONE[] = "UPDATE sandbox_notices SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1";
@@ -43,7 +54,7 @@ static const char *new_trade_no(ctx_t *c)
 
 /* Queues a signed callback for the asynchronous deliverer; refund_no names a partial refund (else NULL). */
 static int queue_notice(ctx_t *c, const char *event, const char *trade_no, const char *order_no, int64_t amount,
-                        const char *refund_no)
+                        const char *refund_no, int64_t delay)
 {
     char sig[65];
     json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "event", event, "trade_no", trade_no, "order_no",
@@ -58,7 +69,7 @@ static int queue_notice(ctx_t *c, const char *event, const char *trade_no, const
     if (st) {
         sqlite3_bind_text(st, 1, body, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, sig, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, c->now);
+        sqlite3_bind_int64(st, 3, c->now + delay);
         res = db_run(c->db, st) ? LL_ERR : LL_OK;
     }
     free(body);
@@ -98,6 +109,15 @@ static int move(ctx_t *c, int64_t id, const char *from, const char *to, bool *mo
     return LL_OK;
 }
 
+/* The payer signs the agreements asked with this payment when confirming it (as a real cashier shows both). */
+static int activate(ctx_t *c, const char *order_no)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_AGREE_ACTIVATE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, order_no, -1, SQLITE_STATIC);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
+}
+
 int sandbox_confirm(ctx_t *c, const char *trade_no)
 {
     sandbox_trade_t t;
@@ -106,7 +126,8 @@ int sandbox_confirm(ctx_t *c, const char *trade_no)
     if (res) return res;
     if (db_begin(c->db)) return LL_ERR;
     if (move(c, t.id, "waiting", "paid", &moved) ||
-        (moved && queue_notice(c, "paid", t.trade_no, t.order_no, t.amount_fen, NULL)) ||
+        (moved && queue_notice(c, "paid", t.trade_no, t.order_no, t.amount_fen, NULL, 0)) ||
+        (moved && activate(c, t.order_no)) ||
         db_commit(c->db)) {
         db_rollback(c->db);
         return LL_ERR;
@@ -187,10 +208,10 @@ static int sb_refund_part(ctx_t *c, const sandbox_trade_t *t, const char *refund
     sqlite3_bind_int64(st, 3, amount_fen);
     sqlite3_bind_int64(st, 4, c->now);
     if (db_run(c->db, st)) return LL_ERR;
-    return queue_notice(c, "refunded_part", t->trade_no, t->order_no, amount_fen, refund_no);
+    return queue_notice(c, "refunded_part", t->trade_no, t->order_no, amount_fen, refund_no, 0);
 }
 
-static int sb_refund(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen)
+static int refund_in(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen)
 {
     sandbox_trade_t t;
     bool moved;
@@ -200,7 +221,127 @@ static int sb_refund(ctx_t *c, const char *trade_no, const char *refund_no, int6
     if (amount_fen < t.amount_fen) return sb_refund_part(c, &t, refund_no, amount_fen);
     /* all of it: the trade's own state makes a repeat a no-op */
     if ((res = move(c, t.id, "paid", "refunded", &moved))) return res;
-    return moved ? queue_notice(c, "refunded", t.trade_no, t.order_no, t.amount_fen, NULL) : LL_OK;
+    return moved ? queue_notice(c, "refunded", t.trade_no, t.order_no, t.amount_fen, NULL, 0) : LL_OK;
+}
+
+/* Called from our outbox, outside our transactions: the provider's records move in a transaction of their own. */
+static int in_txn(ctx_t *c, int res)
+{
+    if (res || db_commit(c->db)) {
+        db_rollback(c->db);
+        return res ? res : LL_ERR;
+    }
+    return LL_OK;
+}
+
+static int sb_refund(ctx_t *c, const char *trade_no, const char *refund_no, int64_t amount_fen)
+{
+    if (db_begin(c->db)) return LL_ERR;
+    return in_txn(c, refund_in(c, trade_no, refund_no, amount_fen));
+}
+
+static const char *random_no(ctx_t *c, const char *prefix)
+{
+    unsigned char r[16];
+    char hex[33];
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+    return arena_printf(c->arena, "%s%s", prefix, hex);
+}
+
+static char *request_json(const pay_request_t *rq)
+{
+    json_t *o = json_pack("{s:s, s:s, s:I}", "order_no", rq->order_no, "item", rq->item, "amount_fen",
+                          (json_int_t)rq->amount_fen);
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return s;
+}
+
+static int sb_agree(ctx_t *c, const pay_request_t *rq, const char **agreement_no)
+{
+    char *request = request_json(rq); /* C5: what the provider keeps is what it was told */
+    sqlite3_stmt *st = request ? db_stmt(c->db, SQL_AGREE_NEW) : NULL;
+    const char *no = random_no(c, "SBA");
+    int res = LL_ERR;
+    if (st) {
+        sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, request, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, rq->order_no, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, c->now);
+        res = db_run(c->db, st) ? LL_ERR : LL_OK;
+    }
+    free(request);
+    if (res == LL_OK) *agreement_no = no;
+    return res;
+}
+
+/* The agreement's state and the payer's account dial; "" when there is no such agreement. */
+static int agreement(ctx_t *c, const char *agreement_no, const char **status, const char **next)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_AGREE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, agreement_no, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *status = rc == SQLITE_ROW ? arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 0)) : "";
+    *next = rc == SQLITE_ROW ? arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 1)) : "";
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
+/* The trade an earlier charge under this order number made, if any (the idempotency key). */
+static int charged_before(ctx_t *c, const char *agreement_no, const char *order_no, const char **trade_no)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CHARGED);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, agreement_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, order_no, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *trade_no = arena_strdup(c->arena, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+/* A charge is accepted at once and answered by callback: paid, declined (a revoked or unsigned agreement, or the
+ * payer's account refuses), or paid with the callback an hour late. */
+static int charge_in(ctx_t *c, const char *agreement_no, const pay_request_t *rq, const char **trade_no)
+{
+    const char *status, *next;
+    char *request = NULL;
+    int res = charged_before(c, agreement_no, rq->order_no, trade_no);
+    if (res != LL_NOTFOUND) return res;
+    if ((res = agreement(c, agreement_no, &status, &next))) return res;
+    bool ok = !strcmp(status, "active") && strcmp(next, "decline");
+    sqlite3_stmt *st = db_stmt(c->db, SQL_CHARGE_NEW);
+    if (!st || !(request = request_json(rq))) return LL_ERR;
+    *trade_no = random_no(c, "SBX");
+    sqlite3_bind_text(st, 1, *trade_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, request, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, rq->order_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, rq->item, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, rq->amount_fen);
+    sqlite3_bind_text(st, 6, ok ? "paid" : "declined", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, c->now);
+    sqlite3_bind_text(st, 8, agreement_no, -1, SQLITE_STATIC);
+    free(request);
+    if (db_run(c->db, st)) return LL_ERR;
+    int64_t delay = ok && !strcmp(next, "delay") ? 3600 : 0;
+    return queue_notice(c, ok ? "paid" : "failed", *trade_no, rq->order_no, rq->amount_fen, NULL, delay);
+}
+
+static int sb_charge(ctx_t *c, const char *agreement_no, const pay_request_t *rq, const char **trade_no)
+{
+    if (db_begin(c->db)) return LL_ERR;
+    return in_txn(c, charge_in(c, agreement_no, rq, trade_no));
+}
+
+static int sb_revoke(ctx_t *c, const char *agreement_no)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_AGREE_REVOKE);
+    if (!st) return LL_ERR;
+    sqlite3_bind_text(st, 1, agreement_no, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->now);
+    return db_run(c->db, st) ? LL_ERR : LL_OK;
 }
 
 static int sb_verify(ctx_t *c, const char *body, size_t len, const char *signature, pay_notice_t *out)
@@ -214,6 +355,9 @@ const pay_provider_t pay_sandbox = {
     .create = sb_create,
     .refund = sb_refund,
     .verify = sb_verify,
+    .agree = sb_agree,
+    .charge = sb_charge,
+    .revoke = sb_revoke,
 };
 
 /* ---- asynchronous delivery ---- */

@@ -469,6 +469,10 @@ NOTPI("memberships", "status", "membership state")
 NOTPI("memberships", "started_at", "membership bookkeeping")
 NOTPI("memberships", "renew_cancelled_at", "membership bookkeeping")
 NOTPI("memberships", "updated_at", "membership bookkeeping")
+PI(VIP_PAY_METHOD, "memberships", "provider", "会员自动续费的支付方式", CAT_PROPERTY, P_MEMBERSHIP, BASIS_CONTRACT,
+   RET_ACCOUNT, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE,
+   "记录您开通自动续费时签约的支付服务商，到期前一天按签约扣款续费；关闭自动续费即解约")
+NOTPI("memberships", "agreement_no", "the provider's number for the standing payment agreement; names no one")
 
 /* membership_orders: buying a membership, the payment subject beside service orders (A6, C5). At cancellation of
  * the account the link is erased (vip_erase_prepare); plan, amount and times stay, kept by law */
@@ -489,6 +493,26 @@ NOTPI("membership_orders", "status", "payment state")
 NOTPI("membership_orders", "created_at", "order bookkeeping")
 NOTPI("membership_orders", "paid_at", "order bookkeeping")
 NOTPI("membership_orders", "ended_at", "when the transaction ended (paid; else created): retention counts from it")
+NOTPI("membership_orders", "agreement_no", "the provider's number for the standing agreement signed with this order")
+NOTPI("membership_orders", "renewal_key", "membership and period a renewal charge is for: one charge per period")
+NOTPI("membership_orders", "failed_at", "when the provider declined a renewal charge")
+
+/* pay_outbox: requests to a payment provider written in our transaction and sent after commit (refunds, renewal
+ * charges, revoked agreements); they carry only what the provider receives (C5) */
+NOTPI("pay_outbox", "id", "request number")
+NOTPI("pay_outbox", "provider", "payment provider")
+NOTPI("pay_outbox", "kind", "refund, charge or revoke")
+NOTPI("pay_outbox", "idem_key", "the request's idempotency key (refund number, renewal order number, agreement)")
+NOTPI("pay_outbox", "trade_no", "the provider's trade a refund is for; names no one")
+NOTPI("pay_outbox", "agreement_no", "the provider's standing agreement a charge or revocation is for; names no one")
+NOTPI("pay_outbox", "order_no", "our order number given to the provider (C5); names no one")
+NOTPI("pay_outbox", "item", "name of what is paid for (C5)")
+NOTPI("pay_outbox", "amount_fen", "amount in fen")
+NOTPI("pay_outbox", "created_at", "request bookkeeping")
+NOTPI("pay_outbox", "next_at", "next sending attempt")
+NOTPI("pay_outbox", "attempts", "sending attempts so far")
+NOTPI("pay_outbox", "sent_at", "when the provider accepted it")
+NOTPI("pay_outbox", "dropped_at", "when it was withdrawn before being sent (a charge after renewal was cancelled)")
 
 /* ledger: the double-entry book of money movements; accounts are a provider and merchants, never a customer */
 NOTPI("ledger", "id", "entry number")
@@ -510,6 +534,15 @@ NOTPI("sandbox_trades", "status", "trade state at the provider")
 NOTPI("sandbox_trades", "created_at", "trade bookkeeping")
 NOTPI("sandbox_trades", "paid_at", "trade bookkeeping")
 NOTPI("sandbox_trades", "refunded_at", "trade bookkeeping")
+NOTPI("sandbox_trades", "agreement_no", "the standing agreement a charge was made against")
+NOTPI("sandbox_agreements", "id", "row number, internal to the provider")
+NOTPI("sandbox_agreements", "agreement_no", "the provider's random agreement number; names no one")
+NOTPI("sandbox_agreements", "request", "the request the provider received: order number, item and amount only (C5)")
+NOTPI("sandbox_agreements", "order_no", "the order the agreement was signed with; names no one")
+NOTPI("sandbox_agreements", "status", "agreement state at the provider")
+NOTPI("sandbox_agreements", "next_charge", "what the payer's account does with the next charge (a sandbox's test dial)")
+NOTPI("sandbox_agreements", "created_at", "agreement bookkeeping")
+NOTPI("sandbox_agreements", "revoked_at", "agreement bookkeeping")
 NOTPI("sandbox_refunds", "id", "row number, internal to the provider")
 NOTPI("sandbox_refunds", "refund_no", "our refund number, the idempotency key of a partial refund; names no one")
 NOTPI("sandbox_refunds", "trade_no", "the provider's trade the refund is part of")

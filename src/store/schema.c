@@ -645,6 +645,45 @@ static const char *const migrations[] = {
     "  INSERT INTO view_epochs(city, n) VALUES (new.city, 1) ON CONFLICT(city) DO UPDATE SET n = n + 1; END;"
     "CREATE TRIGGER listing_cards_del AFTER DELETE ON listing_cards BEGIN "
     "  INSERT INTO view_epochs(city, n) VALUES (old.city, 1) ON CONFLICT(city) DO UPDATE SET n = n + 1; END;",
+
+    /* 30: membership auto-renewal through a standing payment agreement (A6, C5) and the payment outbox: every
+     * request to a provider that follows from one of our transactions (a refund, a renewal charge, revoking an
+     * agreement) is written in that transaction and sent after commit, retried under the same idempotency key */
+    "ALTER TABLE memberships ADD COLUMN provider TEXT;"
+    "ALTER TABLE memberships ADD COLUMN agreement_no TEXT;"
+    "ALTER TABLE membership_orders ADD COLUMN agreement_no TEXT;"
+    "ALTER TABLE membership_orders ADD COLUMN renewal_key TEXT;"
+    "ALTER TABLE membership_orders ADD COLUMN failed_at INTEGER;"
+    "CREATE UNIQUE INDEX membership_orders_by_renewal ON membership_orders(renewal_key) WHERE renewal_key IS NOT NULL;"
+    "CREATE INDEX membership_orders_by_number ON membership_orders(provider, number);"
+    "CREATE TABLE pay_outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  provider TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('refund','charge','revoke')),"
+    "  idem_key TEXT NOT NULL,"
+    "  trade_no TEXT,"
+    "  agreement_no TEXT,"
+    "  order_no TEXT,"
+    "  item TEXT,"
+    "  amount_fen INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  next_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  sent_at INTEGER,"
+    "  dropped_at INTEGER,"
+    "  UNIQUE (provider, kind, idem_key));"
+    "CREATE INDEX pay_outbox_due ON pay_outbox(next_at) WHERE sent_at IS NULL AND dropped_at IS NULL;"
+    "CREATE TABLE sandbox_agreements ("
+    "  id INTEGER PRIMARY KEY,"
+    "  agreement_no TEXT NOT NULL UNIQUE,"
+    "  request TEXT NOT NULL,"
+    "  order_no TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('waiting','active','revoked')),"
+    "  next_charge TEXT NOT NULL DEFAULT 'succeed' CHECK (next_charge IN ('succeed','decline','delay')),"
+    "  created_at INTEGER NOT NULL, revoked_at INTEGER);"
+    "CREATE INDEX sandbox_agreements_by_order ON sandbox_agreements(order_no);"
+    "ALTER TABLE sandbox_trades ADD COLUMN agreement_no TEXT;"
+    "CREATE UNIQUE INDEX sandbox_trades_by_charge ON sandbox_trades(agreement_no, order_no) WHERE agreement_no IS NOT NULL;",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

@@ -65,7 +65,8 @@ int web_membership_buy(req_t *r)
     const char *number, *url, *trade_no;
     if (web_form_read(r, &f)) return 0;
     r->ctx.err_code = NULL;
-    int res = vip_buy(&r->ctx, web_form_get(&f, "plan"), &number, &url, &trade_no);
+    const char *renew = web_form_get(&f, "auto_renew"); /* A6: auto-renewal only when ticked, never by default */
+    int res = vip_buy_auto(&r->ctx, web_form_get(&f, "plan"), renew && !strcmp(renew, "1"), &number, &url, &trade_no);
     if (res == LL_INVALID) return render(r, 422, "请选择一个会员套餐。");
     if (res == LL_OK && (web_local_path(url) || !strncmp(url, "https://", 8) || !strncmp(url, "http://", 7)))
         return web_redirect(r, url);

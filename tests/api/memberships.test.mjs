@@ -103,7 +103,7 @@ test('A6: cancelling auto-renewal keeps the membership until its expiry; without
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json.auto_renew, false);
   const after = await mine(m);
-  assert.deepEqual({ ...after }, { ...before, auto_renew: false }, 'same plan, same expiry, still active');
+  assert.deepEqual({ ...after }, { ...before, auto_renew: false, renewal_provider: null }, 'same plan, same expiry, still active');
   assert.equal((await L.req('DELETE', '/api/v1/me/membership', { token: m.token })).status, 200, 'again: no change');
   assert.equal(L.sql(`SELECT count(*) FROM ledger WHERE txn LIKE 'refund:membership:%'`), '0', 'no refund');
 });

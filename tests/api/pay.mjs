@@ -50,8 +50,8 @@ export async function payOrder(L, customer, id) {
 }
 
 // POST /me/membership, confirm on the cashier page, wait for the callback to mark the membership order paid (A6).
-export async function buyMembership(L, who, plan) {
-  const start = await L.req('POST', '/api/v1/me/membership', { token: who.token, body: { plan } });
+export async function buyMembership(L, who, plan, autoRenew = true) {
+  const start = await L.req('POST', '/api/v1/me/membership', { token: who.token, body: { plan, auto_renew: autoRenew } });
   assert.equal(start.status, 201, start.text);
   assert.equal((await L.req('GET', start.json.payment_url, { token: who.token })).status, 200);
   assert.equal((await confirmAt(L, who, start.json.payment_url)).status, 200);

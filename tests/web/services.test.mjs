@@ -354,6 +354,7 @@ test('A6, C5: the customer buys a membership through the cashier, sees it active
   await p.waitForURL(L.base + '/me/membership');
   assert.equal(await p.locator('#member-state').getAttribute('data-status'), 'none');
   await axe(ctx.customer, '/me/membership');
+  await p.check('#auto-renew-monthly');
   await p.click('#buy-monthly');
   await p.waitForURL(/\/sandbox\/pay\/SBX/);
   assert.equal(await p.locator('#item').innerText(), '月度会员');
