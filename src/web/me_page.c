@@ -404,16 +404,9 @@ int web_cancel(req_t *r)
 /* Sends a "cancel" code to the account's own phone (never a number typed in the form). */
 int web_cancel_code(req_t *r)
 {
-    web_form_t f;
-    acct_profile_t p;
-    if (web_form_read(r, &f)) return 0;
-    int res = acct_profile_get(&r->ctx, r->ctx.user_id, &p);
-    if (res) return http_fail(r, res);
-    r->ctx.err_code = NULL;
-    res = acct_send_code(&r->ctx, p.phone, "cancel");
-    if (res == LL_LIMIT) return render_cancel(r, 429, NULL, "获取验证码太频繁，请稍后再试。");
-    if (res) return render_cancel(r, 503, NULL, "短信暂时无法发送，请稍后再试。");
-    return render_cancel(r, 200, pi_mask_phone(r->arena, p.phone), NULL);
+    web_code_sent_t c;
+    if (web_own_phone_code(r, "cancel", &c)) return 0;
+    return render_cancel(r, c.status, c.sent_to, c.error);
 }
 
 static const char *cancel_error(const char *code)
