@@ -143,17 +143,6 @@ int api_recommendations(req_t *r)
     return http_json(r, 200, json_pack("{s:o, s:b}", "items", items, "personalized", personal));
 }
 
-static const char *read_why(const char *event)
-{
-    if (!strcmp(event, "pi.staff_read")) return "审核人员核验信息真实性时查看了您提交的核验资料";
-    if (!strcmp(event, "listing.contact_revealed")) return "有登录用户查看了您发布信息中的完整联系方式";
-    if (!strcmp(event, "order.contact_revealed")) return "为您上门服务的商家查看了订单中的地址和电话";
-    if (!strcmp(event, "chat.staff_read")) return "审核人员处理举报时查看了您参与的微聊会话";
-    if (!strcmp(event, "ticket.staff_read")) return "客服人员处理您的工单时查看了工单内容";
-    if (!strcmp(event, "resume.read")) return "招聘方查看了您的简历（您投递的职位，或您设为公开的简历）";
-    return "审核人员审核了您发布的信息";
-}
-
 int api_me_reads(req_t *r)
 {
     audit_read_t *v;
@@ -163,7 +152,7 @@ int api_me_reads(req_t *r)
     for (size_t i = 0; i < n; i++) {
         json_t *detail = json_loads(v[i].detail, 0, NULL);
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:o}", "at", api_time(r, v[i].at), "event",
-                                               v[i].event, "who", v[i].who, "why", read_why(v[i].event), "detail",
+                                               v[i].event, "who", v[i].who, "why", audit_read_why(v[i].event), "detail",
                                                detail ? detail : json_object()));
     }
     return http_json(r, 200, json_pack("{s:o}", "items", items));

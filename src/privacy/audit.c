@@ -161,6 +161,17 @@ int audit_verify(db_t *db, vault_t *v, audit_report_t *r)
     return r->first_bad ? 1 : 0;
 }
 
+const char *audit_read_why(const char *event)
+{
+    if (!strcmp(event, "pi.staff_read")) return "审核人员核验信息真实性时查看了您提交的核验资料";
+    if (!strcmp(event, "listing.contact_revealed")) return "有登录用户查看了您发布信息中的完整联系方式";
+    if (!strcmp(event, "order.contact_revealed")) return "为您上门服务的商家查看了订单中的地址和电话";
+    if (!strcmp(event, "chat.staff_read")) return "审核人员处理举报时查看了您参与的微聊会话";
+    if (!strcmp(event, "ticket.staff_read")) return "客服人员处理您的工单时查看了工单内容";
+    if (!strcmp(event, "resume.read")) return "招聘方查看了您的简历（您投递的职位，或您设为公开的简历）";
+    return "审核人员审核了您发布的信息";
+}
+
 static const char SQL_READS[] =
     "SELECT a.at, a.event, a.detail, coalesce(json_extract(a.detail, '$.actor_roles'), " /* older entries: today's */
     "  (SELECT group_concat(role, ',') FROM staff_roles s WHERE s.user_id = a.actor)) "

@@ -37,6 +37,8 @@ typedef struct {
 
 /* The reads of uid's data by others, newest first, at most 200. */
 int audit_reads_of(ctx_t *c, int64_t uid, audit_read_t **items, size_t *n);
+/* What a read's event means, in the person's words (Chinese; one wording for GET /api/v1/me/reads and /me). */
+const char *audit_read_why(const char *event);
 
 /* Walks the chain from its oldest surviving entry; 0 if intact, 1 if broken, -1 on error. */
 int audit_verify(db_t *db, vault_t *v, audit_report_t *r);

@@ -295,16 +295,9 @@ int web_password(req_t *r)
 /* Sends a "password" code to the account's own phone (never a number typed in the form). */
 int web_password_code(req_t *r)
 {
-    web_form_t f;
-    acct_profile_t p;
-    if (web_form_read(r, &f)) return 0;
-    int res = acct_profile_get(&r->ctx, r->ctx.user_id, &p);
-    if (res) return http_fail(r, res);
-    r->ctx.err_code = NULL;
-    res = acct_send_code(&r->ctx, p.phone, "password");
-    if (res == LL_LIMIT) return render_password(r, 429, NULL, "code", "获取验证码太频繁，请稍后再试。");
-    if (res) return render_password(r, 503, NULL, "code", "短信暂时无法发送，请稍后再试。");
-    return render_password(r, 200, pi_mask_phone(r->arena, p.phone), NULL, NULL);
+    web_code_sent_t c;
+    if (web_own_phone_code(r, "password", &c)) return 0;
+    return render_password(r, c.status, c.sent_to, c.error ? "code" : NULL, c.error);
 }
 
 int web_password_submit(req_t *r)

@@ -235,19 +235,12 @@ int web_chat_send(req_t *r)
     return web_redirect(r, arena_printf(r->arena, "/me/chats/%lld?done=sent#send", (long long)r->params[0]));
 }
 
-static const char *part_text(arena_t *a, const multipart_part_t *p)
-{
-    return p && p->len <= 128 && !memchr(p->data, '\0', p->len) ? arena_strndup(a, (const char *)p->data, p->len) : NULL;
-}
-
 /* POST /me/chats/{id}/voice: multipart with a csrf part and one audio part (the file input). */
 int web_chat_voice(req_t *r)
 {
     multipart_t mp;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc || !web_csrf_value_ok(r, part_text(r->arena, multipart_find(&mp, "csrf"))))
-        return web_message(r, rc ? 400 : 403, "页面已过期", "语音没有发送：页面已过期或内容无法识别。请返回对话页刷新后重新上传。",
-                           "/me/chats", "返回消息");
+    if (web_upload_read(r, &mp, "语音没有发送：页面已过期或内容无法识别。请返回对话页刷新后重新上传。", "/me/chats", "返回消息"))
+        return 0;
     const multipart_part_t *part = multipart_find(&mp, "audio");
     chat_view_t view = {.status = 400, .field = "audio", .error = "请先选择一个语音文件。"};
     if (!part || !part->len || multipart_count(&mp, "audio") > 1) return render_chat(r, r->params[0], &view);

@@ -146,18 +146,6 @@ static json_t *consents_json(req_t *r)
     return items;
 }
 
-/* F5: what happened, in the person's words (the same wording as GET /api/v1/me/reads). */
-static const char *read_why(const char *event)
-{
-    if (!strcmp(event, "pi.staff_read")) return "审核人员核验信息真实性时查看了您提交的核验资料";
-    if (!strcmp(event, "listing.contact_revealed")) return "有登录用户查看了您发布信息中的完整联系方式";
-    if (!strcmp(event, "order.contact_revealed")) return "为您上门服务的商家查看了订单中的地址和电话";
-    if (!strcmp(event, "chat.staff_read")) return "审核人员处理举报时查看了您参与的微聊会话";
-    if (!strcmp(event, "ticket.staff_read")) return "客服人员处理您的工单时查看了工单内容";
-    if (!strcmp(event, "resume.read")) return "招聘方查看了您的简历（您投递的职位，或您设为公开的简历）";
-    return "审核人员审核了您发布的信息";
-}
-
 static json_t *reads_json(req_t *r)
 {
     audit_read_t *v;
@@ -166,7 +154,7 @@ static json_t *reads_json(req_t *r)
     if (audit_reads_of(&r->ctx, r->ctx.user_id, &v, &n)) return items;
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "date", web_date_cn(r->arena, v[i].at, NULL),
-                                               "who", v[i].who, "why", read_why(v[i].event)));
+                                               "who", v[i].who, "why", audit_read_why(v[i].event)));
     return items;
 }
 
@@ -404,16 +392,9 @@ int web_cancel(req_t *r)
 /* Sends a "cancel" code to the account's own phone (never a number typed in the form). */
 int web_cancel_code(req_t *r)
 {
-    web_form_t f;
-    acct_profile_t p;
-    if (web_form_read(r, &f)) return 0;
-    int res = acct_profile_get(&r->ctx, r->ctx.user_id, &p);
-    if (res) return http_fail(r, res);
-    r->ctx.err_code = NULL;
-    res = acct_send_code(&r->ctx, p.phone, "cancel");
-    if (res == LL_LIMIT) return render_cancel(r, 429, NULL, "获取验证码太频繁，请稍后再试。");
-    if (res) return render_cancel(r, 503, NULL, "短信暂时无法发送，请稍后再试。");
-    return render_cancel(r, 200, pi_mask_phone(r->arena, p.phone), NULL);
+    web_code_sent_t c;
+    if (web_own_phone_code(r, "cancel", &c)) return 0;
+    return render_cancel(r, c.status, c.sent_to, c.error);
 }
 
 static const char *cancel_error(const char *code)

@@ -114,21 +114,12 @@ static const char *licence_message(const char *code)
     return "营业执照照片没有上传成功，请换一张照片再试。";
 }
 
-/* The csrf part as a string (a token is short; anything longer is not one). */
-static const char *csrf_part(arena_t *a, const multipart_part_t *p)
-{
-    return p && p->len <= 128 && !memchr(p->data, '\0', p->len) ? arena_strndup(a, (const char *)p->data, p->len)
-                                                                : NULL;
-}
-
 int web_org_licence(req_t *r)
 {
     multipart_t mp;
     org_t o;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc || !web_csrf_value_ok(r, csrf_part(r->arena, multipart_find(&mp, "csrf"))))
-        return web_message(r, rc ? 400 : 403, "页面已过期", "上传没有生效：页面已过期或内容无法识别。请返回企业认证页面刷新后重新上传。",
-                           "/me/org", "返回企业认证");
+    if (web_upload_read(r, &mp, "上传没有生效：页面已过期或内容无法识别。请返回企业认证页面刷新后重新上传。", "/me/org", "返回企业认证"))
+        return 0;
     r->ctx.err_code = NULL;
     int res = org_mine(&r->ctx, &o);
     if (res == LL_NOTFOUND) return render_org(r, 409, &(oerr_t){NULL, "请先填写单位名称和统一社会信用代码。", NULL}, NULL);

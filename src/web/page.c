@@ -4,9 +4,13 @@
  */
 #include "web/web.h"
 #include "base/log.h"
+#include "base/result.h"
+#include "domain/account.h"
 #include "domain/listing.h"
 #include "domain/region.h"
+#include "http/multipart.h"
 #include "http/server.h"
+#include "privacy/pi.h"
 #include "web/form.h"
 #include "web/site.h"
 #include <stdio.h>
@@ -109,6 +113,36 @@ int web_form_read(req_t *r, web_form_t *f)
     if (!web_csrf_ok(r, f))
         return web_message(r, 403, "页面已过期", "页面已过期或来源不明，为保护您的账号，本次提交没有生效。请返回上一页刷新后重新提交。",
                            "/", "返回首页"), -1;
+    return 0;
+}
+
+/* The csrf part as a string (a token is short; anything longer is not one). */
+static const char *csrf_part(arena_t *a, const multipart_part_t *p)
+{
+    return p && p->len <= 128 && !memchr(p->data, '\0', p->len) ? arena_strndup(a, (const char *)p->data, p->len)
+                                                                : NULL;
+}
+
+int web_upload_read(req_t *r, multipart_t *mp, const char *text, const char *link, const char *link_label)
+{
+    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, mp);
+    if (rc || !web_csrf_value_ok(r, csrf_part(r->arena, multipart_find(mp, "csrf"))))
+        return web_message(r, rc ? 400 : 403, "页面已过期", text, link, link_label), -1;
+    return 0;
+}
+
+int web_own_phone_code(req_t *r, const char *purpose, web_code_sent_t *out)
+{
+    web_form_t f;
+    acct_profile_t p;
+    if (web_form_read(r, &f)) return -1;
+    int res = acct_profile_get(&r->ctx, r->ctx.user_id, &p);
+    if (res) return http_fail(r, res), -1;
+    r->ctx.err_code = NULL;
+    res = acct_send_code(&r->ctx, p.phone, purpose);
+    if (res == LL_LIMIT) *out = (web_code_sent_t){429, NULL, "获取验证码太频繁，请稍后再试。"};
+    else if (res) *out = (web_code_sent_t){503, NULL, "短信暂时无法发送，请稍后再试。"};
+    else *out = (web_code_sent_t){200, pi_mask_phone(r->arena, p.phone), NULL};
     return 0;
 }
 

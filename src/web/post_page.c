@@ -529,23 +529,14 @@ static const char *photo_message(const char *code)
     return "照片没有上传成功，请换一张照片再试。";
 }
 
-/* A multipart part as a string (the csrf token is short; anything longer is not a token). */
-static const char *part_text(arena_t *a, const multipart_part_t *p)
-{
-    return p && p->len <= 128 && !memchr(p->data, '\0', p->len) ? arena_strndup(a, (const char *)p->data, p->len)
-                                                                : NULL;
-}
-
 /* POST /me/listings/{id}/photos: multipart with a csrf part and one photo part. */
 int web_photo_upload(req_t *r)
 {
     multipart_t mp;
     listing_t l;
     photos_added_t added;
-    int rc = multipart_parse(http_req_header(r, "Content-Type"), r->body, r->body_len, &mp);
-    if (rc || !web_csrf_value_ok(r, part_text(r->arena, multipart_find(&mp, "csrf"))))
-        return web_message(r, rc ? 400 : 403, "页面已过期", "上传没有生效：页面已过期或内容无法识别。请返回信息管理页刷新后重新上传。",
-                           "/me", "前往我的页面");
+    if (web_upload_read(r, &mp, "上传没有生效：页面已过期或内容无法识别。请返回信息管理页刷新后重新上传。", "/me", "前往我的页面"))
+        return 0;
     if (load_mine(r, r->params[0], &l)) return 0;
     const multipart_part_t *part = multipart_find(&mp, "photo");
     if (!part || !part->len || multipart_count(&mp, "photo") > 1)

@@ -27,6 +27,7 @@ int web_check_site(const struct web_site *site, const char *templates_dir, char 
 
 /* ---- shared by the page handlers (page.c) ---- */
 struct web_form;
+struct multipart;
 struct listing;
 /* 303 to a local url. */
 int web_redirect(req_t *r, const char *url);
@@ -35,6 +36,18 @@ int web_message(req_t *r, unsigned status, const char *title, const char *text, 
                 const char *link_label);
 /* Parses the posted form and checks its CSRF token; -1 when refused (the page is already sent). */
 int web_form_read(req_t *r, struct web_form *f);
+/* Parses r's multipart upload into mp and checks its csrf part; -1 when refused, after sending a "页面已过期" page
+ * saying text with one link back (400 for a body that cannot be read, 403 for a missing or wrong token). */
+int web_upload_read(req_t *r, struct multipart *mp, const char *text, const char *link, const char *link_label);
+/* What sending a code to the signed-in account's own phone came to, for the page to show: 200 and the phone
+ * masked, or 429/503 and the message for the code field. */
+typedef struct web_code_sent {
+    unsigned status;
+    const char *sent_to, *error;
+} web_code_sent_t;
+/* Reads the posted form (CSRF checked) and sends a code for purpose to the account's own phone — never a number
+ * typed in the form; 0 with *out filled, or -1 when the response is already sent. */
+int web_own_phone_code(req_t *r, const char *purpose, web_code_sent_t *out);
 /* An R_PAGE route's refusal as a page (server.page_refusal): sign-in, re-consent, or a message. */
 int web_refusal(req_t *r, const char *code);
 /* fen → "¥1,234.50"; no price → "面议". */

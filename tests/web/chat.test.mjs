@@ -8,30 +8,16 @@
 // axe-core runs on every new page (no serious or critical violations); screenshots go to tests/web/artifacts/chat-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { Linli, run, amrNote } from '../api/lib.mjs';
+import { web } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ART = new URL('./artifacts/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORT = { width: 375, height: 812 };
 const YEAR = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear(); // the year in Beijing, as the server counts
 
 const L = new Linli({ sms_interval_s: 0, sms_per_ip_hour: 1000 });
-let browser;
 const ctx = {}; // browser contexts by person, JavaScript off
 const st = {};  // ids shared by the steps
-const cspErrors = [];
 const POSTER = '13600000001', BUYER = '13600000002', STRANGER = '13600000003', STAFF = '13600000004';
-
-async function newContext(js = false) {
-  const c = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: js, locale: 'zh-CN' });
-  c.on('page', (p) => p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); }));
-  return c;
-}
+const { cspErrors, launch, stop, newContext, axe, shot } = web(L, { prefix: 'chat-' });
 
 // A context signed in as phone (a session made through the API, handed to the browser as its cookie).
 async function personContext(phone) {
@@ -42,32 +28,11 @@ async function personContext(phone) {
   return c;
 }
 
-// axe-core on a page as the context's person sees it (a JavaScript-enabled twin sharing the cookies)
-async function axe(context, path) {
-  const twin = await newContext(true);
-  await twin.addCookies(await context.cookies());
-  const p = await twin.newPage();
-  try {
-    const res = await p.goto(L.base + path);
-    assert.ok(res.status() < 500, path);
-    await p.evaluate(AXE);
-    const out = await p.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' | ')})`), [], path);
-  } finally { await twin.close(); }
-}
-
-const shot = (p, name) => p.screenshot({ path: `${ART}chat-${name}.png`, fullPage: true });
 const count = (sql) => Number(L.sql(sql));
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   await L.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await launch();
   for (const [k, phone] of [['poster', POSTER], ['buyer', BUYER], ['stranger', STRANGER]]) ctx[k] = await personContext(phone);
   const res = await L.req('POST', '/api/v1/listings', { token: ctx.poster.who.token, body: {
     city: 4401, district: 440106, contact_phone: POSTER, category: 'goods', subcategory: 'digital', title: '九成新相机 出售',
@@ -76,11 +41,7 @@ before(async () => {
   st.listing = res.json.id;
 });
 
-after(async () => {
-  await browser?.close();
-  await L.stop();
-  L.cleanup();
-});
+after(stop);
 
 test('C10: a buyer writes to the poster from the listing page; the phone number in the text reaches the poster masked', async () => {
   const anon = await newContext();

@@ -4,57 +4,16 @@
 // stays balanced. Only support staff reach the page. axe-core on the page; screenshots in tests/web/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { Linli, run } from '../api/lib.mjs';
 import { beijing, merchantWith, staff } from '../api/hs.mjs';
 import { payOrder, waitFor, SANDBOX_KEY } from '../api/pay.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ART = new URL('./artifacts/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORT = { width: 375, height: 812 };
+import { web } from './lib.mjs';
 
 const L = new Linli({ sms_interval_s: 0, pay_sandbox_key: SANDBOX_KEY });
 const SUPPORT = '13966660003', MOD = '13966660004';
-let browser, merchant, customer;
+let merchant, customer;
 const ids = [];
-const cspErrors = [];
-
-async function newContext(js = false) {
-  const c = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: js, locale: 'zh-CN' });
-  c.on('page', (p) => p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); }));
-  return c;
-}
-
-// axe-core on a page as the context's person sees it (a JavaScript-enabled twin sharing the cookies)
-async function axe(context, path) {
-  const twin = await newContext(true);
-  await twin.addCookies(await context.cookies());
-  const p = await twin.newPage();
-  try {
-    const res = await p.goto(L.base + path);
-    assert.ok(res.status() < 500, path);
-    await p.evaluate(AXE);
-    const out = await p.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' | ')})`), [], path);
-  } finally { await twin.close(); }
-}
-
-const shot = (p, name) => p.screenshot({ path: `${ART}${name}.png`, fullPage: true });
-
-async function signInPage(p, phone) {
-  await p.goto(L.base + '/login');
-  await p.fill('#phone', phone);
-  await p.click('button[formaction="/login/code"]');
-  await p.fill('#code', L.lastCode(phone));
-  await p.check('#accept');
-  await p.click('button.primary');
-  await p.waitForURL(L.base + '/');
-}
+const { cspErrors, launch, stop, newContext, axe, shot, signInPage } = web(L);
 
 // An order paid, served and disputed by the customer, through the API.
 async function disputedOrder(reason) {
@@ -67,7 +26,6 @@ async function disputedOrder(reason) {
 }
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   await L.start();
   const mod = await staff(L, MOD, 'moderator');
   merchant = await merchantWith(L, '13966660001', mod, '天河到家', [{ category: 'cleaning', title: '日常保洁 2小时', price: 12000 }]);
@@ -75,18 +33,10 @@ before(async () => {
   await L.signIn(SUPPORT);
   assert.equal(run(L.dir, 'staff', 'grant', SUPPORT, 'support').code, 0);
   ids.push(await disputedOrder('quality'), await disputedOrder('no_show'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await launch();
 });
 
-after(async () => {
-  await browser?.close();
-  await L.stop();
-  L.cleanup();
-});
+after(stop);
 
 test('E6: support staff see the open disputes and settle one with a partial refund typed in yuan', async () => {
   const c = await newContext();

@@ -7,76 +7,24 @@
 // axe-core runs on every page (no serious or critical violations); screenshots go to tests/web/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { Linli, run } from '../api/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ART = new URL('./artifacts/', import.meta.url).pathname;
-const PHOTO = new URL('../data/photos/gps.jpg', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORT = { width: 375, height: 812 };
+import { web, PHOTO } from './lib.mjs';
 
 // several codes a minute for one number (sign-in, then cancel); statistics published from 2 listings by 2 people
 const L = new Linli({ sms_interval_s: 0, stats_k: 2 });
-let browser;
 const ctx = {}; // browser contexts: seller, buyer, staff (no JavaScript), and jsSeller
 const st = {};  // ids and phones shared by the steps
-const cspErrors = [];
 const SELLER = '13900000001', BUYER = '13900000002', STAFF = '13900000003';
-
-async function newContext(js = false) {
-  const c = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: js, locale: 'zh-CN', acceptDownloads: true });
-  c.on('page', (p) => p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); }));
-  return c;
-}
-
-// axe-core on a page as the context's person sees it (a JavaScript-enabled twin sharing the cookies)
-async function axe(context, path) {
-  const twin = await newContext(true);
-  await twin.addCookies(await context.cookies());
-  const p = await twin.newPage();
-  try {
-    const res = await p.goto(L.base + path);
-    assert.ok(res.status() < 500, path);
-    await p.evaluate(AXE);
-    const out = await p.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' | ')})`), [], path);
-  } finally { await twin.close(); }
-}
-
-const shot = (p, name) => p.screenshot({ path: `${ART}${name}.png`, fullPage: true });
-
-// Signs in through the login page with a code from the outbox, ticking the policy box.
-async function signInPage(p, phone) {
-  await p.goto(L.base + '/login');
-  await p.fill('#phone', phone);
-  await p.click('button[formaction="/login/code"]');
-  await p.fill('#code', L.lastCode(phone));
-  await p.check('#accept');
-  await p.click('button.primary');
-  await p.waitForURL(L.base + '/');
-}
+const { cspErrors, watch, launch, stop, newContext, axe, shot, signInPage } = web(L, { context: { acceptDownloads: true } });
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   await L.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await launch();
   for (const k of ['seller', 'buyer', 'staff']) ctx[k] = await newContext();
 });
 
-after(async () => {
-  await browser?.close();
-  await L.stop();
-  L.cleanup();
-});
+after(stop);
 
 test('sign up with a code from the outbox; a signed-out visit to 我的 asks to sign in and comes back', async () => {
   const p = await ctx.seller.newPage();
@@ -169,7 +117,7 @@ test('B11: add a photo with the upload form (CSRF part checked), shown with its 
   const js = await newContext(true);
   await js.addCookies(await ctx.seller.cookies());
   const q = await js.newPage();
-  q.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); });
+  watch(q);
   await q.goto(L.base + `/me/listings/${st.listing}`);
   assert.equal(await q.locator('#photo-preview').isVisible(), false);
   await q.setInputFiles('#photo', PHOTO);

@@ -7,67 +7,23 @@
 // critical violations); screenshots go to tests/web/artifacts/jobs-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { Linli, run } from '../api/lib.mjs';
 import { idNumber, creditCode } from '../api/idnum.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ART = new URL('./artifacts/', import.meta.url).pathname;
-const PHOTO = new URL('../data/photos/gps.jpg', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORT = { width: 375, height: 812 };
+import { web, PHOTO } from './lib.mjs';
 
 const L = new Linli({ sms_interval_s: 0 });
-let browser;
 const ctx = {}; // browser contexts: seeker, boss, staff (no JavaScript)
 const st = {};  // ids shared by the steps
 const SEEKER = '13900000101', BOSS = '13900000102', STAFF = '13900000103';
 const CODE = creditCode('91440101MA5C0001X');
 const ADULT_ID = idNumber('440106', '19900307');
+const { launch, stop, newContext, axe, shot, signInPage } = web(L, { prefix: 'jobs-', context: { acceptDownloads: true } });
 
-async function newContext(js = false) {
-  return browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: js, locale: 'zh-CN', acceptDownloads: true });
-}
-
-// axe-core on a page as the context's person sees it (a JavaScript-enabled twin sharing the cookies)
-async function axe(context, path) {
-  const twin = await newContext(true);
-  await twin.addCookies(await context.cookies());
-  const p = await twin.newPage();
-  try {
-    const res = await p.goto(L.base + path);
-    assert.ok(res.status() < 500, path);
-    await p.evaluate(AXE);
-    const out = await p.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' | ')})`), [], path);
-  } finally { await twin.close(); }
-}
-
-const shot = (p, name) => p.screenshot({ path: `${ART}jobs-${name}.png`, fullPage: true });
 const count = (q) => Number(L.sql(q));
 
-async function signInPage(p, phone) {
-  await p.goto(L.base + '/login');
-  await p.fill('#phone', phone);
-  await p.click('button[formaction="/login/code"]');
-  await p.fill('#code', L.lastCode(phone));
-  await p.check('#accept');
-  await p.click('button.primary');
-  await p.waitForURL(L.base + '/');
-}
-
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   await L.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await launch();
   for (const k of ['seeker', 'boss', 'staff']) ctx[k] = await newContext();
   const pages = await Promise.all(['seeker', 'boss', 'staff'].map((k) => ctx[k].newPage()));
   for (const [i, phone] of [SEEKER, BOSS, STAFF].entries()) await signInPage(pages[i], phone);
@@ -75,11 +31,7 @@ before(async () => {
   assert.equal(run(L.dir, 'staff', 'grant', STAFF, 'moderator').code, 0);
 });
 
-after(async () => {
-  await browser?.close();
-  await L.stop();
-  L.cleanup();
-});
+after(stop);
 
 test('C6, G1: a seeker writes a resume from 我的 — the error next to its field, every field kept, visibility chosen', async () => {
   const p = await ctx.seeker.newPage();

@@ -5,21 +5,16 @@
 // passes axe-core without serious or critical violations. Screenshots go to tests/web/artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { Linli } from '../api/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ART = new URL('./artifacts/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORT = { width: 375, height: 812 };
+import { web, ART } from './lib.mjs';
 
 const L = new Linli();
-let browser, nojs, js, page;
+let nojs, page;
 const ids = {};
-const cspErrors = [];
+const W = web(L);
+const { cspErrors } = W;
+const shot = (name, p = page) => W.shot(p, name);
+const axe = (path) => W.axe(null, path); // as a signed-out visitor sees it
 
 async function post(token, body) {
   const res = await L.req('POST', '/api/v1/listings', { token, body });
@@ -28,7 +23,6 @@ async function post(token, body) {
 }
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   await L.start();
   const poster = await L.signIn('13700000101');
   const gz = { city: 4401, district: 440106, contact_phone: '13700000101', description: '' };
@@ -43,37 +37,12 @@ before(async () => {
     await post(poster.token, { ...gz, category: 'goods', subcategory: 'furniture', title: `实木家具 第${i + 1}件`,
       price: 10000 + i, fields: { condition: '九成新' } });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true, // playwright gives each launch a fresh --user-data-dir
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  nojs = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: false, locale: 'zh-CN' });
-  js = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+  await W.launch();
+  nojs = await W.newContext();
   page = await nojs.newPage();
-  for (const p of [page]) p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); });
 });
 
-after(async () => {
-  await browser?.close();
-  await L.stop();
-  L.cleanup();
-});
-
-const shot = (name, p = page) => p.screenshot({ path: `${ART}${name}.png`, fullPage: true });
-
-// axe-core in a JavaScript-enabled context; CDP evaluation is not subject to the page's CSP
-async function axe(path) {
-  const p = await js.newPage();
-  try {
-    const res = await p.goto(L.base + path);
-    assert.ok(res.status() < 500, path);
-    await p.evaluate(AXE);
-    const out = await p.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' | ')})`), [], path);
-  } finally { await p.close(); }
-}
+after(W.stop);
 
 test('home: city picker remembered in a cookie, six categories, newest listings of the city', async () => {
   const res = await page.goto(L.base + '/');
@@ -230,10 +199,9 @@ test('B9, B10: "near me" asks for the position only when tapped, shows distances
   await page.goto(L.base + '/s?q=' + encodeURIComponent('搬家') + '&city=4401');
   assert.equal(await page.locator('#near-me').isVisible(), false);
 
-  const geo = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', geolocation: { latitude: 23.1301, longitude: 113.3302 },
+  const geo = await W.newContext({ javaScriptEnabled: true, geolocation: { latitude: 23.1301, longitude: 113.3302 },
     permissions: ['geolocation'] });
   const p = await geo.newPage();
-  p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); });
   await p.goto(L.base + '/s?q=' + encodeURIComponent('搬家') + '&city=4401');
   assert.match(await p.locator('#near-hint').innerText(), /点按后浏览器才会询问您的位置/);
   await p.click('#near-me');

@@ -7,60 +7,19 @@
 // auto-renewal off. axe-core runs on every new page; screenshots go to tests/web/artifacts/services-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { Linli, run } from '../api/lib.mjs';
+import { web, PHOTO } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ART = new URL('./artifacts/', import.meta.url).pathname;
-const PHOTO = new URL('../data/photos/gps.jpg', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const VIEWPORT = { width: 375, height: 812 };
 const TIANHE = { latitude: 23.12714, longitude: 113.35608 }; // 天河区's centre (assets/regions/regions.tsv)
 
 const L = new Linli({ sms_interval_s: 0, pay_sandbox_key: 'test-sandbox-key-0123456789' });
-let browser;
 const ctx = {};
 const st = {};
-const cspErrors = [];
 const MERCHANT = '13900002001', CUSTOMER = '13900002002', STAFF = '13900002003';
 const ADDRESS = '天河路 385 号 太古汇 2 座 1501', CUSTOMER_PHONE = '13712345678';
+const { cspErrors, launch, stop, newContext, axe, shot, signInPage } = web(L, { prefix: 'services-' });
 
-async function newContext(opts = {}) {
-  const c = await browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: false, locale: 'zh-CN', ...opts });
-  c.on('page', (p) => p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text()); }));
-  return c;
-}
-
-// axe-core on a page as the context's person sees it (a JavaScript-enabled twin sharing the cookies)
-async function axe(context, path) {
-  const twin = await newContext({ javaScriptEnabled: true });
-  await twin.addCookies(await context.cookies());
-  const p = await twin.newPage();
-  try {
-    const res = await p.goto(L.base + path);
-    assert.ok(res.status() < 500, path);
-    await p.evaluate(AXE);
-    const out = await p.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' | ')})`), [], path);
-  } finally { await twin.close(); }
-}
-
-const shot = (p, name) => p.screenshot({ path: `${ART}services-${name}.png`, fullPage: true });
 const count = (sql) => Number(L.sql(sql));
-
-async function signInPage(p, phone) {
-  await p.goto(L.base + '/login');
-  await p.fill('#phone', phone);
-  await p.click('button[formaction="/login/code"]');
-  await p.fill('#code', L.lastCode(phone));
-  await p.check('#accept');
-  await p.click('button.primary');
-  await p.waitForURL(L.base + '/');
-}
 
 // Reloads the page until its #status says want (the payment callback arrives asynchronously).
 async function reloadUntil(p, want) {
@@ -73,13 +32,8 @@ async function reloadUntil(p, want) {
 }
 
 before(async () => {
-  mkdirSync(ART, { recursive: true });
   await L.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await launch();
   for (const k of ['merchant', 'customer', 'staff']) ctx[k] = await newContext();
   const pages = {};
   for (const [k, phone] of [['merchant', MERCHANT], ['customer', CUSTOMER], ['staff', STAFF]]) {
@@ -90,11 +44,7 @@ before(async () => {
   assert.equal(run(L.dir, 'staff', 'grant', STAFF, 'moderator').code, 0);
 });
 
-after(async () => {
-  await browser?.close();
-  await L.stop();
-  L.cleanup();
-});
+after(stop);
 
 test('JX, F5, C7: a merchant applies, staff reject with a listed reason, the licence read is audited, staff approve', async () => {
   const p = await ctx.merchant.newPage();
