@@ -215,15 +215,26 @@ int lidx_view(ctx_t *c, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
+/*
+ * Not through the shared copies: detail views are read one listing at a time,
+ * spread over every listing (measured: a cache that mostly misses cost more
+ * than the one read by key it would save, and evicted the search's cards).
+ */
+static const char SQL_DETAIL[] = "SELECT detail FROM listing_cards WHERE id = ? AND expires_at > ?";
+
 int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len)
 {
-    lidx_epochs_t m = {0};
-    vc_entry_t e;
-    int res = lidx_view(c, VC_DETAIL, id, &m, &e);
-    if (res) return res;
-    if (e.expires_at <= c->now) return LL_NOTFOUND;
-    *text = e.text, *len = e.len;
-    return LL_OK;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_DETAIL);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, c->now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(st, 0);
+        *text = arena_strndup(c->arena, (const char *)sqlite3_column_text(st, 0), *len);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
 static int fts_write(ctx_t *c, const char *sql, const listing_t *l)

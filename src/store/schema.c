@@ -684,6 +684,10 @@ static const char *const migrations[] = {
     "CREATE INDEX sandbox_agreements_by_order ON sandbox_agreements(order_no);"
     "ALTER TABLE sandbox_trades ADD COLUMN agreement_no TEXT;"
     "CREATE UNIQUE INDEX sandbox_trades_by_charge ON sandbox_trades(agreement_no, order_no) WHERE agreement_no IS NOT NULL;",
+
+    /* 31: the job quota (C7) counts a poster's live job listings from the index, not by reading each of the
+     * poster's listings rows (a busy poster's every post read all of them) */
+    "CREATE INDEX listings_by_user_cat ON listings(user_id, category, status);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";
