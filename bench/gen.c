@@ -10,7 +10,8 @@
  *                                Q "-": city + category browse; Q "@lat,lng": nearby 5 km + category
  *   gen sql DIR SQL              best-of-10 time of one statement, in-process (profiling)
  *   gen text DIR                 rebuilds the full-text index of DIR's listings (listing_reindex_text), timed
- *   gen loop DIR KIND ROUNDS     every query of DIR/q-KIND.tsv (keyword, browse, nearby) through search_run,
+ *   gen loop DIR KIND ROUNDS     every query of DIR/q-KIND.tsv (keyword, browse, nearby) through search_run
+ *                                (keyword-fts: the keyword list's full-text match alone),
  *                                ROUNDS times, in-process: per round the mean wall and CPU time per query and
  *                                the page-cache hits and misses per query (profiling; one connection;
  *                                GEN_VIEW_CACHE_MB=64 gives it the shared view cache the server has)
@@ -668,11 +669,8 @@ static int cmd_loop(const char *dir, const char *kind, int rounds)
                 const char *scope = lidx_scope(&e.ctx, p.city, p.cat);
                 const char *m = fts_query_in(e.ctx.arena, p.q, &scope, 1);
                 sqlite3_bind_text(fst, 1, m, -1, SQLITE_STATIC);
-                double q0 = now_s();
                 while (sqlite3_step(fst) == SQLITE_ROW) hits_total++;
                 sqlite3_reset(fst);
-                if (getenv("GEN_SLOW") && (now_s() - q0) * 1e6 > atof(getenv("GEN_SLOW")))
-                    fprintf(stderr, "%.0f us %s\n", (now_s() - q0) * 1e6, m);
             } else if (!search_run(&e.ctx, &p, &hits, &nh, &next)) hits_total += (long)nh;
             arena_free(e.ctx.arena);
             n++;

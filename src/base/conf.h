@@ -29,7 +29,7 @@ typedef struct conf {
     int session_max_days;
     bool cookie_secure;        /* true behind TLS */
     bool db_sync_full;         /* fsync every commit (durable against power loss) */
-    int view_cache_mb;         /* memory for shared copies of listing cards and details; 0: none */
+    int view_cache_mb;         /* memory for shared copies of listing cards (search results); 0: none */
     bool access_log;
     int sweep_interval_s;
     int stats_k;               /* public statistics suppress every count below this (D4) */      /* how often serve runs the retention sweep */

@@ -162,11 +162,9 @@ int lidx_card_put(ctx_t *c, const listing_t *l)
     return rc;
 }
 
-/* the view and its city's epoch read in one statement: one snapshot (store/viewcache.h) */
+/* the card and its city's epoch read in one statement: one snapshot (store/viewcache.h) */
 static const char SQL_VIEW_CARD[] = "SELECT c.card, c.city, c.expires_at, coalesce(v.n, 0) FROM listing_cards c "
                                     "LEFT JOIN view_epochs v ON v.city = c.city WHERE c.id = ?";
-static const char SQL_VIEW_DETAIL[] = "SELECT c.detail, c.city, c.expires_at, coalesce(v.n, 0) FROM listing_cards c "
-                                      "LEFT JOIN view_epochs v ON v.city = c.city WHERE c.id = ?";
 static const char SQL_EPOCH[] = "SELECT n FROM view_epochs WHERE city = ?";
 
 /* The epoch of a city's views in this snapshot, remembered for the request's later results. */
@@ -186,20 +184,20 @@ static int epoch_of(ctx_t *c, lidx_epochs_t *m, int64_t city, int64_t *epoch)
 }
 
 /* The shared copy, when this snapshot's epoch of its city is the copy's. */
-static bool view_cached(ctx_t *c, viewcache_t *vc, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
+static bool card_cached(ctx_t *c, viewcache_t *vc, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
 {
     int64_t epoch;
-    if (!vc_get(vc, kind, id, c->arena, out)) return false;
+    if (!vc_get(vc, id, c->arena, out)) return false;
     if (epoch_of(c, m, out->city, &epoch) == LL_OK && epoch == out->epoch) return true;
-    vc_drop(vc, kind, id);
+    vc_drop(vc, id);
     return false;
 }
 
-int lidx_view(ctx_t *c, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
+int lidx_card(ctx_t *c, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
 {
     viewcache_t *vc = db_views(c->db);
-    if (vc && view_cached(c, vc, kind, id, m, out)) return LL_OK;
-    sqlite3_stmt *st = db_stmt(c->db, kind == VC_DETAIL ? SQL_VIEW_DETAIL : SQL_VIEW_CARD);
+    if (vc && card_cached(c, vc, id, m, out)) return LL_OK;
+    sqlite3_stmt *st = db_stmt(c->db, SQL_VIEW_CARD);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -209,7 +207,7 @@ int lidx_view(ctx_t *c, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
         out->city = sqlite3_column_int64(st, 1);
         out->expires_at = sqlite3_column_int64(st, 2);
         out->epoch = sqlite3_column_int64(st, 3);
-        vc_put(vc, kind, id, out);
+        vc_put(vc, id, out);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;

@@ -39,8 +39,8 @@ int lidx_card_put(ctx_t *c, const listing_t *l);
 /* The public detail view (the card's `detail`), the shape of GET /listings/{id} for anyone but the poster. */
 json_t *lidx_detail(ctx_t *c, const listing_t *l);
 /*
- * A published listing's rendered card (VC_CARD) or detail (VC_DETAIL), from the
- * shared copies when they hold this snapshot's version (store/viewcache.h), else
+ * A published listing's rendered card, from the shared copies when they
+ * hold this snapshot's version (store/viewcache.h), else
  * from listing_cards (and then shared); LL_NOTFOUND when it is not published.
  * Expired ones are returned too: out->expires_at tells. m remembers the
  * cities' epochs read for one request (zero it first).
@@ -50,7 +50,7 @@ typedef struct {
     int64_t city[LIDX_EPOCH_MEMO], epoch[LIDX_EPOCH_MEMO];
     int n;
 } lidx_epochs_t;
-int lidx_view(ctx_t *c, int kind, int64_t id, lidx_epochs_t *m, vc_entry_t *out);
+int lidx_card(ctx_t *c, int64_t id, lidx_epochs_t *m, vc_entry_t *out);
 /* The rendered detail of a published, unexpired listing; LL_NOTFOUND otherwise. */
 int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len);
 /* The text indexed with the title: the description and the public text attributes. */

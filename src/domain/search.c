@@ -96,7 +96,7 @@ static const char *const SQL[PATH__COUNT][5] = {
  * (price, attributes; district or sub-category outside the full-text tags;
  * a city with a point). The statement reads only the index and yields ids
  * (the nearby ones with the distance from the tree's own point); each
- * result's card then comes from lidx_view, mostly from the shared copies
+ * result's card then comes from lidx_card, mostly from the shared copies
  * (store/viewcache.h) rather than a random page of listing_cards. Expiry is
  * checked on the card: an expired one is skipped and counted for the cursor.
  */
@@ -351,25 +351,28 @@ static int check_params(ctx_t *c, const search_params_t *p, search_sort_t *sort)
     return LL_OK;
 }
 
-/* Reads one result row into h; false when the listing expired since the last sweep (h->id still set). */
-static bool read_hit(ctx_t *c, sqlite3_stmt *st, bool card, lidx_epochs_t *m, search_hit_t *h)
+/* Reads one result row into h: 1, or 0 when the listing expired or went since the last sweep (h->id still
+ * set), or -1 on a database error. */
+static int read_hit(ctx_t *c, sqlite3_stmt *st, bool card, lidx_epochs_t *m, search_hit_t *h)
 {
     int dist_col = card ? 3 : 17;
     if (card) {
         vc_entry_t e;
         h->id = sqlite3_column_int64(st, 0);
-        if (lidx_view(c, VC_CARD, h->id, m, &e) || e.expires_at <= c->now) return false;
+        int res = lidx_card(c, h->id, m, &e);
+        if (res == LL_ERR) return -1;
+        if (res || e.expires_at <= c->now) return 0;
         h->card = e.text;
     } else {
         listing_fill_row(c, st, &h->l);
         h->id = h->l.id;
-        if (!h->l.cat || h->l.expires_at <= c->now) return false;
+        if (!h->l.cat || h->l.expires_at <= c->now) return 0;
         const char *photo = (const char *)sqlite3_column_text(st, 18);
         h->photo = photo ? arena_strdup(c->arena, photo) : NULL;
     }
     h->has_distance = sqlite3_column_type(st, dist_col) != SQLITE_NULL;
     h->distance_km = round(sqlite3_column_double(st, dist_col) * 10.0) / 10.0;
-    return true;
+    return 1;
 }
 
 int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *n, const char **next)
@@ -391,15 +394,15 @@ int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *
     bool card = sql != SQL[choose_path(p, match)][sort];
     search_hit_t last = {0}; /* the last row read, live or not */
     lidx_epochs_t epochs = {0};
-    int rc = SQLITE_DONE;
+    int rc = SQLITE_DONE, live = 0;
     while (k <= limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         scanned++;
-        bool live = read_hit(c, st, card, &epochs, &v[k]);
+        if ((live = read_hit(c, st, card, &epochs, &v[k])) < 0) break;
         last = v[k];
-        k += live;
+        k += (size_t)live;
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LL_ERR;
+    if (live < 0 || (rc != SQLITE_DONE && rc != SQLITE_ROW)) return LL_ERR;
     /* The statement returns limit + 1 rows at most. A full page continues after its last row; a page
      * shortened by rows that expired since the sweep continues after the last row read, so paging goes on. */
     if (k > limit) *next = next_cursor(c, sort, &v[limit - 1], &cur, scanned - 1);

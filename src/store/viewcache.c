@@ -38,11 +38,6 @@ struct viewcache {
     shard_t shard[SHARDS];
 };
 
-static uint64_t key_of(int kind, int64_t id)
-{
-    return ((uint64_t)id << 1) | (uint64_t)(kind & 1);
-}
-
 static uint64_t mix(uint64_t k)
 {
     k ^= k >> 33;
@@ -122,10 +117,10 @@ static void remove_at(shard_t *s, entry_t **p)
     free(e);
 }
 
-bool vc_get(viewcache_t *vc, int kind, int64_t id, arena_t *a, vc_entry_t *out)
+bool vc_get(viewcache_t *vc, int64_t id, arena_t *a, vc_entry_t *out)
 {
     if (!vc) return false;
-    uint64_t key = key_of(kind, id), h = mix(key);
+    uint64_t key = (uint64_t)id, h = mix(key);
     shard_t *s = shard_of(vc, h);
     pthread_mutex_lock(&s->mu);
     entry_t *e = *find(s, h, key);
@@ -143,10 +138,10 @@ bool vc_get(viewcache_t *vc, int kind, int64_t id, arena_t *a, vc_entry_t *out)
     return e != NULL;
 }
 
-void vc_put(viewcache_t *vc, int kind, int64_t id, const vc_entry_t *in)
+void vc_put(viewcache_t *vc, int64_t id, const vc_entry_t *in)
 {
     if (!vc || in->len > MAX_TEXT) return;
-    uint64_t key = key_of(kind, id), h = mix(key);
+    uint64_t key = (uint64_t)id, h = mix(key);
     shard_t *s = shard_of(vc, h);
     entry_t *e = mem_alloc(sizeof(*e) + in->len + 1);
     *e = (entry_t){.key = key, .city = in->city, .epoch = in->epoch, .expires_at = in->expires_at, .len = in->len};
@@ -168,10 +163,10 @@ void vc_put(viewcache_t *vc, int kind, int64_t id, const vc_entry_t *in)
     free(e);
 }
 
-void vc_drop(viewcache_t *vc, int kind, int64_t id)
+void vc_drop(viewcache_t *vc, int64_t id)
 {
     if (!vc) return;
-    uint64_t key = key_of(kind, id), h = mix(key);
+    uint64_t key = (uint64_t)id, h = mix(key);
     shard_t *s = shard_of(vc, h);
     pthread_mutex_lock(&s->mu);
     entry_t **p = find(s, h, key);

@@ -1,9 +1,8 @@
 /*
- * viewcache.h — rendered public views (listing cards and details) kept in
- * memory and shared by every connection of the pool, so that a search's
+ * viewcache.h — rendered public views (listing cards) kept in memory and shared by every connection of the pool, so that a search's
  * twenty results do not each read a random page of listing_cards.
  *
- * Invariants: an entry is the text a committed snapshot held for (kind, id),
+ * Invariants: an entry is the text a committed snapshot held for an id,
  * tagged with the view epoch of its city in that same snapshot
  * (view_epochs, bumped by trigger in the transaction of every change to a
  * card of the city). A reader uses an entry only when its own snapshot has
@@ -22,8 +21,6 @@
 
 typedef struct viewcache viewcache_t;
 
-enum { VC_CARD = 0, VC_DETAIL = 1 };
-
 typedef struct {
     const char *text; /* in the caller's arena, NUL-terminated */
     size_t len;
@@ -33,12 +30,12 @@ typedef struct {
 /* A cache of at most max_bytes (entries and their text); NULL when max_bytes is 0 (no cache). */
 viewcache_t *vc_new(size_t max_bytes);
 void vc_free(viewcache_t *vc);
-/* Copies the entry (kind, id) into the arena; false when absent. */
-bool vc_get(viewcache_t *vc, int kind, int64_t id, arena_t *a, vc_entry_t *out);
-/* Adds or replaces (kind, id); too large a text is not kept. */
-void vc_put(viewcache_t *vc, int kind, int64_t id, const vc_entry_t *e);
-/* Forgets (kind, id), e.g. when it was found stale. */
-void vc_drop(viewcache_t *vc, int kind, int64_t id);
+/* Copies the entry of id into the arena; false when absent. */
+bool vc_get(viewcache_t *vc, int64_t id, arena_t *a, vc_entry_t *out);
+/* Adds or replaces the entry of id; too large a text is not kept. */
+void vc_put(viewcache_t *vc, int64_t id, const vc_entry_t *e);
+/* Forgets the entry of id, e.g. when it was found stale. */
+void vc_drop(viewcache_t *vc, int64_t id);
 
 typedef struct {
     uint64_t hits, misses, entries, bytes;

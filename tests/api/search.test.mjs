@@ -221,7 +221,7 @@ test('B8: a listing expired but not yet swept neither shows nor ends the paging 
   }
 });
 
-// The shared in-memory copies of cards and details (store/viewcache.h) are used only while their city's view epoch
+// The shared in-memory copies of cards (store/viewcache.h; details are read by key) are used only while their city's view epoch
 // is unchanged, whoever changed the card: this server, or another process writing the database (here the sqlite3
 // tool, as an operator's script or a second linli would).
 test('B8, B12: cached cards and details follow every change to them, even from another process', async () => {
