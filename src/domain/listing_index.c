@@ -183,20 +183,9 @@ static int epoch_of(ctx_t *c, lidx_epochs_t *m, int64_t city, int64_t *epoch)
     return LL_OK;
 }
 
-/* The shared copy, when this snapshot's epoch of its city is the copy's. */
-static bool card_cached(ctx_t *c, viewcache_t *vc, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
+/* A card read from listing_cards (then shared); LL_OK, LL_NOTFOUND or LL_ERR. */
+static int card_read(ctx_t *c, viewcache_t *vc, int64_t id, vc_entry_t *out)
 {
-    int64_t epoch;
-    if (!vc_get(vc, id, c->arena, out)) return false;
-    if (epoch_of(c, m, out->city, &epoch) == LL_OK && epoch == out->epoch) return true;
-    vc_drop(vc, id);
-    return false;
-}
-
-int lidx_card(ctx_t *c, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
-{
-    viewcache_t *vc = db_views(c->db);
-    if (vc && card_cached(c, vc, id, m, out)) return LL_OK;
     sqlite3_stmt *st = db_stmt(c->db, SQL_VIEW_CARD);
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, id);
@@ -211,6 +200,32 @@ int lidx_card(ctx_t *c, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
+}
+
+int lidx_cards(ctx_t *c, const int64_t *ids, size_t n, lidx_epochs_t *m, vc_entry_t *out, int *res)
+{
+    viewcache_t *vc = db_views(c->db);
+    bool *found = arena_alloc(c->arena, (n ? n : 1) * sizeof(*found));
+    vc_get_many(vc, ids, n, c->arena, out, found);
+    for (size_t i = 0; i < n; i++) {
+        int64_t epoch;
+        if (found[i]) {
+            if (epoch_of(c, m, out[i].city, &epoch)) return LL_ERR;
+            if (epoch == out[i].epoch) {
+                res[i] = LL_OK;
+                continue;
+            }
+            vc_drop(vc, ids[i]); /* older than this snapshot */
+        }
+        if ((res[i] = card_read(c, vc, ids[i], &out[i])) == LL_ERR) return LL_ERR;
+    }
+    return LL_OK;
+}
+
+int lidx_card(ctx_t *c, int64_t id, lidx_epochs_t *m, vc_entry_t *out)
+{
+    int res;
+    return lidx_cards(c, &id, 1, m, out, &res) ? LL_ERR : res;
 }
 
 /*

@@ -51,6 +51,9 @@ typedef struct {
     int n;
 } lidx_epochs_t;
 int lidx_card(ctx_t *c, int64_t id, lidx_epochs_t *m, vc_entry_t *out);
+/* lidx_card for n ids at once (a page of results: the shared copies are read together); res[i] is LL_OK or
+ * LL_NOTFOUND for out[i]; the call returns LL_ERR on a database error, else LL_OK. */
+int lidx_cards(ctx_t *c, const int64_t *ids, size_t n, lidx_epochs_t *m, vc_entry_t *out, int *res);
 /* The rendered detail of a published, unexpired listing; LL_NOTFOUND otherwise. */
 int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len);
 /* The text indexed with the title: the description and the public text attributes. */

@@ -351,28 +351,44 @@ static int check_params(ctx_t *c, const search_params_t *p, search_sort_t *sort)
     return LL_OK;
 }
 
-/* Reads one result row into h: 1, or 0 when the listing expired or went since the last sweep (h->id still
- * set), or -1 on a database error. */
-static int read_hit(ctx_t *c, sqlite3_stmt *st, bool card, lidx_epochs_t *m, search_hit_t *h)
+/*
+ * Reads one result row into h; false when the listing expired since the last
+ * sweep. A card row gives only the id (and distance): its card comes after,
+ * with the page's others (attach_cards).
+ */
+static bool read_row(ctx_t *c, sqlite3_stmt *st, bool card, search_hit_t *h)
 {
     int dist_col = card ? 3 : 17;
+    bool live = true;
     if (card) {
-        vc_entry_t e;
         h->id = sqlite3_column_int64(st, 0);
-        int res = lidx_card(c, h->id, m, &e);
-        if (res == LL_ERR) return -1;
-        if (res || e.expires_at <= c->now) return 0;
-        h->card = e.text;
     } else {
         listing_fill_row(c, st, &h->l);
         h->id = h->l.id;
-        if (!h->l.cat || h->l.expires_at <= c->now) return 0;
-        const char *photo = (const char *)sqlite3_column_text(st, 18);
+        live = h->l.cat && h->l.expires_at > c->now;
+        const char *photo = live ? (const char *)sqlite3_column_text(st, 18) : NULL;
         h->photo = photo ? arena_strdup(c->arena, photo) : NULL;
     }
     h->has_distance = sqlite3_column_type(st, dist_col) != SQLITE_NULL;
-    h->distance_km = round(sqlite3_column_double(st, dist_col) * 10.0) / 10.0;
-    return 1;
+    if (h->has_distance) h->distance_km = round(sqlite3_column_double(st, dist_col) * 10.0) / 10.0;
+    return live;
+}
+
+/* The rendered cards of rows [0, n), read together; a row whose listing expired or went since the sweep is
+ * marked not live. */
+static int attach_cards(ctx_t *c, search_hit_t *v, size_t n, bool *live)
+{
+    int64_t *ids = arena_alloc(c->arena, (n + 1) * sizeof(*ids));
+    vc_entry_t *e = arena_alloc(c->arena, (n + 1) * sizeof(*e));
+    int *res = arena_alloc(c->arena, (n + 1) * sizeof(*res));
+    lidx_epochs_t epochs = {0};
+    for (size_t i = 0; i < n; i++) ids[i] = v[i].id;
+    if (lidx_cards(c, ids, n, &epochs, e, res)) return LL_ERR;
+    for (size_t i = 0; i < n; i++) {
+        live[i] = res[i] == LL_OK && e[i].expires_at > c->now;
+        if (live[i]) v[i].card = e[i].text;
+    }
+    return LL_OK;
 }
 
 int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *n, const char **next)
@@ -389,24 +405,25 @@ int search_run(ctx_t *c, const search_params_t *p, search_hit_t **hits, size_t *
     sqlite3_stmt *st = db_stmt(c->db, sql);
     if (!st) return LL_ERR;
     bind_all(c, st, p, match, &cur);
-    search_hit_t *v = arena_zalloc(c->arena, (size_t)(p->limit + 1) * sizeof(*v));
-    size_t k = 0, scanned = 0, limit = (size_t)p->limit;
+    size_t limit = (size_t)p->limit, rows = 0, k = 0;
+    search_hit_t *v = arena_zalloc(c->arena, (limit + 1) * sizeof(*v));
+    bool *live = arena_alloc(c->arena, (limit + 1) * sizeof(*live));
     bool card = sql != SQL[choose_path(p, match)][sort];
-    search_hit_t last = {0}; /* the last row read, live or not */
-    lidx_epochs_t epochs = {0};
-    int rc = SQLITE_DONE, live = 0;
-    while (k <= limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        scanned++;
-        if ((live = read_hit(c, st, card, &epochs, &v[k])) < 0) break;
-        last = v[k];
-        k += (size_t)live;
+    int rc = SQLITE_DONE;
+    while (rows <= limit && (rc = sqlite3_step(st)) == SQLITE_ROW) { /* limit + 1 rows at most */
+        live[rows] = read_row(c, st, card, &v[rows]);
+        rows++;
     }
     sqlite3_reset(st);
-    if (live < 0 || (rc != SQLITE_DONE && rc != SQLITE_ROW)) return LL_ERR;
-    /* The statement returns limit + 1 rows at most. A full page continues after its last row; a page
-     * shortened by rows that expired since the sweep continues after the last row read, so paging goes on. */
-    if (k > limit) *next = next_cursor(c, sort, &v[limit - 1], &cur, scanned - 1);
-    else *next = scanned > limit ? next_cursor(c, sort, &last, &cur, scanned) : NULL;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LL_ERR;
+    if (card && attach_cards(c, v, rows, live)) return LL_ERR;
+    search_hit_t last = rows ? v[rows - 1] : (search_hit_t){0}; /* the last row read, live or not */
+    for (size_t i = 0; i < rows; i++)
+        if (live[i]) v[k++] = v[i];
+    /* A full page continues after its last row; a page shortened by rows that expired since the sweep
+     * continues after the last row read, so paging goes on. */
+    if (k > limit) *next = next_cursor(c, sort, &v[limit - 1], &cur, rows - 1);
+    else *next = rows > limit ? next_cursor(c, sort, &last, &cur, rows) : NULL;
     *n = k > limit ? limit : k;
     *hits = v;
     return LL_OK;

@@ -41,19 +41,19 @@ static bool match(const char *pat, const char *path, int64_t params[REQ_MAX_PARA
 {
     int np = 0;
     while (*pat && *path) {
+        if (*pat != '{') { /* the common case: a literal character */
+            if (*pat++ != *path++) return false;
+            continue;
+        }
         if (!strcmp(pat, "{file}")) {
             if (!file_value(path, path + strlen(path))) return false;
             pat += 6, path += strlen(path);
             continue;
         }
-        if (*pat == '{') {
-            const char *pe = strchr(pat, '}'), *se = strchr(path, '/');
-            if (!se) se = path + strlen(path);
-            if (!pe || np == REQ_MAX_PARAMS || !param_value(path, se, &params[np++])) return false;
-            pat = pe + 1, path = se;
-            continue;
-        }
-        if (*pat++ != *path++) return false;
+        const char *pe = strchr(pat, '}'), *se = strchr(path, '/');
+        if (!se) se = path + strlen(path);
+        if (!pe || np == REQ_MAX_PARAMS || !param_value(path, se, &params[np++])) return false;
+        pat = pe + 1, path = se;
     }
     return *pat == '\0' && *path == '\0';
 }

@@ -229,12 +229,12 @@ static void run_route(req_t *r)
     if (!(r->route->flags & (R_UPLOAD | R_FORM)) && parse_body(r)) return;
     /* a read-only handler sees one snapshot: one BEGIN instead of one implicit transaction per statement */
     bool read = (r->route->flags & R_READ) || ((r->route->flags & R_READ_ANON) && !r->ctx.user_id);
-    if (read && db_exec(r->ctx.db, "BEGIN")) {
+    if (read && db_read_begin(r->ctx.db)) {
         refuse(r, "internal");
         return;
     }
     r->route->fn(r);
-    if (read) db_exec(r->ctx.db, "COMMIT");
+    if (read) db_read_end(r->ctx.db);
     if (!r->responded) refuse(r, "internal");
 }
 

@@ -171,6 +171,21 @@ int db_run(db_t *db, sqlite3_stmt *st)
     return -1;
 }
 
+/* Cached: a read-only request opens and closes one snapshot, and parsing these each time was measurable. */
+static const char SQL_BEGIN_READ[] = "BEGIN", SQL_END_READ[] = "COMMIT";
+
+int db_read_begin(db_t *db)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_BEGIN_READ);
+    return st ? db_run(db, st) : -1;
+}
+
+void db_read_end(db_t *db)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_END_READ);
+    if (!st || db_run(db, st)) db_rollback(db);
+}
+
 int db_begin(db_t *db)
 {
     return db_exec(db, "BEGIN IMMEDIATE");

@@ -33,6 +33,9 @@ sqlite3_stmt *db_stmt(db_t *db, const char *sql);
 int db_run(db_t *db, sqlite3_stmt *st);
 /* Runs literal SQL (schema, pragmas). */
 int db_exec(db_t *db, const char *sql);
+/* A read-only snapshot for several statements (deferred BEGIN ... COMMIT, both prepared once). */
+int db_read_begin(db_t *db);
+void db_read_end(db_t *db);
 int db_begin(db_t *db);   /* BEGIN IMMEDIATE: writers queue up front, never deadlock */
 int db_commit(db_t *db);
 void db_rollback(db_t *db);

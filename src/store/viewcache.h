@@ -9,8 +9,9 @@
  * the same epoch for that city, so it never sees a view older than its
  * snapshot, across threads, transactions and processes. Nothing is put
  * from inside a write transaction (its epoch is not committed yet). The
- * cache never holds more than its byte budget; the least recently used
- * entries go first. All functions are thread-safe.
+ * cache never holds more than its byte budget (its tables included); an
+ * entry not read since the clock hand last passed goes first. All
+ * functions are thread-safe; lookups only take a shared lock.
  */
 #ifndef LL_VIEWCACHE_H
 #define LL_VIEWCACHE_H
@@ -27,11 +28,13 @@ typedef struct {
     int64_t city, epoch, expires_at;
 } vc_entry_t;
 
-/* A cache of at most max_bytes (entries and their text); NULL when max_bytes is 0 (no cache). */
+/* A cache of at most max_bytes (entries, their text and the tables); NULL when max_bytes is 0 (no cache). */
 viewcache_t *vc_new(size_t max_bytes);
 void vc_free(viewcache_t *vc);
 /* Copies the entry of id into the arena; false when absent. */
 bool vc_get(viewcache_t *vc, int64_t id, arena_t *a, vc_entry_t *out);
+/* vc_get for n ids at once, their memory reads overlapped; found[i] tells whether out[i] was filled. The count found. */
+size_t vc_get_many(viewcache_t *vc, const int64_t *ids, size_t n, arena_t *a, vc_entry_t *out, bool *found);
 /* Adds or replaces the entry of id; too large a text is not kept. */
 void vc_put(viewcache_t *vc, int64_t id, const vc_entry_t *e);
 /* Forgets the entry of id, e.g. when it was found stale. */
