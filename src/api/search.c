@@ -130,7 +130,14 @@ static int parse_params(req_t *r, search_params_t *p)
 }
 
 /* One result as JSON text: its card, or the summary rendered now; the distance goes in front. */
-static const char *hit_text(req_t *r, const search_hit_t *h)
+/* One result as pieces to paste: an optional head (the distance) and the card's text after its '{'. */
+typedef struct {
+    char head[40];
+    size_t hlen, blen;
+    const char *body;
+} part_t;
+
+static void hit_part(req_t *r, const search_hit_t *h, part_t *p)
 {
     const char *text = h->card;
     if (!text) {
@@ -141,23 +148,32 @@ static const char *hit_text(req_t *r, const search_hit_t *h)
         text = arena_strdup(r->arena, t);
         free(t);
     }
-    if (!h->has_distance) return text;
-    return arena_printf(r->arena, "{\"distance_km\":%.1f,%s", h->distance_km, text + 1);
+    p->hlen = 0;
+    p->body = text;
+    if (h->has_distance) { /* rounded to 0.1 km by the search: printed from integers, no float formatting */
+        long long tenths = llround(h->distance_km * 10.0);
+        p->hlen = (size_t)snprintf(p->head, sizeof p->head, "{\"distance_km\":%lld.%lld,", tenths / 10, tenths % 10);
+        p->body = text + 1;
+    }
+    p->blen = strlen(p->body);
 }
 
 /* {"items":[...],"next_cursor":...} written straight from the cards: no JSON tree per result. */
 static int send_results(req_t *r, const search_hit_t *hits, size_t n, const char *next)
 {
-    const char **parts = arena_alloc(r->arena, (n + 1) * sizeof(*parts));
+    part_t *parts = arena_alloc(r->arena, (n + 1) * sizeof(*parts));
     size_t len = 64 + (next ? strlen(next) : 0);
-    for (size_t i = 0; i < n; i++) len += strlen(parts[i] = hit_text(r, &hits[i])) + 1;
+    for (size_t i = 0; i < n; i++) {
+        hit_part(r, &hits[i], &parts[i]);
+        len += parts[i].hlen + parts[i].blen + 1;
+    }
     char *out = arena_alloc(r->arena, len), *o = out;
     o += sprintf(o, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
-        size_t k = strlen(parts[i]);
         if (i) *o++ = ',';
-        memcpy(o, parts[i], k);
-        o += k;
+        memcpy(o, parts[i].head, parts[i].hlen);
+        memcpy(o + parts[i].hlen, parts[i].body, parts[i].blen);
+        o += parts[i].hlen + parts[i].blen;
     }
     /* cursors are our own [a-z0-9_] strings (search.c), safe inside quotes */
     o += next ? sprintf(o, "],\"next_cursor\":\"%s\"}", next) : sprintf(o, "],\"next_cursor\":null}");

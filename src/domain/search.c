@@ -38,9 +38,7 @@
 #define COLS                                                                                                     \
     "SELECT l.id, l.user_id, l.category, l.subcategory, l.title, l.description, l.attrs, l.price_fen, l.city, "  \
     "l.district, l.lat, l.lng, l.status, l.moderation_note, l.created_at, l.updated_at, l.expires_at, "          \
-    "CASE WHEN :lat IS NULL OR l.lat IS NULL THEN NULL ELSE 6371.0 * acos(min(1.0, "                             \
-    "sin(radians(:lat)) * sin(radians(l.lat)) + cos(radians(:lat)) * cos(radians(l.lat)) * "                      \
-    "cos(radians(l.lng - :lng)))) END AS dist, "                                                                 \
+    "geo_km(:lat, :lng, l.lat, l.lng) AS dist, "                                                                 \
     "(SELECT name FROM listing_photos p WHERE p.listing_id = l.id ORDER BY p.id LIMIT 1) AS photo "
 
 #define FILTERS                                                                                                  \
@@ -100,9 +98,7 @@ static const char *const SQL[PATH__COUNT][5] = {
  * (store/viewcache.h) rather than a random page of listing_cards. Expiry is
  * checked on the card: an expired one is skipped and counted for the cursor.
  */
-#define GEO_DIST                                                                                                 \
-    "6371.0 * acos(min(1.0, sin(radians(:lat)) * sin(radians(g.min_lat)) + cos(radians(:lat)) * "                \
-    "cos(radians(g.min_lat)) * cos(radians(g.min_lng - :lng))))"
+#define GEO_DIST "geo_km(:lat, :lng, g.min_lat, g.min_lng)"
 #define GEO_PAGE(order)                                                                                          \
     "SELECT g.id, NULL, NULL, " GEO_DIST " AS dist FROM listings_geo g WHERE " IN_BOX " AND dist <= :r " order
 
@@ -110,21 +106,35 @@ static const char *const SQL[PATH__COUNT][5] = {
  * Nearby, newest first, within 10 km: the box covers at most NEAR_CELLS cells of listings_near; each leg
  * walks one cell's ids downwards keeping the points inside the circle, and SQLite merges the legs in id
  * order (a compound ORDER BY), so a page reads about as many index entries as it needs, not every point
- * in the box as the R*Tree does (measured in docs/performance.md). Legs of unused cells get cell -1.
+ * in the box as the R*Tree does (measured in docs/performance.md). One statement per number of cells.
  */
 #define NEAR_CELLS 12
-#define NEAR_DIST                                                                                                \
-    "6371.0 * acos(min(1.0, sin(radians(:lat)) * sin(radians(lat)) + cos(radians(:lat)) * cos(radians(lat)) * "    \
-    "cos(radians(lng - :lng))))"
+#define NEAR_DIST "geo_km(:lat, :lng, lat, lng)"
 #define NEAR_LEG(k)                                                                                              \
     "SELECT id, " NEAR_DIST " AS dist FROM listings_near WHERE cell = :c" #k " AND cat = :catn AND id < :after "  \
     "AND lat >= :lat0 AND lat <= :lat1 AND lng >= :lng0 AND lng <= :lng1 AND dist <= :r"
-#define NEAR_LEGS                                                                                                \
-    NEAR_LEG(0) " UNION ALL " NEAR_LEG(1) " UNION ALL " NEAR_LEG(2) " UNION ALL " NEAR_LEG(3) " UNION ALL "        \
-    NEAR_LEG(4) " UNION ALL " NEAR_LEG(5) " UNION ALL " NEAR_LEG(6) " UNION ALL " NEAR_LEG(7) " UNION ALL "        \
-    NEAR_LEG(8) " UNION ALL " NEAR_LEG(9) " UNION ALL " NEAR_LEG(10) " UNION ALL " NEAR_LEG(11)
+/* one statement per number of cells: a search runs only the legs its box needs */
+#define NEAR_LEGS1  NEAR_LEG(0)
+#define NEAR_LEGS2  NEAR_LEGS1 " UNION ALL " NEAR_LEG(1)
+#define NEAR_LEGS3  NEAR_LEGS2 " UNION ALL " NEAR_LEG(2)
+#define NEAR_LEGS4  NEAR_LEGS3 " UNION ALL " NEAR_LEG(3)
+#define NEAR_LEGS5  NEAR_LEGS4 " UNION ALL " NEAR_LEG(4)
+#define NEAR_LEGS6  NEAR_LEGS5 " UNION ALL " NEAR_LEG(5)
+#define NEAR_LEGS7  NEAR_LEGS6 " UNION ALL " NEAR_LEG(6)
+#define NEAR_LEGS8  NEAR_LEGS7 " UNION ALL " NEAR_LEG(7)
+#define NEAR_LEGS9  NEAR_LEGS8 " UNION ALL " NEAR_LEG(8)
+#define NEAR_LEGS10 NEAR_LEGS9 " UNION ALL " NEAR_LEG(9)
+#define NEAR_LEGS11 NEAR_LEGS10 " UNION ALL " NEAR_LEG(10)
+#define NEAR_LEGS12 NEAR_LEGS11 " UNION ALL " NEAR_LEG(11)
+#define NEAR_SQL(legs) "SELECT id, NULL, NULL, dist FROM (" legs " ORDER BY id DESC LIMIT :limit)"
 
-enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD_NEAR, CARD__COUNT };
+static const char *const NEAR_SQL_OF[NEAR_CELLS + 1] = {
+    NULL, NEAR_SQL(NEAR_LEGS1), NEAR_SQL(NEAR_LEGS2), NEAR_SQL(NEAR_LEGS3), NEAR_SQL(NEAR_LEGS4),
+    NEAR_SQL(NEAR_LEGS5), NEAR_SQL(NEAR_LEGS6), NEAR_SQL(NEAR_LEGS7), NEAR_SQL(NEAR_LEGS8),
+    NEAR_SQL(NEAR_LEGS9), NEAR_SQL(NEAR_LEGS10), NEAR_SQL(NEAR_LEGS11), NEAR_SQL(NEAR_LEGS12),
+};
+
+enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD__COUNT };
 
 static const char *const CARD_SQL[CARD__COUNT] = {
     [CARD_FTS_NEWEST] = "SELECT :base - f.rowid, NULL, NULL, NULL FROM listings_fts f WHERE listings_fts MATCH :match"
@@ -137,7 +147,6 @@ static const char *const CARD_SQL[CARD__COUNT] = {
                "ORDER BY c.id DESC LIMIT :limit",
     [CARD_GEO_NEWEST] = GEO_PAGE("AND g.id < :after ORDER BY g.id DESC LIMIT :limit"),
     [CARD_GEO_DISTANCE] = GEO_PAGE("ORDER BY dist, g.id LIMIT :limit OFFSET :offset"),
-    [CARD_NEAR] = "SELECT id, NULL, NULL, dist FROM (" NEAR_LEGS " ORDER BY id DESC LIMIT :limit)",
 };
 
 /* The box of a nearby search, in degrees. */
@@ -147,19 +156,18 @@ static void near_box(const search_params_t *p, double *dlat, double *dlng)
     *dlng = p->radius_km / (KM_PER_DEGREE * cos(p->lat * M_PI / 180.0));
 }
 
-/* The listings_near cells the box covers, row by row; false when there are more than NEAR_CELLS. */
-static bool near_cells(const search_params_t *p, int64_t cells[NEAR_CELLS])
+/* The listings_near cells the box covers, row by row: how many, or 0 when there are more than NEAR_CELLS. */
+static int near_cells(const search_params_t *p, int64_t cells[NEAR_CELLS])
 {
     double dlat, dlng;
     near_box(p, &dlat, &dlng);
     int64_t la0 = (int64_t)floor((p->lat - dlat) * LIDX_CELLS_PER_DEGREE), la1 = (int64_t)floor((p->lat + dlat) * LIDX_CELLS_PER_DEGREE);
     int64_t lo0 = (int64_t)floor((p->lng - dlng) * LIDX_CELLS_PER_DEGREE), lo1 = (int64_t)floor((p->lng + dlng) * LIDX_CELLS_PER_DEGREE);
-    if ((la1 - la0 + 1) * (lo1 - lo0 + 1) > NEAR_CELLS) return false;
+    if ((la1 - la0 + 1) * (lo1 - lo0 + 1) > NEAR_CELLS) return 0;
     int k = 0;
     for (int64_t a = la0; a <= la1; a++)
         for (int64_t o = lo0; o <= lo1; o++) cells[k++] = a * 100000 + o; /* lidx_cell's key */
-    while (k < NEAR_CELLS) cells[k++] = -1;
-    return true;
+    return k;
 }
 
 int search_sort_parse(const char *s, search_sort_t *out)
@@ -262,8 +270,8 @@ static void bind_near(sqlite3_stmt *st, const search_params_t *p)
                                                ":c6", ":c7", ":c8", ":c9", ":c10", ":c11"};
     int64_t cells[NEAR_CELLS];
     if (!p->has_near) return;
-    if (sqlite3_bind_parameter_index(st, ":c0") && near_cells(p, cells))
-        for (int k = 0; k < NEAR_CELLS; k++) bind_int(st, cn[k], true, cells[k]);
+    int n = sqlite3_bind_parameter_index(st, ":c0") ? near_cells(p, cells) : 0;
+    for (int k = 0; k < n; k++) bind_int(st, cn[k], true, cells[k]);
     double dlat, dlng;
     near_box(p, &dlat, &dlng);
     bind_double(st, ":lat", true, p->lat);
@@ -314,7 +322,8 @@ static const char *card_sql(const search_params_t *p, const char *match, search_
     if (match) return p->has_near ? NULL : CARD_SQL[sort == SORT_RELEVANCE ? CARD_FTS_RANK : CARD_FTS_NEWEST];
     if (p->district || p->subcategory) return NULL;
     int64_t cells[NEAR_CELLS];
-    if (p->has_near && !p->city && sort == SORT_NEWEST && near_cells(p, cells)) return CARD_SQL[CARD_NEAR];
+    int n = p->has_near && !p->city && sort == SORT_NEWEST ? near_cells(p, cells) : 0;
+    if (n) return NEAR_SQL_OF[n];
     if (p->has_near) return p->city ? NULL : CARD_SQL[sort == SORT_DISTANCE ? CARD_GEO_DISTANCE : CARD_GEO_NEWEST];
     return p->city ? CARD_SQL[p->cat ? CARD_CC : CARD_C] : NULL;
 }

@@ -9,6 +9,7 @@
 #include "store/db.h"
 #include "base/mem.h"
 #include "store/fts.h"
+#include "store/sqlfn.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -92,7 +93,7 @@ int db_open(db_t **out, const char *path, bool sync_full, log_t *log)
     if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") ||
         db_exec(db, sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") ||
-        attach_keys(db, path) || fts_register(db->h)) {
+        attach_keys(db, path) || fts_register(db->h) || sqlfn_register(db->h)) {
         db_close(db);
         return -1;
     }
