@@ -250,16 +250,32 @@ int lidx_detail_text(ctx_t *c, int64_t id, const char **text, size_t *len)
     return rc == SQLITE_ROW ? LL_OK : rc == SQLITE_DONE ? LL_NOTFOUND : LL_ERR;
 }
 
+typedef struct {
+    const char *sql;
+    int64_t rowid;
+    const char *title, *text, *tags;
+} fts_row_t;
+
+static int fts_run(db_t *db, void *arg)
+{
+    const fts_row_t *r = arg;
+    sqlite3_stmt *st = db_stmt(db, r->sql);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, r->rowid);
+    sqlite3_bind_text(st, 2, r->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->tags, -1, SQLITE_STATIC);
+    return db_run(db, st);
+}
+
+/* Deferred to the commit (db_defer): a batch of postings flushes one full-text segment, not one each. */
 static int fts_write(ctx_t *c, const char *sql, const listing_t *l)
 {
-    sqlite3_stmt *st = db_stmt(c->db, sql);
-    if (!st) return LL_ERR;
-    sqlite3_bind_int64(st, 1, LIDX_FTS_BASE - l->id);
+    fts_row_t *r = arena_alloc(c->arena, sizeof(*r));
     const char *scope = lidx_scope(c, l->city, l->cat);
-    sqlite3_bind_text(st, 2, fts_scoped(c->arena, scope, l->title), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, fts_scoped(c->arena, scope, lidx_text(c, l)), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, index_tags(c, l), -1, SQLITE_STATIC);
-    return db_run(c->db, st) ? LL_ERR : LL_OK;
+    *r = (fts_row_t){sql, LIDX_FTS_BASE - l->id, fts_scoped(c->arena, scope, l->title),
+                     fts_scoped(c->arena, scope, lidx_text(c, l)), index_tags(c, l)};
+    return db_defer(c->db, fts_run, r) ? LL_ERR : LL_OK;
 }
 
 static int geo_add(ctx_t *c, const listing_t *l)

@@ -467,9 +467,16 @@ int svc_update(ctx_t *c, int64_t id, const svc_patch_t *p)
     int res = owned(c, id);
     if (res || (res = check_patch(c, p))) return res;
     char *slots = p->has_slots ? json_dumps(p->slots, JSON_COMPACT) : NULL;
-    sqlite3_stmt *st = db_stmt(c->db, SQL_UPDATE);
-    if (!st || (p->has_slots && !slots)) {
+    if (p->has_slots && !slots) return LL_ERR;
+    /* the statement is taken inside the transaction: a write transaction runs on the pool's write connection */
+    if (db_begin(c->db)) {
         free(slots);
+        return LL_ERR;
+    }
+    sqlite3_stmt *st = db_stmt(c->db, SQL_UPDATE);
+    if (!st) {
+        free(slots);
+        db_rollback(c->db);
         return LL_ERR;
     }
     sqlite3_bind_int64(st, 1, id);
@@ -486,7 +493,6 @@ int svc_update(ctx_t *c, int64_t id, const svc_patch_t *p)
     else sqlite3_bind_null(st, 11);
     sqlite3_bind_int64(st, 12, c->now);
     free(slots);
-    if (db_begin(c->db)) return LL_ERR;
     if (db_run(c->db, st) ||
         audit_append(c, "service.changed", c->user_id, 0,
                      arena_printf(c->arena, "{\"service\":%lld,\"status\":\"%s\"}", (long long)id,

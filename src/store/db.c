@@ -5,27 +5,82 @@
  * The pool is a mutex-guarded stack: a request takes one connection for its
  * whole life and gives it back, so each worker thread works on its own
  * connection without locks inside SQLite.
+ *
+ * Writes of a pool are batched (decisions.md, "Group commit"). Every write
+ * transaction of the pool runs on one write connection, in turn (a mutex,
+ * not SQLite's busy handler, which makes a waiting writer sleep 1, 2, 5...
+ * ms), as a SAVEPOINT inside a batch transaction: the connection that asked
+ * is redirected to the write connection until its transaction ends. The
+ * last writer of a burst (nobody else waiting for the turn), or the one that
+ * finds the batch full or old, commits it: one COMMIT — one full-text flush,
+ * one WAL append — for all of them. Each waits for its batch's commit and,
+ * with db_sync_full, for an fdatasync of the WAL that began after it, run
+ * by one waiter for all and outside the turn, so the next batch goes on
+ * meanwhile. A writer that gave up its turn never returns before its batch
+ * committed: what a request reports done is in the database (and on disk).
  */
 #include "store/db.h"
 #include "base/mem.h"
 #include "store/fts.h"
 #include "store/sqlfn.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define CACHE_SLOTS 256 /* power of two; far more than the distinct statements */
+
+#define WRITER_WAIT_S 5      /* as long as the busy timeout: a writer never waits forever */
+#define BATCH_MAX     64     /* transactions per batch */
+#define BATCH_AGE_US  10000  /* a batch older than this is committed by its next writer */
+#define RESCUE_US     20000  /* a waiter commits its batch itself when nobody did within this */
+#define BATCH_RING    64     /* outcomes kept for waiters: far more batches than can end while one wakes */
 
 typedef struct {
     const char *sql;
     sqlite3_stmt *st;
 } cached_t;
 
+/* What the connections of one pool share to write: the write connection, its turn, the batch, the syncs. */
+typedef struct {
+    pthread_mutex_t turn; /* held while a transaction runs on conn */
+    db_t *conn;
+    atomic_int queued;    /* threads waiting for the turn */
+    /* the open batch: touched only with the turn held */
+    uint64_t batch;       /* its number, 0 when none is open */
+    int members;
+    int64_t opened_us;
+    struct deferred {
+        db_deferred_fn fn;
+        void *arg;
+    } *deferred;          /* run at its commit, in order (db_defer) */
+    size_t ndeferred, cap_deferred;
+    pthread_mutex_t mu;   /* guards what follows */
+    pthread_cond_t cv;
+    uint64_t numbered;     /* the last batch number given (with the turn held) */
+    uint64_t batches_done; /* every batch up to this one has ended */
+    struct {
+        uint64_t batch, ticket; /* ticket 0: rolled back */
+    } ended[BATCH_RING];   /* how the last batches ended, by number modulo BATCH_RING */
+    uint64_t committed, synced; /* commit tickets, and those covered by a finished fdatasync */
+    bool syncing;
+    char wal[1100];
+} writers_t;
+
 struct db {
     sqlite3 *h;
     log_t *log;
-    viewcache_t *views; /* shared by the pool's connections, or NULL */
+    viewcache_t *views;  /* shared by the pool's connections, or NULL */
+    writers_t *writers;  /* the pool's, or NULL for a connection of its own */
+    db_t *redirect;      /* the write connection, while this connection's write transaction runs there */
+    uint64_t batch;      /* the batch that transaction joined */
+    size_t defer_mark;   /* the batch's deferred work before this transaction's */
+    bool sync_full;      /* durable commits wanted */
     cached_t cache[CACHE_SLOTS];
 };
 
@@ -34,16 +89,25 @@ struct dbpool {
     pthread_cond_t cv;
     db_t **free;
     int nfree, size;
+    writers_t writers;
 };
+
+/* The connection statements of db go to: the write connection during db's write transaction. */
+static db_t *on(db_t *db)
+{
+    return db->redirect ? db->redirect : db;
+}
 
 void db_log_error(db_t *db, const char *what)
 {
+    db = on(db);
     log_error(db->log, "sqlite: %s: %s (%d)", what, sqlite3_errmsg(db->h), sqlite3_extended_errcode(db->h));
 }
 
 int db_exec(db_t *db, const char *sql)
 {
     char *msg = NULL;
+    db = on(db);
     if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
         log_error(db->log, "sqlite: exec: %s", msg ? msg : "?");
         sqlite3_free(msg);
@@ -81,6 +145,7 @@ int db_open(db_t **out, const char *path, bool sync_full, log_t *log)
 {
     db_t *db = mem_calloc(1, sizeof(*db));
     db->log = log;
+    db->sync_full = sync_full;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
         log_error(log, "sqlite: cannot open database");
@@ -112,6 +177,7 @@ void db_close(db_t *db)
 viewcache_t *db_views(db_t *db)
 {
     /* a write transaction's snapshot is not committed: it neither reads nor fills the shared copies */
+    if (db->redirect) return NULL;
     if (!db->views || sqlite3_txn_state(db->h, "main") == SQLITE_TXN_WRITE) return NULL;
     return db->views;
 }
@@ -130,7 +196,7 @@ void dbpool_set_views(dbpool_t *p, viewcache_t *vc)
 
 sqlite3 *db_handle(db_t *db)
 {
-    return db->h;
+    return on(db)->h;
 }
 
 static unsigned slot_of(const char *sql)
@@ -143,6 +209,7 @@ static unsigned slot_of(const char *sql)
 
 sqlite3_stmt *db_stmt(db_t *db, const char *sql)
 {
+    db = on(db);
     unsigned i = slot_of(sql);
     for (unsigned probe = 0; probe < CACHE_SLOTS; probe++, i = (i + 1) & (CACHE_SLOTS - 1)) {
         cached_t *c = &db->cache[i];
@@ -187,36 +254,220 @@ void db_read_end(db_t *db)
     if (!st || db_run(db, st)) db_rollback(db);
 }
 
+static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE", SQL_COMMIT[] = "COMMIT";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT w", SQL_RELEASE[] = "RELEASE w", SQL_UNDO[] = "ROLLBACK TO w";
+
+static int run_cached(db_t *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    return st ? db_run(db, st) : -1;
+}
+
+static int64_t now_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* A transaction on a connection of its own (no pool): SQLite's own locking. */
+static int solo_begin(db_t *db)
+{
+    return run_cached(db, SQL_BEGIN_WRITE);
+}
+
+static int take_turn(writers_t *w, db_t *db)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += WRITER_WAIT_S;
+    atomic_fetch_add(&w->queued, 1);
+    int rc = pthread_mutex_timedlock(&w->turn, &until);
+    atomic_fetch_sub(&w->queued, 1);
+    if (rc) log_error(db->log, "sqlite: no turn to write within %d s", WRITER_WAIT_S);
+    return rc ? -1 : 0;
+}
+
+/* Runs the batch's deferred work, then commits it (turn held), and tells its members; the commit's ticket for
+ * wait_durable, or 0 when it was rolled back. */
+static uint64_t end_batch(writers_t *w)
+{
+    int rc = 0;
+    for (size_t i = 0; i < w->ndeferred && rc == 0; i++) rc = w->deferred[i].fn(w->conn, w->deferred[i].arg);
+    w->ndeferred = 0;
+    if (rc == 0) rc = run_cached(w->conn, SQL_COMMIT);
+    if (rc) db_rollback(w->conn);
+    pthread_mutex_lock(&w->mu);
+    uint64_t ticket = rc ? 0 : ++w->committed;
+    w->batches_done = w->batch;
+    w->ended[w->batch % BATCH_RING].batch = w->batch;
+    w->ended[w->batch % BATCH_RING].ticket = ticket;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    w->batch = 0;
+    return ticket;
+}
+
+/* fdatasync of the WAL (any descriptor of the file will do); a WAL already checkpointed away is durable. */
+static int sync_wal(writers_t *w)
+{
+    int fd = open(w->wal, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? 0 : -1;
+    int rc = fdatasync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Returns once an fdatasync that began after commit number ticket has finished; one waiter syncs for all. */
+static int wait_durable(writers_t *w, log_t *log, uint64_t ticket)
+{
+    int rc = 0;
+    pthread_mutex_lock(&w->mu);
+    while (w->synced < ticket && rc == 0) {
+        if (w->syncing) {
+            pthread_cond_wait(&w->cv, &w->mu);
+            continue;
+        }
+        uint64_t upto = w->committed;
+        w->syncing = true;
+        pthread_mutex_unlock(&w->mu);
+        rc = sync_wal(w);
+        pthread_mutex_lock(&w->mu);
+        w->syncing = false;
+        if (rc == 0 && upto > w->synced) w->synced = upto;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (rc) log_error(log, "sqlite: fdatasync of the WAL failed: %s", strerror(errno));
+    return rc;
+}
+
+/*
+ * Waits for batch b to end; commits it itself when nobody has within
+ * RESCUE_US (its last member gave the turn to a writer that then gave up).
+ * 0 when it committed, with *ticket set; -1 when it did not.
+ */
+static int await_batch(writers_t *w, uint64_t b, uint64_t *ticket)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->batches_done < b) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += RESCUE_US * 1000L;
+        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        if (pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT || w->batches_done >= b) continue;
+        pthread_mutex_unlock(&w->mu);
+        if (pthread_mutex_trylock(&w->turn) == 0) {
+            uint64_t t = w->batch == b ? end_batch(w) : 0;
+            pthread_mutex_unlock(&w->turn);
+            if (t) {
+                *ticket = t;
+                return 0;
+            }
+        }
+        pthread_mutex_lock(&w->mu);
+    }
+    /* an outcome overwritten before this waiter woke is unknown: reported as a failure, the safe side */
+    bool known = w->ended[b % BATCH_RING].batch == b;
+    *ticket = known ? w->ended[b % BATCH_RING].ticket : 0;
+    pthread_mutex_unlock(&w->mu);
+    return *ticket ? 0 : -1;
+}
+
 int db_begin(db_t *db)
 {
-    return db_exec(db, "BEGIN IMMEDIATE");
+    writers_t *w = db->writers;
+    if (!w) return solo_begin(db);
+    if (db->redirect) {
+        log_error(db->log, "sqlite: a write transaction inside another");
+        return -1;
+    }
+    if (take_turn(w, db)) return -1;
+    if (!w->batch) {
+        if (run_cached(w->conn, SQL_BEGIN_WRITE)) goto fail;
+        w->batch = ++w->numbered;
+        w->members = 0;
+        w->opened_us = now_us();
+    }
+    if (run_cached(w->conn, SQL_SAVEPOINT)) goto fail;
+    db->redirect = w->conn;
+    db->batch = w->batch;
+    db->defer_mark = w->ndeferred;
+    return 0;
+fail:
+    if (w->batch && !w->members) end_batch(w);
+    pthread_mutex_unlock(&w->turn);
+    return -1;
+}
+
+/* Ends db's part of the batch (kept: its savepoint released; or undone) and gives the turn on. */
+static int leave_batch(db_t *db, bool keep)
+{
+    writers_t *w = db->writers;
+    db_t *conn = db->redirect;
+    int rc = 0;
+    if (keep && run_cached(conn, SQL_RELEASE)) keep = false, rc = -1;
+    if (!keep && (run_cached(conn, SQL_UNDO) || run_cached(conn, SQL_RELEASE))) rc = -1;
+    if (!keep) w->ndeferred = db->defer_mark; /* its deferred work goes with it */
+    db->redirect = NULL;
+    w->members += keep;
+    bool last = atomic_load(&w->queued) == 0 || w->members >= BATCH_MAX || now_us() - w->opened_us > BATCH_AGE_US;
+    if (rc && !db_in_txn(conn)) last = true; /* SQLite ended the batch itself (an I/O error): end_batch reports it */
+    uint64_t ticket = 0, b = db->batch;
+    int brc = 0;
+    if (w->batch == b && last) {
+        ticket = end_batch(w);
+        brc = ticket ? 0 : -1;
+    }
+    pthread_mutex_unlock(&w->turn);
+    if (!keep) return rc;
+    if (!ticket && brc == 0) brc = await_batch(w, b, &ticket);
+    if (brc) return -1;
+    return db->sync_full ? wait_durable(w, db->log, ticket) : 0;
+}
+
+int db_defer(db_t *db, db_deferred_fn fn, void *arg)
+{
+    if (!db->redirect) return fn(db, arg);
+    writers_t *w = db->writers;
+    if (w->ndeferred == w->cap_deferred) {
+        w->cap_deferred = w->cap_deferred ? 2 * w->cap_deferred : 64;
+        w->deferred = mem_realloc(w->deferred, w->cap_deferred * sizeof(*w->deferred));
+    }
+    w->deferred[w->ndeferred++] = (struct deferred){fn, arg};
+    return 0;
 }
 
 int db_commit(db_t *db)
 {
-    if (db_exec(db, "COMMIT") == 0) return 0;
+    if (db->redirect) return leave_batch(db, true);
+    if (run_cached(db, SQL_COMMIT) == 0) return 0;
     db_rollback(db);
     return -1;
 }
 
 void db_rollback(db_t *db)
 {
+    if (db->redirect) {
+        leave_batch(db, false);
+        return;
+    }
     if (!sqlite3_get_autocommit(db->h)) sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 bool db_in_txn(db_t *db)
 {
-    return !sqlite3_get_autocommit(db->h);
+    return !sqlite3_get_autocommit(on(db)->h);
 }
 
 int64_t db_last_id(db_t *db)
 {
-    return sqlite3_last_insert_rowid(db->h);
+    return sqlite3_last_insert_rowid(on(db)->h);
 }
 
 int db_changes(db_t *db)
 {
-    return sqlite3_changes(db->h);
+    return sqlite3_changes(on(db)->h);
 }
 
 void db_reset_all(db_t *db)
@@ -234,12 +485,22 @@ dbpool_t *dbpool_new(const char *path, int size, bool sync_full, log_t *log)
     pthread_cond_init(&p->cv, NULL);
     p->free = mem_calloc((size_t)size, sizeof(db_t *));
     p->size = size;
+    pthread_mutex_init(&p->writers.turn, NULL);
+    pthread_mutex_init(&p->writers.mu, NULL);
+    pthread_cond_init(&p->writers.cv, NULL);
+    snprintf(p->writers.wal, sizeof p->writers.wal, "%s-wal", path);
+    /* the write connection syncs nothing itself: with sync_full, wait_durable does, once per group */
+    if (db_open(&p->writers.conn, path, false, log) || db_exec(p->writers.conn, "PRAGMA wal_autocheckpoint=4000")) {
+        dbpool_free(p);
+        return NULL;
+    }
     for (int i = 0; i < size; i++) {
         if (db_open(&p->free[i], path, sync_full, log)) {
             p->nfree = i;
             dbpool_free(p);
             return NULL;
         }
+        p->free[i]->writers = &p->writers;
     }
     p->nfree = size;
     return p;
@@ -249,6 +510,11 @@ void dbpool_free(dbpool_t *p)
 {
     if (!p) return;
     for (int i = 0; i < p->nfree; i++) db_close(p->free[i]);
+    db_close(p->writers.conn);
+    free(p->writers.deferred);
+    pthread_mutex_destroy(&p->writers.turn);
+    pthread_mutex_destroy(&p->writers.mu);
+    pthread_cond_destroy(&p->writers.cv);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p->free);

@@ -36,7 +36,23 @@ int db_exec(db_t *db, const char *sql);
 /* A read-only snapshot for several statements (deferred BEGIN ... COMMIT, both prepared once). */
 int db_read_begin(db_t *db);
 void db_read_end(db_t *db);
-int db_begin(db_t *db);   /* BEGIN IMMEDIATE: writers queue up front, never deadlock */
+/*
+ * A write transaction. On a pool's connection it runs on the pool's write
+ * connection, batched with others (db.c): take statements with db_stmt
+ * after db_begin and finish them before db_commit. db_commit returns once
+ * the batch committed (and, with sync_full, is on disk); LL-style 0 or -1.
+ */
+int db_begin(db_t *db);
+/*
+ * Work for the end of the transaction, just before it commits: full-text
+ * writes, which FTS5 flushes to a new segment at every savepoint, go there
+ * so that a batch flushes once. Deferred works run in the order given, on
+ * the connection they are passed; dropped if db's transaction is rolled
+ * back; a failure rolls back the batch. arg must live until db_commit
+ * returns. Outside a batch (a connection of its own) fn runs at once.
+ */
+typedef int (*db_deferred_fn)(db_t *db, void *arg);
+int db_defer(db_t *db, db_deferred_fn fn, void *arg);
 int db_commit(db_t *db);
 void db_rollback(db_t *db);
 bool db_in_txn(db_t *db);
