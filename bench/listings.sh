@@ -281,14 +281,14 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
     lrow "nearby 5 km (district centres) + category, newest, 20 results" "$WL -s nearby.lua \$LINLI" l-nearby 0.2
     lrow "nginx ceiling, after" "$WL http://127.0.0.1:PORT/" l-nginx-after -
     echo
-    echo "Posting, \`POST /api/v1/listings\` (validation, sealing, FTS5 + R*Tree update, one commit each), 4 sessions,"
+    echo "Posting, \`POST /api/v1/listings\` (validation, sealing, FTS5 + R*Tree update; write transactions batched, docs/decisions.md), 16 sessions,"
     echo "bodies rotating over goods / jobs / housing / services with random districts of the browsed cities; \"stored\""
     echo "is the number of listings rows added, counted in the database after the run (target ≥ 1,000/s):"
     echo
     echo "| posting | command | stored | stored/s | wrk req/s | p50 | p99 | target |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
     for v in l-post-syncfull l-post-syncnormal; do
-        label="\`db_sync_full = true\` (default; fsync per commit)"
+        label="\`db_sync_full = true\` (default; group commit: one fdatasync of the WAL per group of commits)"
         [[ $v == l-post-syncnormal ]] && label="\`db_sync_full = false\` (synchronous=NORMAL)"
         b=$(bad "$v")
         echo "| $label | \`$WP \$LINLI\` | ${STORED[$v]} | ${POST_RATE[$v]} | $(rps "$v")${b:+ ($b)} | $(pct_ms "$v" 50) | $(pct_ms "$v" 99) | ≥ 1000/s $(awk -v r="${POST_RATE[$v]}" 'BEGIN { print (r >= 1000 ? "met" : "**missed**") }') |"
