@@ -73,15 +73,23 @@ static int64_t count(db_t *db, const char *sql, int64_t id)
     return n;
 }
 
+/* A pool on a new database file in a new directory (*dir, to remove after), its path in path. */
+static dbpool_t *new_pool(char **dir, char path[1100], int size, bool sync_full, log_t *log)
+{
+    *dir = support_tmpdir();
+    snprintf(path, 1100, "%s/batch.db", *dir);
+    log_open(log, NULL);
+    dbpool_t *pool = dbpool_new(path, size, sync_full, log);
+    assert_non_null(pool);
+    return pool;
+}
+
 static void test_B1_concurrent_writers_each_keep_or_undo_their_own(void **state)
 {
     (void)state;
-    char *dir = support_tmpdir(), path[1100];
-    snprintf(path, sizeof path, "%s/batch.db", dir);
+    char *dir, path[1100];
     log_t log;
-    log_open(&log, NULL);
-    dbpool_t *pool = dbpool_new(path, THREADS + 2, true, &log);
-    assert_non_null(pool);
+    dbpool_t *pool = new_pool(&dir, path, THREADS + 2, true, &log);
     db_t *db = dbpool_acquire(pool);
     assert_int_equal(db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, thread INTEGER NOT NULL);"
                                  "CREATE TABLE deferred (id INTEGER PRIMARY KEY);"),
@@ -124,11 +132,9 @@ static void test_B1_concurrent_writers_each_keep_or_undo_their_own(void **state)
 static void test_B1_a_nested_write_transaction_is_refused(void **state)
 {
     (void)state;
-    char *dir = support_tmpdir(), path[1100];
-    snprintf(path, sizeof path, "%s/nested.db", dir);
+    char *dir, path[1100];
     log_t log;
-    log_open(&log, NULL);
-    dbpool_t *pool = dbpool_new(path, 2, false, &log);
+    dbpool_t *pool = new_pool(&dir, path, 2, false, &log);
     db_t *db = dbpool_acquire(pool);
     assert_int_equal(db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, thread INTEGER);"), 0);
     assert_int_equal(db_begin(db), 0);
