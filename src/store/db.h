@@ -40,7 +40,7 @@ void db_read_end(db_t *db);
  * A write transaction. On a pool's connection it runs on the pool's write
  * connection, batched with others (db.c): take statements with db_stmt
  * after db_begin and finish them before db_commit. db_commit returns once
- * the batch committed (and, with sync_full, is on disk); LL-style 0 or -1.
+ * the batch committed (and, with sync_full, is on disk). All return 0 or -1.
  */
 int db_begin(db_t *db);
 /*

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stddef.h>
 
-double sqlfn_geo_km(double lat0, double lng0, double lat, double lng)
+static double geo_km_of(double lat0, double lng0, double lat, double lng)
 {
     const double rad = M_PI / 180.0;
     double c = sin(lat0 * rad) * sin(lat * rad) + cos(lat0 * rad) * cos(lat * rad) * cos((lng - lng0) * rad);
@@ -17,7 +17,7 @@ static void geo_km(sqlite3_context *cx, int argc, sqlite3_value **argv)
         if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return; /* the result stays NULL */
         v[i] = sqlite3_value_double(argv[i]);
     }
-    sqlite3_result_double(cx, sqlfn_geo_km(v[0], v[1], v[2], v[3]));
+    sqlite3_result_double(cx, geo_km_of(v[0], v[1], v[2], v[3]));
 }
 
 int sqlfn_register(sqlite3 *db)

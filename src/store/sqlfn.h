@@ -11,6 +11,5 @@
 #include <sqlite3.h>
 
 int sqlfn_register(sqlite3 *db);
-double sqlfn_geo_km(double lat0, double lng0, double lat, double lng);
 
 #endif
