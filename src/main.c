@@ -12,6 +12,7 @@
  *   linli backup DEST | restore SRC    consistent online backup (F7) and its restore
  *   linli share export PARTNER         the partner's de-identified JSONL export on stdout (E4, F1)
  */
+#include "base/clock.h"
 #include "api/api.h"
 #include "web/web.h"
 #include "web/site.h"
@@ -291,9 +292,7 @@ static void *sweeper_main(void *arg)
     server_t *s = arg;
     pthread_mutex_lock(&s->stop_mu);
     while (!s->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += s->conf.sweep_interval_s;
+        struct timespec until = clock_after_ms((int64_t)s->conf.sweep_interval_s * 1000);
         pthread_mutex_unlock(&s->stop_mu);
         retention_report_t rep;
         if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
@@ -339,10 +338,7 @@ static void *notifier_main(void *arg)
     else snprintf(url, sizeof url, "http://%s/api/v1/payments/sandbox/callback", s->conf.listen);
     pthread_mutex_lock(&s->stop_mu);
     while (!s->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 300 * 1000000L;
-        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        struct timespec until = clock_after_ms(300);
         pthread_mutex_unlock(&s->stop_mu);
         deliver_callbacks(s, url);
         pthread_mutex_lock(&s->stop_mu);

@@ -1,5 +1,6 @@
 /* gate.c — a semaphore with a bounded wait (see gate.h). */
 #include "base/gate.h"
+#include "base/clock.h"
 #include <errno.h>
 #include <time.h>
 
@@ -17,11 +18,7 @@ int gate_enter(gate_t *g, int wait_ms)
 {
     if (!g) return 0;
     if (wait_ms <= 0) return sem_trywait(&g->sem) == 0 ? 0 : -1;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+    struct timespec until = clock_after_ms(wait_ms);
     int rc;
     while ((rc = sem_timedwait(&g->sem, &until)) != 0 && errno == EINTR) {
     }

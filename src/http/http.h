@@ -61,7 +61,7 @@ struct req {
     json_t *json; /* the parsed body, owned by the arena */
     ctx_t ctx;
     unsigned status;
-    int64_t started_ns;
+    int64_t started_us; /* clock_mono_us() when the request arrived */
     struct req_header *headers; /* extra response headers */
     const char *csrf_set;       /* the CSRF cookie this response sets (web/form.c), so a page sets one only */
 };

@@ -10,6 +10,7 @@
  * that connection should close anyway.
  */
 #include "http/server.h"
+#include "base/clock.h"
 #include "base/mem.h"
 #include "base/result.h"
 #include "domain/session.h"
@@ -23,13 +24,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 void http_header(req_t *r, const char *name, const char *value)
 {
@@ -272,7 +266,7 @@ static req_t *req_new(server_t *s, struct MHD_Connection *conn, const char *meth
     r->route = http_route(s->routes, s->nroutes, r->method, r->path, r->params, &r->path_known);
     bool upload = r->route && (r->route->flags & R_UPLOAD);
     r->body_limit = (size_t)(upload ? s->conf.max_upload_kb : s->conf.max_body_kb) * 1024;
-    r->started_ns = now_ns();
+    r->started_us = clock_mono_us();
     r->ctx.arena = a;
     r->ctx.vault = s->vault;
     r->ctx.log = &s->log;
@@ -343,7 +337,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn, (void)toe;
     if (!r) return;
     if (s->conf.access_log)
-        log_access(&s->log, r->method, r->path, r->status, (long)((now_ns() - r->started_ns) / 1000));
+        log_access(&s->log, r->method, r->path, r->status, (long)(clock_mono_us() - r->started_us));
     arena_free(r->arena);
     *con_cls = NULL;
 }

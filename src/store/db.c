@@ -20,6 +20,7 @@
  * committed: what a request reports done is in the database (and on disk).
  */
 #include "store/db.h"
+#include "base/clock.h"
 #include "base/mem.h"
 #include "store/fts.h"
 #include "store/sqlfn.h"
@@ -38,7 +39,7 @@
 #define WRITER_WAIT_S 5      /* as long as the busy timeout: a writer never waits forever */
 #define BATCH_MAX     64     /* transactions per batch */
 #define BATCH_AGE_US  10000  /* a batch older than this is committed by its next writer */
-#define RESCUE_US     20000  /* a waiter commits its batch itself when nobody did within this */
+#define RESCUE_MS     20     /* a waiter commits its batch itself when nobody did within this */
 #define BATCH_RING    64     /* outcomes kept for waiters: far more batches than can end while one wakes */
 
 typedef struct {
@@ -263,13 +264,6 @@ static int run_cached(db_t *db, const char *sql)
     return st ? db_run(db, st) : -1;
 }
 
-static int64_t now_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 /* A transaction on a connection of its own (no pool): SQLite's own locking. */
 static int solo_begin(db_t *db)
 {
@@ -278,9 +272,7 @@ static int solo_begin(db_t *db)
 
 static int take_turn(writers_t *w, db_t *db)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += WRITER_WAIT_S;
+    struct timespec until = clock_after_ms(WRITER_WAIT_S * 1000);
     atomic_fetch_add(&w->queued, 1);
     int rc = pthread_mutex_timedlock(&w->turn, &until);
     atomic_fetch_sub(&w->queued, 1);
@@ -351,10 +343,7 @@ static int await_batch(writers_t *w, uint64_t b, uint64_t *ticket)
 {
     pthread_mutex_lock(&w->mu);
     while (w->batches_done < b) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += RESCUE_US * 1000L;
-        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        struct timespec until = clock_after_ms(RESCUE_MS);
         if (pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT || w->batches_done >= b) continue;
         pthread_mutex_unlock(&w->mu);
         if (pthread_mutex_trylock(&w->turn) == 0) {
@@ -387,7 +376,7 @@ int db_begin(db_t *db)
         if (run_cached(w->conn, SQL_BEGIN_WRITE)) goto fail;
         w->batch = ++w->numbered;
         w->members = 0;
-        w->opened_us = now_us();
+        w->opened_us = clock_mono_us();
     }
     if (run_cached(w->conn, SQL_SAVEPOINT)) goto fail;
     db->redirect = w->conn;
@@ -411,7 +400,7 @@ static int leave_batch(db_t *db, bool keep)
     if (!keep) w->ndeferred = db->defer_mark; /* its deferred work goes with it */
     db->redirect = NULL;
     w->members += keep;
-    bool last = atomic_load(&w->queued) == 0 || w->members >= BATCH_MAX || now_us() - w->opened_us > BATCH_AGE_US;
+    bool last = atomic_load(&w->queued) == 0 || w->members >= BATCH_MAX || clock_mono_us() - w->opened_us > BATCH_AGE_US;
     if (rc && !db_in_txn(conn)) last = true; /* SQLite ended the batch itself (an I/O error): end_batch reports it */
     uint64_t ticket = 0, b = db->batch;
     int brc = 0;
