@@ -6,6 +6,7 @@
  *                                listings, plus the query lists the wrk scripts rotate over:
  *                                DIR/q-keyword.tsv, q-browse.tsv, q-nearby.tsv, and DIR/gen.txt (timings)
  *   gen count DIR                prints the number of listings rows
+ *   gen segments DIR             the full text's two parts: segments of each, listings in the recent one
  *   gen plan DIR Q CITY CAT      EXPLAIN QUERY PLAN and best-of-20 time of one search (search_run), in-process;
  *                                Q "-": city + category browse; Q "@lat,lng": nearby 5 km + category
  *   gen sql DIR SQL              best-of-10 time of one statement, in-process (profiling)
@@ -702,6 +703,16 @@ int main(int argc, char **argv)
         db_close(e.db);
         return 0;
     }
+    if (argc == 3 && !strcmp(argv[1], "segments")) { /* the full text's two parts: segments, and rows in the recent */
+        env_t e;
+        env_open(&e, argv[2], false);
+        printf("main=%lld recent=%lld recent_rows=%lld\n",
+               (long long)count_rows(e.db, "SELECT count(DISTINCT segid) FROM listings_fts_idx"),
+               (long long)count_rows(e.db, "SELECT count(DISTINCT segid) FROM listings_fts_new_idx"),
+               (long long)count_rows(e.db, "SELECT count(*) FROM listings_fts_new_ids"));
+        db_close(e.db);
+        return 0;
+    }
     if (argc == 4 && !strcmp(argv[1], "sql")) { /* timing of one statement (best of 10), rows counted */
         env_t e;
         env_open(&e, argv[2], false);
@@ -731,6 +742,6 @@ int main(int argc, char **argv)
     }
     if (argc == 5 && !strcmp(argv[1], "loop")) return cmd_loop(argv[2], argv[3], atoi(argv[4]));
     if (argc == 6 && !strcmp(argv[1], "plan")) return cmd_plan(argv[2], argv[3], (uint32_t)atoi(argv[4]), argv[5]);
-    fprintf(stderr, "usage: gen build DIR N USERS SEED | gen count DIR | gen plan DIR Q CITY CATEGORY\n");
+    fprintf(stderr, "usage: gen build DIR N USERS SEED | gen count DIR | gen segments DIR | gen plan DIR Q CITY CATEGORY\n");
     return 2;
 }

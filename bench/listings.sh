@@ -222,6 +222,24 @@ start_listings
 post_run l-post-syncnormal
 HWM_POST_NORMAL=$(kib VmHWM "${PID[listings]}")
 TOTAL_AFTER=$(count_listings)
+
+# ---- keyword searches after posting: at once, and once the tidy has put the full text back in few segments ----
+# (docs/decisions.md, "The full-text index in two parts")
+SEG_POSTED=$("$GEN" segments "$LD")
+warm_cache; run_wrk l-keyword-posted "$LB/" -s "$OUT/keyword.lua"
+TIDY_T0=$(date +%s)
+SEG_TIDIED=$SEG_POSTED
+for i in $(seq 1 150); do # up to 5 minutes
+    SEG_TIDIED=$("$GEN" segments "$LD")
+    [[ $SEG_TIDIED =~ ^main=1\ recent=[01]\  ]] && break
+    sleep 2
+done
+TIDY_S=$(($(date +%s) - TIDY_T0))
+wait_idle "${PID[listings]}"
+start_nginx
+run_wrk l-nginx-late "http://127.0.0.1:$NGINX_PORT/"
+stop_nginx
+warm_cache; run_wrk l-keyword-tidied "$LB/" -s "$OUT/keyword.lua"
 stop_pid "${PID[listings]}"; forget_pid "${PID[listings]}"
 
 # ---- figures into docs/performance.md -------------------------------------------------------
@@ -293,6 +311,16 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
         b=$(bad "$v")
         echo "| $label | \`$WP \$LINLI\` | ${STORED[$v]} | ${POST_RATE[$v]} | $(rps "$v")${b:+ ($b)} | $(pct_ms "$v" 50) | $(pct_ms "$v" 99) | ≥ 1000/s $(awk -v r="${POST_RATE[$v]}" 'BEGIN { print (r >= 1000 ? "met" : "**missed**") }') |"
     done
+    echo
+    echo "Keyword searches after the two posting runs (the same list as above; ratios to the ceiling above; an nginx run"
+    echo "after the tidy gave $(rps l-nginx-late) req/s). Right after posting the recent part of the full text held"
+    echo "\`$SEG_POSTED\` (segments of each part; listings in the recent one); the tidy (\`listing_tidy_step\`, idle"
+    echo "write path only) then took $TIDY_S s to reach \`$SEG_TIDIED\`:"
+    echo
+    echo "| benchmark | command | req/s | ratio to ceiling | p50 | p99 | target |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
+    lrow "keyword, right after posting" "$WL -s keyword.lua \$LINLI" l-keyword-posted 0.25 20
+    lrow "keyword, after the tidy" "$WL -s keyword.lua \$LINLI" l-keyword-tidied 0.25 20
     echo
     echo "Memory of linli (\`/proc/PID/status\`): RSS at idle after start $(mib "${RSS_IDLE[listings]}"); peak (VmHWM) after"
     echo "the four read runs **$(mib "${HWM_READS[listings]}")** (target < 300 MB: $(awk -v k="${HWM_READS[listings]}" 'BEGIN { print (k * 1024 < 300e6 ? "met" : "**missed**") }')); after posting with sync on"

@@ -206,7 +206,8 @@ static int open_store(server_t *s, bool access_log)
     conf_data_path(&s->conf, "keys.db", path, sizeof path);
     bool fresh_keys = access(path, F_OK) != 0;
     conf_data_path(&s->conf, "linli.db", path, sizeof path);
-    s->pool = dbpool_new(path, s->conf.threads + 2, s->conf.db_sync_full, &s->log);
+    /* a connection for each worker, and for the sweeper, the notifier and the tidier */
+    s->pool = dbpool_new(path, s->conf.threads + 3, s->conf.db_sync_full, &s->log);
     if (!s->pool) return -1;
     db_t *db = dbpool_acquire(s->pool);
     int rc = db_migrate(db);
@@ -302,6 +303,52 @@ static void *sweeper_main(void *arg)
                      (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
                      (long long)rep.listings_expired, (long long)rep.children_erased, (long long)rep.keyless_erased,
                      (long long)rep.notices_sent, (long long)rep.notices_failed);
+        pthread_mutex_lock(&s->stop_mu);
+        while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&s->stop_mu);
+    return NULL;
+}
+
+/*
+ * serve's upkeep of the full-text index (listing_tidy_step): steps while the
+ * write path is idle, then a pause. Merging the recent part is cheap (it is
+ * small) but not free: at most every RECENT_MERGE_S.
+ */
+#define TIDY_PAUSE_MS  1000
+#define RECENT_MERGE_S 5
+static bool stopping(server_t *s)
+{
+    pthread_mutex_lock(&s->stop_mu);
+    bool stop = s->stopping;
+    pthread_mutex_unlock(&s->stop_mu);
+    return stop;
+}
+
+static void *tidier_main(void *arg)
+{
+    server_t *s = arg;
+    listing_tidy_t t = {.fold_rows = s->conf.search_fold_rows,
+                        .main_every_s = s->conf.search_merge_every_s,
+                        .recent_every_s = RECENT_MERGE_S};
+    pthread_mutex_lock(&s->stop_mu);
+    while (!s->stopping) {
+        pthread_mutex_unlock(&s->stop_mu);
+        arena_t *a = arena_new(4096);
+        db_t *db = dbpool_acquire(s->pool);
+        ctx_t c = command_ctx(s, db, a);
+        bool did = true;
+        while (did && !stopping(s)) {
+            c.now = (int64_t)time(NULL);
+            if (listing_tidy_step(&c, &t, &did)) {
+                log_error(&s->log, "search index upkeep failed");
+                break;
+            }
+        }
+        dbpool_release(s->pool, db);
+        arena_free(a);
+        struct timespec until = clock_after_ms(TIDY_PAUSE_MS);
         pthread_mutex_lock(&s->stop_mu);
         while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
         }
@@ -486,6 +533,7 @@ static int cmd_serve(server_t *s)
     pthread_cond_init(&s->stop_cv, NULL);
     pthread_create(&s->sweeper, NULL, sweeper_main, s);
     pthread_create(&s->notifier, NULL, notifier_main, s);
+    pthread_create(&s->tidier, NULL, tidier_main, s);
     log_info(&s->log, "serving on http://%s (data in %s)", s->conf.listen, s->conf.data_dir);
     fprintf(stderr, "linli: serving on http://%s (data in %s)\n", s->conf.listen, s->conf.data_dir);
     sigwait(&set, &sig);
@@ -496,6 +544,7 @@ static int cmd_serve(server_t *s)
     pthread_mutex_unlock(&s->stop_mu);
     pthread_join(s->sweeper, NULL);
     pthread_join(s->notifier, NULL);
+    pthread_join(s->tidier, NULL);
     server_stop(s);
     dbpool_set_views(s->pool, NULL);
     vc_free(s->views);

@@ -32,6 +32,8 @@ typedef struct conf {
     int view_cache_mb;         /* memory for shared copies of listing cards (search results); 0: none */
     bool access_log;
     int sweep_interval_s;
+    int search_fold_rows;      /* listings in the recent part of the full text before it is folded (listing.h) */
+    int search_merge_every_s;  /* how often the main part is merged back into one segment, at most */
     int stats_k;               /* public statistics suppress every count below this (D4) */      /* how often serve runs the retention sweep */
     bool premoderate;          /* every new listing waits for a moderator */
     char regions_file[512];    /* administrative divisions with centres */

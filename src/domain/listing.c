@@ -943,6 +943,8 @@ int listing_reindex_views(ctx_t *c, int64_t *n)
 int listing_reindex_text(ctx_t *c, int64_t *n)
 {
     if (db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');"
+                       "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all');"
+                       "DELETE FROM listings_fts_new_ids;"
                        "INSERT INTO listings_fts(listings_fts, rank) VALUES ('automerge', 0);"
                        "INSERT INTO listings_fts(listings_fts, rank) VALUES ('hashsize', 67108864);") ||
         reindex_pass(c, true, n))
@@ -952,6 +954,81 @@ int listing_reindex_text(ctx_t *c, int64_t *n)
                           "INSERT INTO listings_fts(listings_fts, rank) VALUES ('hashsize', 1048576);")
                ? LL_ERR
                : LL_OK;
+}
+
+static const char SQL_RECENT_ROWS[] =
+    "SELECT l.id, l.user_id, l.category, l.subcategory, l.title, l.description, l.attrs, l.price_fen, l.city, "
+    "l.district, l.lat, l.lng, l.status, l.moderation_note, l.created_at, l.updated_at, l.expires_at "
+    "FROM listings_fts_new_ids n CROSS JOIN listings l ON l.id = n.id ORDER BY n.id DESC LIMIT ?1";
+#define FOLD_CHUNK  500 /* listings moved per transaction: a few ms of the write turn */
+#define MERGE_PAGES 100 /* pages merged per transaction: likewise */
+
+/* Moves the next FOLD_CHUNK listings of the recent part to the main one; the fold ends with the part empty. */
+static int fold_step(ctx_t *c, listing_tidy_t *t, bool *did)
+{
+    arena_t *outer = c->arena;
+    listing_t *v;
+    size_t k = 0;
+    int rc = db_begin_idle(c->db), res = LL_ERR;
+    if (rc) return rc < 0 ? LL_ERR : LL_OK;
+    c->arena = arena_new(1 << 16);
+    sqlite3_stmt *st = db_stmt(c->db, SQL_RECENT_ROWS);
+    if (!st) goto done;
+    sqlite3_bind_int(st, 1, FOLD_CHUNK);
+    if (collect(c, st, &v, &k, FOLD_CHUNK) || lidx_fold_text(c, v, k)) goto done;
+    /* emptied: start the part again without the deletions it carries */
+    if (k < FOLD_CHUNK && db_exec(c->db, "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all')"))
+        goto done;
+    res = db_commit(c->db) ? LL_ERR : LL_OK;
+done:
+    if (res) db_rollback(c->db);
+    arena_free(c->arena);
+    c->arena = outer;
+    if (res == LL_OK && k < FOLD_CHUNK) {
+        t->folding = false;
+        t->main_merging = true; /* the fold left the main part a segment per chunk */
+    }
+    *did = res == LL_OK;
+    return res;
+}
+
+/* One transaction of merging a part; *merging ends when the part is in one segment. */
+static int merge_step(ctx_t *c, bool recent, bool *merging, bool *did)
+{
+    bool more = false;
+    int rc = db_begin_idle(c->db);
+    if (rc) return rc < 0 ? LL_ERR : LL_OK;
+    if (lidx_merge(c, recent, MERGE_PAGES, &more) || db_commit(c->db)) {
+        db_rollback(c->db);
+        return LL_ERR;
+    }
+    *merging = more;
+    *did = more;
+    return LL_OK;
+}
+
+int listing_tidy_step(ctx_t *c, listing_tidy_t *t, bool *did)
+{
+    int64_t recent;
+    *did = false;
+    if (!t->folding) {
+        if (lidx_recent_count(c, &recent)) return LL_ERR;
+        t->folding = recent > 0 && recent >= t->fold_rows;
+    }
+    if (t->folding) return fold_step(c, t, did);
+    /* a part found in one segment hands the step on; a busy write path ends it */
+    if (!t->main_merging && c->now - t->main_at >= t->main_every_s) t->main_merging = true;
+    if (t->main_merging) {
+        t->main_at = c->now;
+        if (merge_step(c, false, &t->main_merging, did)) return LL_ERR;
+        if (t->main_merging) return LL_OK;
+    }
+    if (!t->recent_merging && c->now - t->recent_at >= t->recent_every_s) t->recent_merging = true;
+    if (t->recent_merging) {
+        t->recent_at = c->now;
+        return merge_step(c, true, &t->recent_merging, did);
+    }
+    return LL_OK;
 }
 
 /*

@@ -112,6 +112,23 @@ int listing_reindex(ctx_t *c, int64_t *n);
 /* Its two passes: cards and the nearby indexes; the full-text index alone (e.g. after a tokenizer change). */
 int listing_reindex_views(ctx_t *c, int64_t *n);
 int listing_reindex_text(ctx_t *c, int64_t *n);
+/*
+ * Upkeep of the full-text index in two parts (listing_index.h; decisions.md,
+ * "The full-text index in two parts"), one transaction a step, each taken
+ * only while the write path is idle (db_begin_idle): once the recent part
+ * holds fold_rows listings it is folded into the main part, which is then
+ * merged into one segment; the main part also every main_every_s (deletions
+ * and edits of older listings add segments to it), the recent part every
+ * recent_every_s. The state is the caller's (zeroed, then the settings).
+ * *did: a step did work, call again; else the write path was busy or there
+ * was nothing to do.
+ */
+typedef struct {
+    int64_t fold_rows, main_every_s, recent_every_s;
+    bool folding, main_merging, recent_merging;
+    int64_t main_at, recent_at; /* when each part's last merge step ran (c->now) */
+} listing_tidy_t;
+int listing_tidy_step(ctx_t *c, listing_tidy_t *t, bool *did);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */
 int listing_load(ctx_t *c, int64_t id, listing_t *out);
 /* Fills out from the first 17 columns of a row in SQL_LOAD order (for search results). */

@@ -33,6 +33,11 @@
 static const char SQL_FTS_ADD[] = "INSERT INTO listings_fts(rowid, title, description, tags) VALUES (?,?,?,?)";
 static const char SQL_FTS_DEL[] =
     "INSERT INTO listings_fts(listings_fts, rowid, title, description, tags) VALUES ('delete',?,?,?,?)";
+static const char SQL_NEW_ADD[] = "INSERT INTO listings_fts_new(rowid, title, description, tags) VALUES (?,?,?,?)";
+static const char SQL_NEW_DEL[] =
+    "INSERT INTO listings_fts_new(listings_fts_new, rowid, title, description, tags) VALUES ('delete',?,?,?,?)";
+static const char SQL_NEW_ID_ADD[] = "INSERT INTO listings_fts_new_ids(id) VALUES (?)";
+static const char SQL_NEW_ID_DEL[] = "DELETE FROM listings_fts_new_ids WHERE id = ?";
 static const char SQL_GEO_ADD[] = "INSERT INTO listings_geo VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_GEO_DEL[] = "DELETE FROM listings_geo WHERE id = ?";
 /* an upsert, not INSERT OR REPLACE: the replaced row's delete would not fire its trigger (view_epochs) */
@@ -348,6 +353,15 @@ int lidx_add_text(ctx_t *c, const listing_t *v, size_t n)
     return LL_OK;
 }
 
+/* Into the recent part of the full text, and noted there. */
+static int add_recent_text(ctx_t *c, const listing_t *l)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_NEW_ID_ADD);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int64(st, 1, l->id);
+    return db_run(c->db, st) || fts_write(c, SQL_NEW_ADD, l) ? LL_ERR : LL_OK;
+}
+
 /*
  * The full-text write comes last: in SQLite 3.40 every later statement of the
  * transaction that opens a statement journal makes FTS5 flush its pending
@@ -356,12 +370,60 @@ int lidx_add_text(ctx_t *c, const listing_t *v, size_t n)
  */
 int lidx_add(ctx_t *c, const listing_t *l)
 {
-    return lidx_add_views(c, l, 1) || lidx_add_text(c, l, 1) ? LL_ERR : LL_OK;
+    return lidx_add_views(c, l, 1) || add_recent_text(c, l) ? LL_ERR : LL_OK;
+}
+
+/* From whichever part of the full text holds l. */
+static int remove_text(ctx_t *c, const listing_t *l)
+{
+    if (delete_id(c, SQL_NEW_ID_DEL, l->id)) return LL_ERR;
+    return fts_write(c, db_changes(c->db) ? SQL_NEW_DEL : SQL_FTS_DEL, l);
 }
 
 int lidx_remove(ctx_t *c, const listing_t *l)
 {
     if (delete_id(c, SQL_GEO_DEL, l->id) || delete_id(c, SQL_CARD_DEL, l->id)) return LL_ERR;
     if (l->has_point && near_remove(c, l)) return LL_ERR;
-    return fts_write(c, SQL_FTS_DEL, l);
+    return remove_text(c, l);
+}
+
+int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (delete_id(c, SQL_NEW_ID_DEL, v[i].id) || fts_write(c, SQL_NEW_DEL, &v[i]) ||
+            fts_write(c, SQL_FTS_ADD, &v[i]))
+            return LL_ERR;
+    return LL_OK;
+}
+
+static const char SQL_RECENT_COUNT[] = "SELECT count(*) FROM listings_fts_new_ids";
+
+int lidx_recent_count(ctx_t *c, int64_t *n)
+{
+    sqlite3_stmt *st = db_stmt(c->db, SQL_RECENT_COUNT);
+    if (!st) return LL_ERR;
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LL_OK : LL_ERR;
+}
+
+static const char SQL_MERGE_MAIN[] = "INSERT INTO listings_fts(listings_fts, rank) VALUES ('merge', ?)";
+static const char SQL_MERGE_NEW[] = "INSERT INTO listings_fts_new(listings_fts_new, rank) VALUES ('merge', ?)";
+
+/*
+ * FTS5's 'merge' with a negative page count: gathers every segment of the
+ * index into one merge and writes about that many pages of it. A call that
+ * found one segment (nothing to merge) changes at most one row.
+ */
+int lidx_merge(ctx_t *c, bool recent, int pages, bool *more)
+{
+    sqlite3 *h = db_handle(c->db);
+    sqlite3_stmt *st = db_stmt(c->db, recent ? SQL_MERGE_NEW : SQL_MERGE_MAIN);
+    if (!st) return LL_ERR;
+    sqlite3_bind_int(st, 1, -pages);
+    int before = sqlite3_total_changes(h);
+    if (db_run(c->db, st)) return LL_ERR;
+    *more = sqlite3_total_changes(h) - before >= 2;
+    return LL_OK;
 }

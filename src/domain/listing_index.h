@@ -2,7 +2,8 @@
  * listing_index.h — the read side of published listings: the full-text
  * index, the nearby tree and the summary cards (B8, B9).
  *
- * Invariant: a listing has an entry in listings_fts, listing_cards and (when
+ * Invariant: a listing has an entry in the full text (listings_fts or
+ * listings_fts_new, see lidx_fold_text), listing_cards and (when
  * it has a point) listings_geo exactly while its status is 'published'; the
  * callers in listing.c call lidx_add / lidx_remove inside the transaction that
  * changes the status. Everything here is derived from the listings row and
@@ -31,6 +32,18 @@ int lidx_add_views(ctx_t *c, const listing_t *v, size_t n);
 int lidx_add_text(ctx_t *c, const listing_t *v, size_t n);
 /* Removes l (as it was added) from every index. */
 int lidx_remove(ctx_t *c, const listing_t *l);
+/*
+ * The full text is in two parts (decisions.md): lidx_add writes to the
+ * recent part, listings_fts_new, which stays small and so cheap to keep in
+ * one segment; the listing tidy folds it into listings_fts now and then.
+ * A listing is in exactly one part; a search reads both.
+ */
+/* Moves n listings (rows as the listings table holds them) from the recent part to the main one. */
+int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n);
+/* How many listings the recent part holds. */
+int lidx_recent_count(ctx_t *c, int64_t *n);
+/* One step of merging a part's segments into one, writing about pages pages; *more: it did work. */
+int lidx_merge(ctx_t *c, bool recent, int pages, bool *more);
 /*
  * Writes the card of the published listing l; l is its public view: contact
  * and private fields masked, photos loaded, as listing_get gives a stranger.

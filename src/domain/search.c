@@ -50,8 +50,7 @@
     " AND (:lat IS NULL OR (l.lat BETWEEN :lat0 AND :lat1 AND l.lng BETWEEN :lng0 AND :lng1 AND dist <= :r))"
 
 /* CROSS JOIN fixes the order: the index drives, listings rows are fetched by rowid */
-#define FROM_FTS                                                                                                 \
-    "FROM listings_fts f CROSS JOIN listings l ON l.id = :base - f.rowid WHERE listings_fts MATCH :match"
+#define FROM_FTS(t) "FROM " t " f CROSS JOIN listings l ON l.id = :base - f.rowid WHERE " t " MATCH :match"
 #define IN_BOX                                                                                                   \
     "g.min_lat >= :lat0 AND g.max_lat <= :lat1 AND g.min_lng >= :lng0 AND g.max_lng <= :lng1 "                   \
     "AND g.min_cat >= :cat0 AND g.max_cat <= :cat1"
@@ -62,31 +61,49 @@
 #define FROM_ALL "FROM listings l WHERE (:cat IS NULL OR l.category = :cat)"
 
 #define BY_NEWEST " AND l.id < :after ORDER BY l.id DESC LIMIT :limit"
-#define BY_NEWEST_FTS " AND f.rowid > :base - :after ORDER BY f.rowid LIMIT :limit"
-#define BY_PRICE_ASC                                                                                             \
-    " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen > :cp OR (l.price_fen = :cp AND l.id > :cid))" \
-    " ORDER BY l.price_fen, l.id LIMIT :limit"
-#define BY_PRICE_DESC                                                                                            \
-    " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen < :cp OR (l.price_fen = :cp AND l.id < :cid))" \
-    " ORDER BY l.price_fen DESC, l.id DESC LIMIT :limit"
-#define BY_RANK " ORDER BY f.rank LIMIT :limit OFFSET :offset"
+#define AFTER_PRICE_ASC                                                                                          \
+    " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen > :cp OR (l.price_fen = :cp AND l.id > :cid))"
+#define AFTER_PRICE_DESC                                                                                         \
+    " AND l.price_fen IS NOT NULL AND (:cp IS NULL OR l.price_fen < :cp OR (l.price_fen = :cp AND l.id < :cid))"
+#define BY_PRICE_ASC AFTER_PRICE_ASC " ORDER BY l.price_fen, l.id LIMIT :limit"
+#define BY_PRICE_DESC AFTER_PRICE_DESC " ORDER BY l.price_fen DESC, l.id DESC LIMIT :limit"
 #define BY_DISTANCE " AND dist IS NOT NULL ORDER BY dist, l.id LIMIT :limit OFFSET :offset"
+
+/*
+ * A keyword search reads both parts of the full text (listing_index.h): one
+ * leg each, merged by SQLite in the order asked for (a compound ORDER BY on
+ * result columns: 1 l.id, 8 l.price_fen, 18 dist, 20 the leg's own key),
+ * each leg walked in its index's order where it has one (newest: rowid;
+ * relevance: rank, each part by its own statistics), so that a page reads
+ * about as much as it shows.
+ */
+#define FTS_LEG(t, key, where) COLS ", " key " " FROM_FTS(t) FILTERS where
+#define FTS_LEGS(key, where, order)                                                                              \
+    FTS_LEG("listings_fts", key, where) " UNION ALL " FTS_LEG("listings_fts_new", key, where) order
 
 enum { PATH_FTS, PATH_GEO, PATH_CC, PATH_C, PATH_ALL, PATH__COUNT };
 
-#define VARIANTS(from, newest, rank)                                                                             \
+/* without the full text there is no relevance: newest first */
+#define VARIANTS(from)                                                                                           \
     {                                                                                                            \
-        [SORT_NEWEST] = COLS from FILTERS newest, [SORT_RELEVANCE] = COLS from FILTERS rank,                     \
+        [SORT_NEWEST] = COLS from FILTERS BY_NEWEST, [SORT_RELEVANCE] = COLS from FILTERS BY_NEWEST,             \
         [SORT_PRICE_ASC] = COLS from FILTERS BY_PRICE_ASC, [SORT_PRICE_DESC] = COLS from FILTERS BY_PRICE_DESC,  \
         [SORT_DISTANCE] = COLS from FILTERS BY_DISTANCE,                                                         \
     }
 
 static const char *const SQL[PATH__COUNT][5] = {
-    [PATH_FTS] = VARIANTS(FROM_FTS, BY_NEWEST_FTS, BY_RANK),
-    [PATH_GEO] = VARIANTS(FROM_GEO, BY_NEWEST, BY_NEWEST),
-    [PATH_CC] = VARIANTS(FROM_CC, BY_NEWEST, BY_NEWEST),
-    [PATH_C] = VARIANTS(FROM_C, BY_NEWEST, BY_NEWEST),
-    [PATH_ALL] = VARIANTS(FROM_ALL, BY_NEWEST, BY_NEWEST),
+    [PATH_FTS] =
+        {
+            [SORT_NEWEST] = FTS_LEGS("f.rowid", " AND f.rowid > :base - :after", " ORDER BY 20 LIMIT :limit"),
+            [SORT_RELEVANCE] = FTS_LEGS("f.rank", "", " ORDER BY 20 LIMIT :limit OFFSET :offset"),
+            [SORT_PRICE_ASC] = FTS_LEGS("NULL", AFTER_PRICE_ASC, " ORDER BY 8, 1 LIMIT :limit"),
+            [SORT_PRICE_DESC] = FTS_LEGS("NULL", AFTER_PRICE_DESC, " ORDER BY 8 DESC, 1 DESC LIMIT :limit"),
+            [SORT_DISTANCE] = FTS_LEGS("NULL", " AND dist IS NOT NULL", " ORDER BY 18, 1 LIMIT :limit OFFSET :offset"),
+        },
+    [PATH_GEO] = VARIANTS(FROM_GEO),
+    [PATH_CC] = VARIANTS(FROM_CC),
+    [PATH_C] = VARIANTS(FROM_C),
+    [PATH_ALL] = VARIANTS(FROM_ALL),
 };
 
 /*
@@ -134,13 +151,17 @@ static const char *const NEAR_SQL_OF[NEAR_CELLS + 1] = {
     NEAR_SQL(NEAR_LEGS9), NEAR_SQL(NEAR_LEGS10), NEAR_SQL(NEAR_LEGS11), NEAR_SQL(NEAR_LEGS12),
 };
 
+/* both parts of the full text, merged on column 5 as the row path's legs above */
+#define CARD_FTS_LEG(t, key, where)                                                                              \
+    "SELECT :base - rowid, NULL, NULL, NULL, " key " FROM " t " WHERE " t " MATCH :match" where
+#define CARD_FTS_LEGS(key, where, order)                                                                         \
+    CARD_FTS_LEG("listings_fts", key, where) " UNION ALL " CARD_FTS_LEG("listings_fts_new", key, where) order
+
 enum { CARD_FTS_NEWEST, CARD_FTS_RANK, CARD_CC, CARD_C, CARD_GEO_NEWEST, CARD_GEO_DISTANCE, CARD__COUNT };
 
 static const char *const CARD_SQL[CARD__COUNT] = {
-    [CARD_FTS_NEWEST] = "SELECT :base - f.rowid, NULL, NULL, NULL FROM listings_fts f WHERE listings_fts MATCH :match"
-                        BY_NEWEST_FTS,
-    [CARD_FTS_RANK] = "SELECT :base - f.rowid, NULL, NULL, NULL FROM listings_fts f WHERE listings_fts MATCH :match"
-                      BY_RANK,
+    [CARD_FTS_NEWEST] = CARD_FTS_LEGS("rowid", " AND rowid > :base - :after", " ORDER BY 5 LIMIT :limit"),
+    [CARD_FTS_RANK] = CARD_FTS_LEGS("rank", "", " ORDER BY 5 LIMIT :limit OFFSET :offset"),
     [CARD_CC] = "SELECT c.id, NULL, NULL, NULL FROM listing_cards c WHERE c.city = :city AND c.category = :cat "
                 "AND c.id < :after ORDER BY c.id DESC LIMIT :limit",
     [CARD_C] = "SELECT c.id, NULL, NULL, NULL FROM listing_cards c WHERE c.city = :city AND c.id < :after "

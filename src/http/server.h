@@ -36,6 +36,7 @@ typedef struct server {
     struct MHD_Daemon *mhd;
     pthread_t sweeper;
     pthread_t notifier; /* delivers the sandbox payment provider's callbacks */
+    pthread_t tidier;   /* keeps the full-text index in few segments (listing_tidy_step) */
     pthread_mutex_t stop_mu;
     pthread_cond_t stop_cv;
     bool stopping;

@@ -31,6 +31,8 @@ OWNER("staff_roles", "user_id = ?1")
 OWNER("audit_log", "(actor = ?1 AND (subject IS NULL OR subject = ?1)) OR (subject = ?1 AND actor IS NULL)")
 OWNER("listings", "user_id = ?1")
 OWNER("listings_fts", NULL)
+OWNER("listings_fts_new", NULL)
+OWNER("listings_fts_new_ids", NULL)
 OWNER("listings_geo", NULL)
 OWNER("listing_cards", NULL)
 OWNER("listings_near", NULL)
@@ -221,6 +223,13 @@ PI(FTS_TITLE, "listings_fts", "title", "搜索索引中的信息标题", CAT_OTH
 PI(FTS_DESCRIPTION, "listings_fts", "description", "搜索索引中的信息描述", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
    RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让他人用关键词找到您发布的信息")
 NOTPI("listings_fts", "tags", "city, district and category codes of the listing")
+/* listings_fts_new: the same index for listings posted or changed lately, folded into listings_fts */
+PI(FTS_NEW_TITLE, "listings_fts_new", "title", "搜索索引中的信息标题", CAT_OTHER, P_PUBLISH, BASIS_CONTRACT,
+   RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让他人用关键词找到您发布的信息")
+PI(FTS_NEW_DESCRIPTION, "listings_fts_new", "description", "搜索索引中的信息描述", CAT_OTHER, P_PUBLISH,
+   BASIS_CONTRACT, RET_LISTING, 0, NULL, F_NONE, MASK_NONE, SHARE_NONE, "让他人用关键词找到您发布的信息")
+NOTPI("listings_fts_new", "tags", "city, district and category codes of the listing")
+NOTPI("listings_fts_new_ids", "id", "listing number: which listings are in listings_fts_new")
 
 /* listings_geo: the nearby index of published listings with a position */
 PI(GEO_POINT, "listings_geo", "min_lat", "附近搜索索引中的信息位置", CAT_LOCATION, P_PUBLISH, BASIS_CONSENT,

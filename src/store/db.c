@@ -82,6 +82,7 @@ struct db {
     uint64_t batch;      /* the batch that transaction joined */
     size_t defer_mark;   /* the batch's deferred work before this transaction's */
     bool sync_full;      /* durable commits wanted */
+    bool lazy;           /* this transaction is upkeep (db_begin_idle): its commit need not be on disk */
     cached_t cache[CACHE_SLOTS];
 };
 
@@ -363,15 +364,9 @@ static int await_batch(writers_t *w, uint64_t b, uint64_t *ticket)
     return *ticket ? 0 : -1;
 }
 
-int db_begin(db_t *db)
+/* With the turn held: joins (or opens) the batch and redirects db to the write connection. */
+static int join_batch(writers_t *w, db_t *db)
 {
-    writers_t *w = db->writers;
-    if (!w) return solo_begin(db);
-    if (db->redirect) {
-        log_error(db->log, "sqlite: a write transaction inside another");
-        return -1;
-    }
-    if (take_turn(w, db)) return -1;
     if (!w->batch) {
         if (run_cached(w->conn, SQL_BEGIN_WRITE)) goto fail;
         w->batch = ++w->numbered;
@@ -387,6 +382,36 @@ fail:
     if (w->batch && !w->members) end_batch(w);
     pthread_mutex_unlock(&w->turn);
     return -1;
+}
+
+static bool nested(db_t *db)
+{
+    if (db->redirect) log_error(db->log, "sqlite: a write transaction inside another");
+    return db->redirect != NULL;
+}
+
+int db_begin(db_t *db)
+{
+    writers_t *w = db->writers;
+    if (!w) return solo_begin(db);
+    if (nested(db) || take_turn(w, db)) return -1;
+    db->lazy = false;
+    return join_batch(w, db);
+}
+
+int db_begin_idle(db_t *db)
+{
+    writers_t *w = db->writers;
+    if (!w) return solo_begin(db);
+    if (nested(db)) return -1;
+    if (atomic_load(&w->queued) || pthread_mutex_trylock(&w->turn)) return 1;
+    /* a batch still open is one whose members wait for its commit by the next writer */
+    if (w->batch || atomic_load(&w->queued)) {
+        pthread_mutex_unlock(&w->turn);
+        return 1;
+    }
+    db->lazy = true;
+    return join_batch(w, db);
 }
 
 /* Ends db's part of the batch (kept: its savepoint released; or undone) and gives the turn on. */
@@ -412,7 +437,7 @@ static int leave_batch(db_t *db, bool keep)
     if (!keep) return rc;
     if (!ticket && brc == 0) brc = await_batch(w, b, &ticket);
     if (brc) return -1;
-    return db->sync_full ? wait_durable(w, db->log, ticket) : 0;
+    return db->sync_full && !db->lazy ? wait_durable(w, db->log, ticket) : 0;
 }
 
 int db_defer(db_t *db, db_deferred_fn fn, void *arg)

@@ -688,6 +688,11 @@ static const char *const migrations[] = {
     /* 31: the job quota (C7) counts a poster's live job listings from the index, not by reading each of the
      * poster's listings rows (a busy poster's every post read all of them) */
     "CREATE INDEX listings_by_user_cat ON listings(user_id, category, status);",
+
+    /* 32: full text in two parts (decisions.md, "The full-text index in two parts"): what was posted or changed
+     * lately goes to a small index that is cheap to keep in one piece, folded into the big one now and then */
+    "CREATE VIRTUAL TABLE listings_fts_new USING fts5(title, description, tags, content='', tokenize='linli');"
+    "CREATE TABLE listings_fts_new_ids (id INTEGER PRIMARY KEY);",
 };
 
 static const char SQL_TASK[] = "SELECT 1 FROM schema_tasks WHERE task = ?";

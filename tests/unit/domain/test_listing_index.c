@@ -83,6 +83,132 @@ static void test_B8_a_rebuild_gives_back_the_indexes_posting_built(void **state)
     free(after);
 }
 
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = ((const search_hit_t *)a)->id, y = ((const search_hit_t *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/*
+ * The ids a few keyword searches return through the row path (price filter)
+ * in each order, as one string; relevance as a set when ranks may differ
+ * (each part of the full text ranks by its own statistics).
+ */
+static char *row_results(env_t *e, bool rank_as_set)
+{
+    size_t cap = 1 << 16, used = 0;
+    char *out = calloc(1, cap);
+    for (int sort = SORT_NEWEST; sort <= SORT_PRICE_DESC; sort++) {
+        search_params_t p = {.q = "服务", .limit = 50, .has_max = true, .price_max = 100000, .sort = (search_sort_t)sort};
+        search_hit_t *hits;
+        size_t n;
+        const char *next;
+        assert_int_equal(search_run(&e->ctx, &p, &hits, &n, &next), 0);
+        if (rank_as_set && sort == SORT_RELEVANCE) qsort(hits, n, sizeof *hits, by_id);
+        for (size_t i = 0; i < n; i++) used += (size_t)snprintf(out + used, cap - used, "%lld ", (long long)hits[i].id);
+        used += (size_t)snprintf(out + used, cap - used, "| ");
+    }
+    return out;
+}
+
+static int64_t scalar(env_t *e, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(e->db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+#define SEGMENTS(t) scalar(e, "SELECT count(DISTINCT segid) FROM " t "_idx")
+#define ROWS(t) scalar(e, "SELECT count(*) FROM " t)
+
+static void tidy(env_t *e, int64_t fold_rows)
+{
+    listing_tidy_t t = {.fold_rows = fold_rows};
+    bool did = true;
+    for (int steps = 0; did; steps++) {
+        assert_true(steps < 1000);
+        assert_int_equal(listing_tidy_step(&e->ctx, &t, &did), 0);
+    }
+    assert_false(t.folding || t.main_merging || t.recent_merging);
+    assert_int_equal(db_exec(e->db, "INSERT INTO listings_fts(listings_fts) VALUES ('integrity-check');"
+                                    "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('integrity-check')"),
+                     0);
+}
+
+/*
+ * Posting writes to the recent part, a segment per transaction; the tidy
+ * merges it into one, then folds it into the main part, and no search (card
+ * or row path, any order) sees a difference at any point.
+ */
+static void test_B8_the_tidy_merges_and_folds_without_changing_a_result(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i++) post(e, i);
+    assert_int_equal(ROWS("listings_fts_new_ids"), N_LISTINGS);
+    assert_int_equal(ROWS("listings_fts"), 0);
+    assert_true(SEGMENTS("listings_fts_new") > 1);
+    char *cards = snapshot(e), *rows = row_results(e, false);
+
+    tidy(e, N_LISTINGS + 1); /* below the fold: merged in place */
+    assert_int_equal(SEGMENTS("listings_fts_new"), 1);
+    assert_int_equal(ROWS("listings_fts_new_ids"), N_LISTINGS);
+    char *cards2 = snapshot(e), *rows2 = row_results(e, false);
+    assert_string_equal(cards, cards2);
+    assert_string_equal(rows, rows2);
+
+    tidy(e, N_LISTINGS); /* folded: all in the main part, in one segment; the recent part empty */
+    assert_int_equal(ROWS("listings_fts_new_ids"), 0);
+    assert_int_equal(ROWS("listings_fts"), N_LISTINGS);
+    assert_int_equal(ROWS("listings_fts_new"), 0);
+    assert_int_equal(SEGMENTS("listings_fts"), 1);
+    char *cards3 = snapshot(e), *rows3 = row_results(e, false);
+    assert_string_equal(cards, cards3);
+    assert_string_equal(rows, rows3);
+    free(cards), free(rows), free(cards2), free(rows2), free(cards3), free(rows3);
+}
+
+/*
+ * After a fold, deleting and editing folded listings (their entries leave the
+ * main part) and posting new ones (the recent part) gives exactly what a
+ * rebuild from the rows gives: the contentless deletions hit their entries.
+ */
+static void test_B8_changes_after_a_fold_match_a_rebuild(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i++) post(e, i);
+    tidy(e, 1);
+    assert_int_equal(listing_delete(&e->ctx, 3), 0);
+    listing_in_t in = {.category = "goods", .subcategory = "digital", .title = "搬家服务 改过的", .description = "新描述",
+                       .has_city = true, .city = 1101, .contact_phone = "13700000009", .has_price = true,
+                       .price_fen = 500, .fields = json_pack("{s:s}", "condition", "九成新")};
+    const char *status;
+    assert_int_equal(listing_update(&e->ctx, 7, &in, &status), 0);
+    json_decref(in.fields);
+    for (int i = N_LISTINGS; i < N_LISTINGS + 5; i++) post(e, i);
+    /* and a recent one deleted, another edited so that it no longer says 服务: their entries leave the recent part */
+    assert_int_equal(listing_delete(&e->ctx, N_LISTINGS + 1), 0);
+    in.title = "旧家具 转让", in.fields = json_pack("{s:s}", "condition", "九成新");
+    assert_int_equal(listing_update(&e->ctx, N_LISTINGS + 2, &in, &status), 0);
+    json_decref(in.fields);
+    assert_int_equal(ROWS("listings_fts_new_ids"), 5); /* the two edited and the three new left */
+    assert_int_equal(ROWS("listings_fts_new"), 5);
+    assert_int_equal(ROWS("listings_fts"), N_LISTINGS - 2);
+    char *cards = snapshot(e), *rows = row_results(e, true);
+    assert_null(strstr(cards, "\n3 ")); /* the deleted one is gone */
+    int64_t n = 0;
+    assert_int_equal(listing_reindex_text(&e->ctx, &n), 0);
+    assert_int_equal(n, N_LISTINGS + 3);
+    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
+    assert_string_equal(cards, cards2);
+    assert_string_equal(rows, rows2);
+    free(cards), free(rows), free(cards2), free(rows2);
+}
+
 /* Newest first is the ascending walk of the full-text rowids, which count down from LIDX_FTS_BASE. */
 static void test_B8_full_text_rowids_count_down_from_the_base(void **state)
 {
@@ -90,7 +216,8 @@ static void test_B8_full_text_rowids_count_down_from_the_base(void **state)
     e->ctx.user_id = sign_in(e, "13700000009");
     for (int i = 0; i < 3; i++) post(e, i);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(e->db), "SELECT rowid FROM listings_fts ORDER BY rowid", -1, &st,
+    assert_int_equal(sqlite3_prepare_v2(db_handle(e->db), "SELECT rowid FROM listings_fts UNION ALL "
+                                                        "SELECT rowid FROM listings_fts_new ORDER BY rowid", -1, &st,
                                         NULL),
                      SQLITE_OK);
     int64_t want = LIDX_FTS_BASE - 3;
@@ -173,6 +300,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_B8_a_rebuild_gives_back_the_indexes_posting_built),
         T(test_B8_full_text_rowids_count_down_from_the_base),
+        T(test_B8_the_tidy_merges_and_folds_without_changing_a_result),
+        T(test_B8_changes_after_a_fold_match_a_rebuild),
         T(test_B12_a_card_is_the_public_summary_without_contact),
         T(test_B9_nearby_cells_agree_with_the_tree),
     };

@@ -60,16 +60,37 @@ static void test_nearby_uses_the_rtree(void **state)
 }
 
 /* The API's searches (cards): the statement reads the index alone (ids; each card comes from lidx_view by its
- * key, mostly from the shared copies); neither listings nor listing_cards rows are read by it. */
-static void test_B8_keyword_cards_walk_the_index_upwards_and_read_it_alone(void **state)
+ * key, mostly from the shared copies); neither listings nor listing_cards rows are read by it. Both parts of the
+ * full text are walked in their own order and merged, by date and by relevance: no sort of all the matches. */
+static void test_B8_keyword_cards_walk_both_parts_in_order_and_read_them_alone(void **state)
 {
     env_t *e = *state;
     char buf[2048];
     search_params_t p = {.q = "搬家", .city = 1101, .cat = cat_find("services"), .sort = SORT_NEWEST, .cards = true};
+    for (int by_rank = 0; by_rank < 2; by_rank++) {
+        p.sort = by_rank ? SORT_RELEVANCE : SORT_NEWEST;
+        plan(e, &p, buf, sizeof buf);
+        assert_non_null(strstr(buf, "MERGE (UNION ALL)"));
+        assert_non_null(strstr(buf, "SCAN listings_fts VIRTUAL TABLE INDEX"));
+        assert_non_null(strstr(buf, "SCAN listings_fts_new VIRTUAL TABLE INDEX"));
+        assert_null(strstr(buf, " c "));
+        assert_null(strstr(buf, " l "));
+        assert_null(strstr(buf, "TEMP B-TREE"));
+    }
+}
+
+/* With a filter on the row (price), each part still drives its own leg in date order. */
+static void test_B8_keyword_rows_merge_both_parts_in_date_order(void **state)
+{
+    env_t *e = *state;
+    char buf[4096];
+    search_params_t p = {.q = "搬家", .city = 1101, .cat = cat_find("services"), .sort = SORT_NEWEST, .cards = true,
+                         .has_max = true, .price_max = 100000};
     plan(e, &p, buf, sizeof buf);
-    assert_non_null(strstr(buf, "SCAN f VIRTUAL TABLE INDEX"));
-    assert_null(strstr(buf, " c "));
-    assert_null(strstr(buf, " l "));
+    assert_non_null(strstr(buf, "MERGE (UNION ALL)"));
+    char *first = strstr(buf, "SCAN f VIRTUAL TABLE INDEX");
+    assert_non_null(first);
+    assert_non_null(strstr(first + 1, "SCAN f VIRTUAL TABLE INDEX"));
     assert_null(strstr(buf, "TEMP B-TREE"));
 }
 
@@ -164,7 +185,8 @@ int main(void)
         T(test_browse_city_category_uses_listings_browse),
         T(test_browse_city_uses_listings_city),
         T(test_nearby_uses_the_rtree),
-        T(test_B8_keyword_cards_walk_the_index_upwards_and_read_it_alone),
+        T(test_B8_keyword_cards_walk_both_parts_in_order_and_read_them_alone),
+        T(test_B8_keyword_rows_merge_both_parts_in_date_order),
         T(test_B8_browse_cards_use_listing_cards_browse),
         T(test_B9_nearby_newest_merges_cells_walked_by_their_keys),
         T(test_B9_nearby_by_distance_ranks_the_tree_points_alone),
