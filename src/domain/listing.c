@@ -961,9 +961,20 @@ static const char SQL_RECENT_ROWS[] =
     "l.district, l.lat, l.lng, l.status, l.moderation_note, l.created_at, l.updated_at, l.expires_at "
     "FROM listings_fts_new_ids n CROSS JOIN listings l ON l.id = n.id ORDER BY n.id DESC LIMIT ?1";
 #define FOLD_CHUNK  500 /* listings moved per transaction: a few ms of the write turn */
-#define MERGE_PAGES 100 /* pages merged per transaction: likewise */
+#define MERGE_PAGES 250 /* pages merged per transaction: about 20 ms (a step costs a fixed part too) */
 
-/* Moves the next FOLD_CHUNK listings of the recent part to the main one; the fold ends with the part empty. */
+static int empty_recent(db_t *db, void *arg)
+{
+    (void)arg;
+    return db_exec(db, "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all')");
+}
+
+/*
+ * Moves the next FOLD_CHUNK listings of the recent part to the main one; the
+ * fold ends with the part empty, started again without the deletions it
+ * carries. That too is deferred work (db_defer): it must come after the
+ * chunk's own deferred deletions, which would find nothing left to delete.
+ */
 static int fold_step(ctx_t *c, listing_tidy_t *t, bool *did)
 {
     arena_t *outer = c->arena;
@@ -976,9 +987,7 @@ static int fold_step(ctx_t *c, listing_tidy_t *t, bool *did)
     if (!st) goto done;
     sqlite3_bind_int(st, 1, FOLD_CHUNK);
     if (collect(c, st, &v, &k, FOLD_CHUNK) || lidx_fold_text(c, v, k)) goto done;
-    /* emptied: start the part again without the deletions it carries */
-    if (k < FOLD_CHUNK && db_exec(c->db, "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all')"))
-        goto done;
+    if (k < FOLD_CHUNK && db_defer(c->db, empty_recent, NULL)) goto done;
     res = db_commit(c->db) ? LL_ERR : LL_OK;
 done:
     if (res) db_rollback(c->db);

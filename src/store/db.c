@@ -235,9 +235,15 @@ sqlite3_stmt *db_stmt(db_t *db, const char *sql)
 int db_run(db_t *db, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        sqlite3_reset(st);
+        return 0;
+    }
+    /* the statement's first words tell which one failed */
+    db_t *w = on(db);
+    log_error(w->log, "sqlite: step: %s (%d) in \"%.60s\"", sqlite3_errmsg(w->h), sqlite3_extended_errcode(w->h),
+              sqlite3_sql(st));
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return 0;
-    db_log_error(db, "step");
     return -1;
 }
 

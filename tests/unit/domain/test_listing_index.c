@@ -124,18 +124,23 @@ static int64_t scalar(env_t *e, const char *sql)
 #define SEGMENTS(t) scalar(e, "SELECT count(DISTINCT segid) FROM " t "_idx")
 #define ROWS(t) scalar(e, "SELECT count(*) FROM " t)
 
-static void tidy(env_t *e, int64_t fold_rows)
+static void tidy_on(env_t *e, ctx_t *c, int64_t fold_rows)
 {
     listing_tidy_t t = {.fold_rows = fold_rows};
     bool did = true;
     for (int steps = 0; did; steps++) {
         assert_true(steps < 1000);
-        assert_int_equal(listing_tidy_step(&e->ctx, &t, &did), 0);
+        assert_int_equal(listing_tidy_step(c, &t, &did), 0);
     }
     assert_false(t.folding || t.main_merging || t.recent_merging);
     assert_int_equal(db_exec(e->db, "INSERT INTO listings_fts(listings_fts) VALUES ('integrity-check');"
                                     "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('integrity-check')"),
                      0);
+}
+
+static void tidy(env_t *e, int64_t fold_rows)
+{
+    tidy_on(e, &e->ctx, fold_rows);
 }
 
 /*
@@ -207,6 +212,33 @@ static void test_B8_changes_after_a_fold_match_a_rebuild(void **state)
     assert_string_equal(cards, cards2);
     assert_string_equal(rows, rows2);
     free(cards), free(rows), free(cards2), free(rows2);
+}
+
+/*
+ * As serve runs it: on a pool's connection, where full-text writes are
+ * deferred to the batch's commit (db_defer), so the fold's emptying of the
+ * recent part must come after the chunk's deferred deletions.
+ */
+static void test_B8_the_tidy_folds_through_a_pool_of_batched_writers(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i++) post(e, i);
+    char *cards = snapshot(e), path[1100];
+    snprintf(path, sizeof path, "%s/linli.db", e->dir);
+    dbpool_t *pool = dbpool_new(path, 2, false, &e->log);
+    assert_non_null(pool);
+    ctx_t c = e->ctx;
+    c.db = dbpool_acquire(pool);
+    tidy_on(e, &c, 1);
+    dbpool_release(pool, c.db);
+    dbpool_free(pool);
+    assert_int_equal(ROWS("listings_fts_new_ids"), 0);
+    assert_int_equal(ROWS("listings_fts_new"), 0);
+    assert_int_equal(ROWS("listings_fts"), N_LISTINGS);
+    char *cards2 = snapshot(e);
+    assert_string_equal(cards, cards2);
+    free(cards), free(cards2);
 }
 
 /* Newest first is the ascending walk of the full-text rowids, which count down from LIDX_FTS_BASE. */
@@ -302,6 +334,7 @@ int main(void)
         T(test_B8_full_text_rowids_count_down_from_the_base),
         T(test_B8_the_tidy_merges_and_folds_without_changing_a_result),
         T(test_B8_changes_after_a_fold_match_a_rebuild),
+        T(test_B8_the_tidy_folds_through_a_pool_of_batched_writers),
         T(test_B12_a_card_is_the_public_summary_without_contact),
         T(test_B9_nearby_cells_agree_with_the_tree),
     };
