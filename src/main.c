@@ -313,14 +313,21 @@ static void *sweeper_main(void *arg)
 
 /*
  * serve's upkeep of the full-text index (listing_tidy_step): steps while the
- * write path is idle, then a pause. Merging the recent part is cheap (it is
- * small) but not free: at most every RECENT_MERGE_S.
+ * write path is idle, each followed by a rest as long as itself, so that the
+ * upkeep never takes more than half a core from the requests; then a pause.
+ * Merging the recent part is cheap (it is small) but not free: at most every
+ * RECENT_MERGE_S.
  */
 #define TIDY_PAUSE_MS  1000
 #define RECENT_MERGE_S 5
-static bool stopping(server_t *s)
+
+/* Waits until ms have passed or serve stops; whether it stops. */
+static bool rest(server_t *s, int64_t ms)
 {
+    struct timespec until = clock_after_ms(ms);
     pthread_mutex_lock(&s->stop_mu);
+    while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
+    }
     bool stop = s->stopping;
     pthread_mutex_unlock(&s->stop_mu);
     return stop;
@@ -332,28 +339,20 @@ static void *tidier_main(void *arg)
     listing_tidy_t t = {.fold_rows = s->conf.search_fold_rows,
                         .main_every_s = s->conf.search_merge_every_s,
                         .recent_every_s = RECENT_MERGE_S};
-    pthread_mutex_lock(&s->stop_mu);
-    while (!s->stopping) {
-        pthread_mutex_unlock(&s->stop_mu);
+    bool stop = false, did = false;
+    while (!stop) {
         arena_t *a = arena_new(4096);
         db_t *db = dbpool_acquire(s->pool);
         ctx_t c = command_ctx(s, db, a);
-        bool did = true;
-        while (did && !stopping(s)) {
-            c.now = (int64_t)time(NULL);
-            if (listing_tidy_step(&c, &t, &did)) {
-                log_error(&s->log, "search index upkeep failed");
-                break;
-            }
-        }
-        dbpool_release(s->pool, db);
+        c.now = (int64_t)time(NULL);
+        int64_t t0 = clock_mono_us();
+        int rc = listing_tidy_step(&c, &t, &did);
+        int64_t took_ms = (clock_mono_us() - t0) / 1000;
+        dbpool_release(s->pool, db); /* not held while resting */
         arena_free(a);
-        struct timespec until = clock_after_ms(TIDY_PAUSE_MS);
-        pthread_mutex_lock(&s->stop_mu);
-        while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
-        }
+        if (rc) log_error(&s->log, "search index upkeep failed");
+        stop = rest(s, rc == LL_OK && did ? took_ms + 1 : TIDY_PAUSE_MS);
     }
-    pthread_mutex_unlock(&s->stop_mu);
     return NULL;
 }
 
