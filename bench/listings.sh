@@ -188,13 +188,16 @@ check_get "/api/v1/search?near=$np&radius_km=5&category=$nk&limit=20"
 # The machines this runs on give back their page cache at about 45 MB/s (measured: `free -m` every 10 s after reading
 # the database once), so the database read half a minute ago is partly back on disk; a server with enough memory
 # keeps it cached. Each read run therefore starts with the file read once, so that every run starts alike.
+# Then 3 s of the same load, not counted: a server that has just started answers its first second slowly (measured:
+# keyword p99 18.3 ms in a first 10 s run, 7.7 ms in the next), and a running server is warm.
 warm_cache() { cat "$LD/linli.db" >/dev/null; }
+warm_up() { wrk -t"$WTHREADS" -c"$CONNS" -d3s -s "$OUT/$1.lua" "$LB/" >/dev/null 2>&1 || true; }
 start_nginx
 run_wrk l-nginx-before "http://127.0.0.1:$NGINX_PORT/"
-warm_cache; run_wrk l-keyword "$LB/" -s "$OUT/keyword.lua"
-warm_cache; run_wrk l-browse "$LB/" -s "$OUT/browse.lua"
-warm_cache; run_wrk l-detail "$LB/" -s "$OUT/detail.lua"
-warm_cache; run_wrk l-nearby "$LB/" -s "$OUT/nearby.lua"
+warm_cache; warm_up keyword; run_wrk l-keyword "$LB/" -s "$OUT/keyword.lua"
+warm_cache; warm_up browse; run_wrk l-browse "$LB/" -s "$OUT/browse.lua"
+warm_cache; warm_up detail; run_wrk l-detail "$LB/" -s "$OUT/detail.lua"
+warm_cache; warm_up nearby; run_wrk l-nearby "$LB/" -s "$OUT/nearby.lua"
 run_wrk l-nginx-after "http://127.0.0.1:$NGINX_PORT/"
 stop_nginx
 HWM_READS[listings]=$(kib VmHWM "${PID[listings]}")
@@ -202,13 +205,14 @@ HWM_READS[listings]=$(kib VmHWM "${PID[listings]}")
 # ---- posting: db_sync_full = true (the default), then false ----------------------------------
 count_listings() { "$GEN" count "$LD"; }
 declare -A STORED POST_RATE
-post_run() { # NAME
+post_run() { # NAME [AFTER]: AFTER runs at once when posting stops, before the server settles
     local before after
     wait_idle "${PID[listings]}"
     before=$(count_listings)
     warm_cache
     local SECS=$POST_SECS
     run_wrk "$1" "$LB/" -s "$OUT/post.lua" --timeout 30s
+    [[ -n ${2:-} ]] && "$2"
     wait_idle "${PID[listings]}" # requests in flight when wrk stopped
     after=$(count_listings)
     STORED[$1]=$((after - before))
@@ -219,15 +223,16 @@ HWM_POST_FULL=$(kib VmHWM "${PID[listings]}")
 stop_pid "${PID[listings]}"; forget_pid "${PID[listings]}"
 write_conf false
 start_listings
-post_run l-post-syncnormal
+# keyword searches right after posting, while the tidy folds and merges (docs/decisions.md, "The full-text index in
+# two parts"), then again once it has put the full text back in one segment per part
+keyword_after_posting() {
+    TIDY_T0=$(date +%s)
+    SEG_POSTED=$("$GEN" segments "$LD")
+    run_wrk l-keyword-posted "$LB/" -s "$OUT/keyword.lua"
+}
+post_run l-post-syncnormal keyword_after_posting
 HWM_POST_NORMAL=$(kib VmHWM "${PID[listings]}")
 TOTAL_AFTER=$(count_listings)
-
-# ---- keyword searches after posting: at once, and once the tidy has put the full text back in few segments ----
-# (docs/decisions.md, "The full-text index in two parts")
-SEG_POSTED=$("$GEN" segments "$LD")
-warm_cache; run_wrk l-keyword-posted "$LB/" -s "$OUT/keyword.lua"
-TIDY_T0=$(date +%s)
 SEG_TIDIED=$SEG_POSTED
 for i in $(seq 1 150); do # up to 5 minutes
     SEG_TIDIED=$("$GEN" segments "$LD")
@@ -266,7 +271,7 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
     echo "\`db_sync_full = true\`) except the SMS limits raised to sign in the posting accounts and"
     echo "an unapproved employer's job quota raised to its maximum (1,000 live job listings; the posting accounts are not organisations)."
     echo "Load: $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }'), $WTHREADS threads, $CONNS connections, ${SECS} s per read run, ${POST_SECS} s per"
-    echo "posting run, loopback. Ceiling = mean of the nginx runs just before and after the four read runs:"
+    echo "posting run, loopback; each read run after 3 s of the same load, not counted. Ceiling = mean of the nginx runs just before and after the four read runs:"
     echo "($(rps l-nginx-before) + $(rps l-nginx-after)) / 2 = **$LCEIL req/s**. Load average before the listings runs: $L_LOAD_BEFORE."
     awk -v a="$(rps l-nginx-before)" -v b="$(rps l-nginx-after)" 'BEGIN { d = a > b ? a / b : b / a;
         if (d > 1.15) printf "\n**Noisy run:** the two ceiling runs differ by %.0f %%; ratios are uncertain by about as much.\n", (d - 1) * 100 }'
@@ -313,9 +318,10 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
     done
     echo
     echo "Keyword searches after the two posting runs (the same list as above; ratios to the ceiling above; an nginx run"
-    echo "after the tidy gave $(rps l-nginx-late) req/s). Right after posting the recent part of the full text held"
-    echo "\`$SEG_POSTED\` (segments of each part; listings in the recent one); the tidy (\`listing_tidy_step\`, idle"
-    echo "write path only) then took $TIDY_S s to reach \`$SEG_TIDIED\`:"
+    echo "after the tidy gave $(rps l-nginx-late) req/s): the first at once when posting stopped, while the tidy"
+    echo "(\`listing_tidy_step\`: idle write path only, at most half a core) folds and merges the full text, which then held"
+    echo "\`$SEG_POSTED\` (segments of each part, listings in the recent one); the tidy took $TIDY_S s from the end of"
+    echo "posting to reach \`$SEG_TIDIED\`, and the second run followed:"
     echo
     echo "| benchmark | command | req/s | ratio to ceiling | p50 | p99 | target |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
