@@ -116,17 +116,13 @@ static const err_def_t errors[] = {
     {"internal", 500, "服务器内部错误", "Internal error"},
 };
 
-/* The upload sanitiser's refusals keep the wording of photo_err_info (media/photo.h). */
-static const int photo_results[] = {PHOTO_ERR_TYPE, PHOTO_ERR_BYTES, PHOTO_ERR_PIXELS, PHOTO_ERR_CORRUPT};
-
 static err_def_t find(const char *code)
 {
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
         if (!strcmp(errors[i].code, code)) return errors[i];
-    for (size_t i = 0; i < sizeof photo_results / sizeof photo_results[0]; i++) {
-        const photo_err_info_t *p = photo_err_info(photo_results[i]);
-        if (!strcmp(p->code, code)) return (err_def_t){p->code, (unsigned)p->http_status, p->msg_zh, p->msg_en};
-    }
+    /* the upload sanitiser's refusals keep the wording of media/photo.h */
+    const photo_err_info_t *p = photo_refusal(code);
+    if (p) return (err_def_t){p->code, (unsigned)p->http_status, p->msg_zh, p->msg_en};
     return errors[sizeof errors / sizeof errors[0] - 1];
 }
 

@@ -368,3 +368,10 @@ const photo_err_info_t *photo_err_info(int res)
         return &err_table[1];
     }
 }
+
+const photo_err_info_t *photo_refusal(const char *code)
+{
+    for (size_t i = 2; code && i < sizeof err_table / sizeof err_table[0]; i++)
+        if (!strcmp(err_table[i].code, code)) return &err_table[i];
+    return NULL;
+}

@@ -75,5 +75,7 @@ int photo_sanitize(const void *in, size_t len, const photo_limits_t *lim, photo_
 void photo_out_free(photo_out_t *out);
 /* The user-facing description of a photo_sanitize result; never NULL. */
 const photo_err_info_t *photo_err_info(int res);
+/* The refusal of an upload (wrong type, too large, too many pixels, corrupt) whose code is code; NULL for any other. */
+const photo_err_info_t *photo_refusal(const char *code);
 
 #endif

@@ -23,7 +23,6 @@
 #include "domain/service.h"
 #include "http/multipart.h"
 #include "http/server.h"
-#include "media/photo.h"
 #include "web/form.h"
 #include "web/hs_pages.h"
 #include "web/policy_page.h"
@@ -280,16 +279,6 @@ static const char *part_text(arena_t *a, const multipart_t *mp, const char *name
     return s;
 }
 
-static const char *photo_message(const char *code)
-{
-    static const int results[] = {PHOTO_ERR_TYPE, PHOTO_ERR_BYTES, PHOTO_ERR_PIXELS, PHOTO_ERR_CORRUPT};
-    for (size_t i = 0; code && i < sizeof results / sizeof results[0]; i++) {
-        const photo_err_info_t *e = photo_err_info(results[i]);
-        if (!strcmp(e->code, code)) return e->msg_zh;
-    }
-    return "照片没有上传成功，请换一张照片再试。";
-}
-
 /* The multipart form with its CSRF part checked; NULL when refused (the page is sent). */
 static const multipart_t *upload_form(req_t *r, multipart_t *mp)
 {
@@ -312,7 +301,7 @@ static int add_photo(req_t *r, const multipart_t *mp, const char **err)
     r->ctx.err_code = NULL;
     int res = review_add_photo(&r->ctx, r->params[0], part->data, part->len, &pid);
     if (res == LL_CONFLICT) *err = "每条评价最多 9 张照片。";
-    else if (res == LL_INVALID) *err = photo_message(r->ctx.err_code);
+    else if (res == LL_INVALID) *err = web_photo_refusal(r->ctx.err_code, "照片没有上传成功，请换一张照片再试。");
     return res;
 }
 

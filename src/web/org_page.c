@@ -14,7 +14,6 @@
 #include "base/result.h"
 #include "domain/org.h"
 #include "http/multipart.h"
-#include "media/photo.h"
 #include "web/form.h"
 #include "web/jobs.h"
 #include "web/policy_page.h"
@@ -104,16 +103,6 @@ int web_org_submit(req_t *r)
     return web_redirect(r, "/me/org?done=submitted");
 }
 
-static const char *licence_message(const char *code)
-{
-    static const int results[] = {PHOTO_ERR_TYPE, PHOTO_ERR_BYTES, PHOTO_ERR_PIXELS, PHOTO_ERR_CORRUPT};
-    for (size_t i = 0; code && i < sizeof results / sizeof results[0]; i++) {
-        const photo_err_info_t *e = photo_err_info(results[i]);
-        if (!strcmp(e->code, code)) return e->msg_zh;
-    }
-    return "营业执照照片没有上传成功，请换一张照片再试。";
-}
-
 int web_org_licence(req_t *r)
 {
     multipart_t mp;
@@ -130,7 +119,8 @@ int web_org_licence(req_t *r)
     r->ctx.err_code = NULL;
     res = org_licence_set(&r->ctx, o.id, part->data, part->len);
     if (res == LL_NOTFOUND) return web_not_found(r);
-    if (res == LL_INVALID) return render_org(r, 422, NULL, licence_message(r->ctx.err_code));
+    if (res == LL_INVALID)
+        return render_org(r, 422, NULL, web_photo_refusal(r->ctx.err_code, "营业执照照片没有上传成功，请换一张照片再试。"));
     if (res) return http_fail(r, res);
     return web_redirect(r, "/me/org?done=licence");
 }

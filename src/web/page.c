@@ -10,6 +10,7 @@
 #include "domain/region.h"
 #include "http/multipart.h"
 #include "http/server.h"
+#include "media/photo.h"
 #include "privacy/pi.h"
 #include "web/form.h"
 #include "web/site.h"
@@ -129,6 +130,12 @@ int web_upload_read(req_t *r, multipart_t *mp, const char *text, const char *lin
     if (rc || !web_csrf_value_ok(r, csrf_part(r->arena, multipart_find(mp, "csrf"))))
         return web_message(r, rc ? 400 : 403, "页面已过期", text, link, link_label), -1;
     return 0;
+}
+
+const char *web_photo_refusal(const char *code, const char *otherwise)
+{
+    const photo_err_info_t *e = photo_refusal(code);
+    return e ? e->msg_zh : otherwise;
 }
 
 int web_own_phone_code(req_t *r, const char *purpose, web_code_sent_t *out)

@@ -20,7 +20,6 @@
 #include "domain/region.h"
 #include "http/multipart.h"
 #include "http/server.h"
-#include "media/photo.h"
 #include "web/form.h"
 #include "web/policy_page.h"
 #include "web/web.h"
@@ -518,17 +517,6 @@ int web_edit_submit(req_t *r)
 
 /* ---- photos (B11) ---- */
 
-/* The sanitiser's refusal in Chinese, by its stable code. */
-static const char *photo_message(const char *code)
-{
-    static const int results[] = {PHOTO_ERR_TYPE, PHOTO_ERR_BYTES, PHOTO_ERR_PIXELS, PHOTO_ERR_CORRUPT};
-    for (size_t i = 0; code && i < sizeof results / sizeof results[0]; i++) {
-        const photo_err_info_t *e = photo_err_info(results[i]);
-        if (!strcmp(e->code, code)) return e->msg_zh;
-    }
-    return "照片没有上传成功，请换一张照片再试。";
-}
-
 /* POST /me/listings/{id}/photos: multipart with a csrf part and one photo part. */
 int web_photo_upload(req_t *r)
 {
@@ -545,7 +533,8 @@ int web_photo_upload(req_t *r)
     int res = photos_add(&r->ctx, l.id, part->data, part->len, &added);
     if (res == LL_NOTFOUND) return web_not_found(r);
     if (res == LL_CONFLICT) return render_mine(r, 409, &l, "每条信息最多 9 张照片。", NULL);
-    if (res == LL_INVALID) return render_mine(r, 422, &l, photo_message(r->ctx.err_code), NULL);
+    if (res == LL_INVALID)
+        return render_mine(r, 422, &l, web_photo_refusal(r->ctx.err_code, "照片没有上传成功，请换一张照片再试。"), NULL);
     if (res) return http_fail(r, res);
     return web_redirect(r, arena_printf(r->arena, "/me/listings/%lld?done=photo", (long long)l.id));
 }

@@ -39,6 +39,8 @@ int web_form_read(req_t *r, struct web_form *f);
 /* Parses r's multipart upload into mp and checks its csrf part; -1 when refused, after sending a "页面已过期" page
  * saying text with one link back (400 for a body that cannot be read, 403 for a missing or wrong token). */
 int web_upload_read(req_t *r, struct multipart *mp, const char *text, const char *link, const char *link_label);
+/* The photo sanitiser's refusal with error code code, in Chinese (media/photo.h); otherwise for any other code. */
+const char *web_photo_refusal(const char *code, const char *otherwise);
 /* What sending a code to the signed-in account's own phone came to, for the page to show: 200 and the phone
  * masked, or 429/503 and the message for the code field. */
 typedef struct web_code_sent {
