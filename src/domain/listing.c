@@ -32,9 +32,13 @@ static const pi_id_t private_cols[] = {PI_LISTING_EMAIL, PI_LISTING_ADDRESS, PI_
                                        PI_LISTING_OWNER_NAME, PI_LISTING_OWNER_ID, PI_LISTING_OWNERSHIP_DOC};
 #define NPRIV (sizeof private_cols / sizeof private_cols[0])
 
+/* The columns fill() reads, in its order (SQL_LOAD adds the sealed ones after them). */
+#define ROW_COLS                                                                                                 \
+    "id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, status, " \
+    "moderation_note, created_at, updated_at, expires_at"
+
 static const char SQL_LOAD[] =
-    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
-    "status, moderation_note, created_at, updated_at, expires_at, contact_email, address, plate, owner_name, "
+    "SELECT " ROW_COLS ", contact_email, address, plate, owner_name, "
     "owner_id_number, ownership_doc, contact_phone FROM listings WHERE id = ?";
 
 static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
@@ -553,8 +557,7 @@ static int collect(ctx_t *c, sqlite3_stmt *st, listing_t **items, size_t *n, siz
 }
 
 static const char SQL_MINE[] =
-    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
-    "status, moderation_note, created_at, updated_at, expires_at FROM listings WHERE user_id = ? "
+    "SELECT " ROW_COLS " FROM listings WHERE user_id = ? "
     "ORDER BY id DESC LIMIT 200";
 
 int listing_mine(ctx_t *c, listing_t **items, size_t *n)
@@ -654,8 +657,7 @@ fail:
 }
 
 static const char SQL_QUEUE[] =
-    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
-    "status, moderation_note, created_at, updated_at, expires_at FROM listings WHERE status = ? "
+    "SELECT " ROW_COLS " FROM listings WHERE status = ? "
     "ORDER BY id LIMIT 100";
 
 int listing_queue(ctx_t *c, const char *status, listing_t **items, size_t *n)
@@ -766,8 +768,7 @@ json_t *listing_block_list(ctx_t *c)
 }
 
 static const char SQL_DUE[] =
-    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
-    "status, moderation_note, created_at, updated_at, expires_at FROM listings "
+    "SELECT " ROW_COLS " FROM listings "
     "WHERE status = 'published' AND expires_at <= ? ORDER BY id LIMIT 500";
 
 int listing_expire_due(ctx_t *c, int64_t *n)
@@ -804,8 +805,7 @@ void listing_unlink_photos(ctx_t *c, const char **names)
 }
 
 static const char SQL_ALL_OF[] =
-    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
-    "status, moderation_note, created_at, updated_at, expires_at FROM listings WHERE user_id = ? LIMIT 100000";
+    "SELECT " ROW_COLS " FROM listings WHERE user_id = ? LIMIT 100000";
 static const char SQL_PHOTOS_OF[] =
     "SELECT p.name FROM listing_photos p JOIN listings l ON l.id = p.listing_id WHERE l.user_id = ? LIMIT 10000";
 
@@ -883,8 +883,7 @@ int listing_cards_refresh_of(ctx_t *c, int64_t uid)
 }
 
 static const char SQL_PUBLISHED_BELOW[] =
-    "SELECT id, user_id, category, subcategory, title, description, attrs, price_fen, city, district, lat, lng, "
-    "status, moderation_note, created_at, updated_at, expires_at FROM listings "
+    "SELECT " ROW_COLS " FROM listings "
     "WHERE status = 'published' AND id < ?1 ORDER BY id DESC LIMIT ?2";
 #define REINDEX_BATCH 10000
 
@@ -957,9 +956,7 @@ int listing_reindex_text(ctx_t *c, int64_t *n)
 }
 
 static const char SQL_RECENT_ROWS[] =
-    "SELECT l.id, l.user_id, l.category, l.subcategory, l.title, l.description, l.attrs, l.price_fen, l.city, "
-    "l.district, l.lat, l.lng, l.status, l.moderation_note, l.created_at, l.updated_at, l.expires_at "
-    "FROM listings_fts_new_ids n CROSS JOIN listings l ON l.id = n.id ORDER BY n.id DESC LIMIT ?1";
+    "SELECT " ROW_COLS " FROM listings WHERE id IN (SELECT id FROM listings_fts_new_ids ORDER BY id DESC LIMIT ?1)";
 #define FOLD_CHUNK  500 /* listings moved per transaction: a few ms of the write turn */
 #define MERGE_PAGES 250 /* pages merged per transaction: about 20 ms (a step costs a fixed part too) */
 
