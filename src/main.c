@@ -287,14 +287,23 @@ static int sweep(server_t *s, int64_t now, retention_report_t *rep)
     return rc;
 }
 
+/* For serve's background jobs: waits until the deadline or until serve stops; whether it stops. */
+static bool rest_until(server_t *s, const struct timespec *until)
+{
+    pthread_mutex_lock(&s->stop_mu);
+    while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, until) == 0) {
+    }
+    bool stop = s->stopping;
+    pthread_mutex_unlock(&s->stop_mu);
+    return stop;
+}
+
 /* serve's background job: the sweep every sweep_interval_s until shutdown. */
 static void *sweeper_main(void *arg)
 {
     server_t *s = arg;
-    pthread_mutex_lock(&s->stop_mu);
-    while (!s->stopping) {
+    for (bool stop = false; !stop;) {
         struct timespec until = clock_after_ms((int64_t)s->conf.sweep_interval_s * 1000);
-        pthread_mutex_unlock(&s->stop_mu);
         retention_report_t rep;
         if (sweep(s, (int64_t)time(NULL), &rep)) log_error(&s->log, "retention sweep failed");
         else
@@ -303,11 +312,8 @@ static void *sweeper_main(void *arg)
                      (long long)rep.rows_deleted, (long long)rep.values_cleared, (long long)rep.sessions_ended,
                      (long long)rep.listings_expired, (long long)rep.children_erased, (long long)rep.keyless_erased,
                      (long long)rep.notices_sent, (long long)rep.notices_failed);
-        pthread_mutex_lock(&s->stop_mu);
-        while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
-        }
+        stop = rest_until(s, &until);
     }
-    pthread_mutex_unlock(&s->stop_mu);
     return NULL;
 }
 
@@ -320,18 +326,6 @@ static void *sweeper_main(void *arg)
  */
 #define TIDY_PAUSE_MS  1000
 #define RECENT_MERGE_S 5
-
-/* Waits until ms have passed or serve stops; whether it stops. */
-static bool rest(server_t *s, int64_t ms)
-{
-    struct timespec until = clock_after_ms(ms);
-    pthread_mutex_lock(&s->stop_mu);
-    while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
-    }
-    bool stop = s->stopping;
-    pthread_mutex_unlock(&s->stop_mu);
-    return stop;
-}
 
 static void *tidier_main(void *arg)
 {
@@ -351,7 +345,8 @@ static void *tidier_main(void *arg)
         dbpool_release(s->pool, db); /* not held while resting */
         arena_free(a);
         if (rc) log_error(&s->log, "search index upkeep failed");
-        stop = rest(s, rc == LL_OK && did ? took_ms + 1 : TIDY_PAUSE_MS);
+        struct timespec until = clock_after_ms(rc == LL_OK && did ? took_ms + 1 : TIDY_PAUSE_MS);
+        stop = rest_until(s, &until);
     }
     return NULL;
 }
@@ -382,16 +377,11 @@ static void *notifier_main(void *arg)
     char url[700];
     if (*s->conf.pay_notify_url) snprintf(url, sizeof url, "%s", s->conf.pay_notify_url);
     else snprintf(url, sizeof url, "http://%s/api/v1/payments/sandbox/callback", s->conf.listen);
-    pthread_mutex_lock(&s->stop_mu);
-    while (!s->stopping) {
+    for (bool stop = false; !stop;) {
         struct timespec until = clock_after_ms(300);
-        pthread_mutex_unlock(&s->stop_mu);
         deliver_callbacks(s, url);
-        pthread_mutex_lock(&s->stop_mu);
-        while (!s->stopping && pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until) == 0) {
-        }
+        stop = rest_until(s, &until);
     }
-    pthread_mutex_unlock(&s->stop_mu);
     return NULL;
 }
 
