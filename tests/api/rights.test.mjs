@@ -43,6 +43,7 @@ before(async () => {
     { ...base, category: 'cars', title: '导出测试 车辆', lat: 23.12, lng: 113.36, fields: { brand: '比亚迪', year: 2021, mileage_km: 100, viewing_place: '天河', plate: '粤A54321' } },
   ];
   for (const b of bodies) listingIds.push((await L.req('POST', '/api/v1/listings', { token: me.token, body: b })).json.id);
+  assert.equal(L.sql(`SELECT count(*) FROM listings_fts_new_ids WHERE id IN (${listingIds.join(',')})`), '3', 'in the recent part');
   const jpeg = readFileSync(new URL('../data/photos/gps.jpg', import.meta.url));
   const { body, type } = photoPart(jpeg);
   const up = await L.req('POST', `/api/v1/listings/${listingIds[0]}/photos`, { token: me.token, raw: body, headers: { 'content-type': type } });
@@ -256,6 +257,8 @@ test('G4/G6: cancelling needs a fresh code, then nothing of the person remains b
   assert.ok(res.json.kept.some((k) => k.table === 'orders'));
   assert.equal(L.sql("SELECT count(*) FROM orders WHERE item = '别人的维修' AND customer_id IS NULL AND address IS NULL AND phone IS NULL AND district IS NULL"), '1');
   assert.equal(L.sql(`SELECT count(*) FROM listings_geo WHERE id IN (${listingIds.join(',')})`), '0');
+  // the recent part of the full text held them (posted lately): their entries went from there, not the main part
+  assert.equal(L.sql(`SELECT count(*) FROM listings_fts_new_ids WHERE id IN (${listingIds.join(',')})`), '0');
   assert.equal(readdirSync(photoDir).length, photosBefore - 2, 'the photo and its thumbnail are deleted');
   await L.stop(); // checkpoint the WAL, then read every byte the database holds
   const needles = [PHONE, profile.username, profile.email, profile.qq, '导出人', '粤A54321', '导出路1号', '导出测试家政', '导出测试保洁', '导出订单路', '导出测试的微聊',
