@@ -49,7 +49,7 @@ static const setting_t settings[] = {
     B("access_log", access_log, "true"),
     I("sweep_interval_s", sweep_interval_s, 10, 86400, "600"),
     I("search_fold_rows", search_fold_rows, 1, 1000000, "10000"),
-    I("search_merge_every_s", search_merge_every_s, 0, 604800, "3600"),
+    I("search_merge_every_s", search_merge_every_s, 60, 604800, "3600"),
     I("stats_k", stats_k, 2, 1000, "10"),
     B("premoderate", premoderate, "false"),
     S("regions_file", regions_file, "assets/regions/regions.tsv"),
