@@ -116,17 +116,20 @@ int listing_reindex_text(ctx_t *c, int64_t *n);
  * Upkeep of the full-text index in two parts (listing_index.h; decisions.md,
  * "The full-text index in two parts"), one transaction a step, each taken
  * only while the write path is idle (db_begin_idle): once the recent part
- * holds fold_rows listings it is folded into the main part, which is then
- * merged into one segment; the main part also every main_every_s (deletions
- * and edits of older listings add segments to it), the recent part every
- * recent_every_s. The state is the caller's (zeroed, then the settings).
+ * holds fold_rows listings it is folded into the main part in one
+ * transaction; the main part's small segments are then merged among
+ * themselves, and the whole part into one segment when it is still in more
+ * than a few (also every main_every_s: deletions of older listings add
+ * segments to it); the recent part is merged every recent_every_s.
+ * The state is the caller's (zeroed, then the settings).
  * *did: a step did work, call again; else the write path was busy or there
  * was nothing to do.
  */
 typedef struct {
     int64_t fold_rows, main_every_s, recent_every_s;
-    bool folding, main_merging, recent_merging;
-    int64_t main_at, recent_at; /* when each part's last merge step ran (c->now) */
+    int fold_chunk; /* listings a fold reads at a time; 0: 500 */
+    bool main_merging, main_whole; /* the main part is being merged; whole, into one segment */
+    int64_t main_at, recent_at;    /* when each part was last merged (c->now) */
 } listing_tidy_t;
 int listing_tidy_step(ctx_t *c, listing_tidy_t *t, bool *did);
 /* Loads one listing row by id regardless of state; LL_NOTFOUND if absent. */

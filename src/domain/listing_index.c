@@ -273,14 +273,19 @@ static int fts_run(db_t *db, void *arg)
     return db_run(db, st);
 }
 
-/* Deferred to the commit (db_defer): a batch of postings flushes one full-text segment, not one each. */
-static int fts_write(ctx_t *c, const char *sql, const listing_t *l)
+static fts_row_t *fts_row(ctx_t *c, const char *sql, const listing_t *l)
 {
     fts_row_t *r = arena_alloc(c->arena, sizeof(*r));
     const char *scope = lidx_scope(c, l->city, l->cat);
     *r = (fts_row_t){sql, LIDX_FTS_BASE - l->id, fts_scoped(c->arena, scope, l->title),
                      fts_scoped(c->arena, scope, lidx_text(c, l)), index_tags(c, l)};
-    return db_defer(c->db, fts_run, r) ? LL_ERR : LL_OK;
+    return r;
+}
+
+/* Deferred to the commit (db_defer): a batch of postings flushes one full-text segment, not one each. */
+static int fts_write(ctx_t *c, const char *sql, const listing_t *l)
+{
+    return db_defer(c->db, fts_run, fts_row(c, sql, l)) ? LL_ERR : LL_OK;
 }
 
 static int geo_add(ctx_t *c, const listing_t *l)
@@ -387,13 +392,29 @@ int lidx_remove(ctx_t *c, const listing_t *l)
     return remove_text(c, l);
 }
 
+/*
+ * Written at once, not deferred: a fold is a transaction of its own whose
+ * only writes are these inserts, so they add up in FTS5's pending terms and
+ * the caller can let each chunk's rows go before reading the next.
+ */
 int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (delete_id(c, SQL_NEW_ID_DEL, v[i].id) || fts_write(c, SQL_NEW_DEL, &v[i]) ||
-            fts_write(c, SQL_FTS_ADD, &v[i]))
-            return LL_ERR;
+        if (fts_run(c->db, fts_row(c, SQL_FTS_ADD, &v[i]))) return LL_ERR;
     return LL_OK;
+}
+
+/*
+ * Whole, with delete-all: deleting row by row from a contentless table
+ * writes a tombstone for every term of every listing (measured: the recent
+ * part grew a segment per chunk while it was folded that way).
+ */
+int lidx_fold_end(ctx_t *c)
+{
+    return db_exec(c->db, "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all');"
+                          "DELETE FROM listings_fts_new_ids;")
+               ? LL_ERR
+               : LL_OK;
 }
 
 static const char SQL_RECENT_COUNT[] = "SELECT count(*) FROM listings_fts_new_ids";
@@ -408,20 +429,42 @@ int lidx_recent_count(ctx_t *c, int64_t *n)
     return rc == SQLITE_ROW ? LL_OK : LL_ERR;
 }
 
+static const char SQL_SEGMENT_AFTER_MAIN[] = "SELECT segid FROM listings_fts_idx WHERE segid > ? ORDER BY segid LIMIT 1";
+static const char SQL_SEGMENT_AFTER_NEW[] =
+    "SELECT segid FROM listings_fts_new_idx WHERE segid > ? ORDER BY segid LIMIT 1";
+
+/* One seek per segment in the %_idx table's key (segid, term): the index's size does not matter. */
+int lidx_segments(ctx_t *c, bool recent, int *n)
+{
+    sqlite3_stmt *st = db_stmt(c->db, recent ? SQL_SEGMENT_AFTER_NEW : SQL_SEGMENT_AFTER_MAIN);
+    if (!st) return LL_ERR;
+    int64_t seg = -1;
+    int rc;
+    for (*n = 0;; ++*n) {
+        sqlite3_bind_int64(st, 1, seg);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) seg = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW) break;
+    }
+    return rc == SQLITE_DONE ? LL_OK : LL_ERR;
+}
+
 static const char SQL_MERGE_MAIN[] = "INSERT INTO listings_fts(listings_fts, rank) VALUES ('merge', ?)";
 static const char SQL_MERGE_NEW[] = "INSERT INTO listings_fts_new(listings_fts_new, rank) VALUES ('merge', ?)";
 
 /*
- * FTS5's 'merge' with a negative page count: gathers every segment of the
- * index into one merge and writes about that many pages of it. A call that
- * found one segment (nothing to merge) changes at most one row.
+ * FTS5's 'merge': with a negative page count it gathers every segment of the
+ * part into one merge, with a positive one it merges the segments of a level
+ * that holds usermerge of them; either writes about that many pages. A call
+ * that found nothing to merge changes at most one row.
  */
 int lidx_merge(ctx_t *c, bool recent, int pages, bool *more)
 {
     sqlite3 *h = db_handle(c->db);
     sqlite3_stmt *st = db_stmt(c->db, recent ? SQL_MERGE_NEW : SQL_MERGE_MAIN);
     if (!st) return LL_ERR;
-    sqlite3_bind_int(st, 1, -pages);
+    sqlite3_bind_int(st, 1, pages);
     int before = sqlite3_total_changes(h);
     if (db_run(c->db, st)) return LL_ERR;
     *more = sqlite3_total_changes(h) - before >= 2;

@@ -38,11 +38,19 @@ int lidx_remove(ctx_t *c, const listing_t *l);
  * one segment; the listing tidy folds it into listings_fts now and then.
  * A listing is in exactly one part; a search reads both.
  */
-/* Moves n listings (rows as the listings table holds them) from the recent part to the main one. */
+/*
+ * A fold, in one transaction: lidx_fold_text adds n listings of the recent
+ * part (rows as the listings table holds them) to the main part, as many
+ * times as it takes; lidx_fold_end then empties the recent part.
+ */
 int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n);
+int lidx_fold_end(ctx_t *c);
+/* How many segments a part of the full text is in. */
+int lidx_segments(ctx_t *c, bool recent, int *n);
 /* How many listings the recent part holds. */
 int lidx_recent_count(ctx_t *c, int64_t *n);
-/* One step of merging a part's segments into one, writing about pages pages; *more: it did work. */
+/* One step of merging a part's segments, writing about |pages| pages: all into one (pages < 0), or
+ * those of one level (pages > 0); *more: it did work. */
 int lidx_merge(ctx_t *c, bool recent, int pages, bool *more);
 /*
  * Writes the card of the published listing l; l is its public view: contact
