@@ -224,7 +224,8 @@ stop_pid "${PID[listings]}"; forget_pid "${PID[listings]}"
 write_conf false
 start_listings
 # keyword searches right after posting, while the tidy folds and merges (docs/decisions.md, "The full-text index in
-# two parts"), then again once it has put the full text back in one segment per part
+# two parts"), then again once it is done: the recent part folded (below search_fold_rows, 10,000) and in at most one
+# segment, the main part in at most three
 keyword_after_posting() {
     TIDY_T0=$(date +%s)
     SEG_POSTED=$("$GEN" segments "$LD")
@@ -236,7 +237,7 @@ TOTAL_AFTER=$(count_listings)
 SEG_TIDIED=$SEG_POSTED
 for i in $(seq 1 150); do # up to 5 minutes
     SEG_TIDIED=$("$GEN" segments "$LD")
-    [[ $SEG_TIDIED =~ ^main=1\ recent=[01]\  ]] && break
+    [[ $SEG_TIDIED =~ ^main=[123]\ recent=[01]\ recent_rows=([0-9]+)$ ]] && ((BASH_REMATCH[1] < 10000)) && break
     sleep 2
 done
 TIDY_S=$(($(date +%s) - TIDY_T0))
