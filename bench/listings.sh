@@ -241,6 +241,10 @@ for i in $(seq 1 150); do # up to 5 minutes
     sleep 2
 done
 TIDY_S=$(($(date +%s) - TIDY_T0))
+# the tidy's long steps (serve logs each of 250 ms or more; a fold holds the write turn that long)
+grep -h "search index upkeep: a step took" "$LD"/logs/error.log >"$OUT/tidy-steps.txt" || true
+TIDY_LONGEST=$(grep -o "took [0-9]* ms" "$OUT/tidy-steps.txt" | awk '{ print $2 }' | sort -n | tail -1)
+TIDY_LONG_STEPS=$(wc -l <"$OUT/tidy-steps.txt")
 wait_idle "${PID[listings]}"
 start_nginx
 run_wrk l-nginx-late "http://127.0.0.1:$NGINX_PORT/"
@@ -322,7 +326,8 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
     echo "after the tidy gave $(rps l-nginx-late) req/s): the first at once when posting stopped, while the tidy"
     echo "(\`listing_tidy_step\`: idle write path only, at most half a core) folds and merges the full text, which then held"
     echo "\`$SEG_POSTED\` (segments of each part, listings in the recent one); the tidy took $TIDY_S s from the end of"
-    echo "posting to reach \`$SEG_TIDIED\`, and the second run followed:"
+    echo "posting to reach \`$SEG_TIDIED\`, and the second run followed. Steps of the tidy that took 250 ms or more"
+    echo "(in both posting runs' servers; a fold holds the write turn that long): $TIDY_LONG_STEPS, the longest ${TIDY_LONGEST:-0} ms."
     echo
     echo "| benchmark | command | req/s | ratio to ceiling | p50 | p99 | target |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"

@@ -325,6 +325,7 @@ static void *sweeper_main(void *arg)
  * RECENT_MERGE_S.
  */
 #define TIDY_PAUSE_MS  1000
+#define TIDY_NOTE_MS   250 /* a step this long is logged: a fold holds the write turn that long */
 #define RECENT_MERGE_S 5
 
 static void *tidier_main(void *arg)
@@ -345,6 +346,7 @@ static void *tidier_main(void *arg)
         dbpool_release(s->pool, db); /* not held while resting */
         arena_free(a);
         if (rc) log_error(&s->log, "search index upkeep failed");
+        if (took_ms >= TIDY_NOTE_MS) log_msg(&s->log, "info", "search index upkeep: a step took %lld ms", (long long)took_ms);
         struct timespec until = clock_after_ms(rc == LL_OK && did ? took_ms + 1 : TIDY_PAUSE_MS);
         stop = rest_until(s, &until);
     }

@@ -394,20 +394,23 @@ int lidx_remove(ctx_t *c, const listing_t *l)
 
 /*
  * Written at once, not deferred: a fold is a transaction of its own whose
- * only writes are these inserts, so they add up in FTS5's pending terms and
- * the caller can let each chunk's rows go before reading the next.
+ * only writes are these, so they add up in FTS5's pending terms and the
+ * caller can let each chunk's rows go before reading the next. A partial
+ * fold (some of the recent part) also takes each listing out of it.
  */
-int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n)
+int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n, bool partial)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (partial && (delete_id(c, SQL_NEW_ID_DEL, v[i].id) || fts_run(c->db, fts_row(c, SQL_NEW_DEL, &v[i]))))
+            return LL_ERR;
         if (fts_run(c->db, fts_row(c, SQL_FTS_ADD, &v[i]))) return LL_ERR;
+    }
     return LL_OK;
 }
 
 /*
  * Whole, with delete-all: deleting row by row from a contentless table
- * writes a tombstone for every term of every listing (measured: the recent
- * part grew a segment per chunk while it was folded that way).
+ * writes a tombstone for every term of every listing.
  */
 int lidx_fold_end(ctx_t *c)
 {

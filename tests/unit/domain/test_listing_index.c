@@ -282,6 +282,37 @@ static void test_B8_folds_keep_the_main_part_in_a_few_segments(void **state)
     free(cards), free(rows), free(cards2), free(rows2);
 }
 
+/*
+ * A recent part past the most one fold moves (it grew under a long run of
+ * posts) is folded oldest first, in parts: each takes its listings out of
+ * the recent part, and no search sees a listing twice or not at all.
+ */
+static void test_B8_a_large_recent_part_is_folded_oldest_first_in_parts(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i++) post(e, i);
+    char *cards = snapshot(e), *rows = row_results(e, true);
+    listing_tidy_t t = {.fold_rows = 1, .fold_chunk = 4, .fold_max = 15};
+    bool did = false;
+    assert_int_equal(listing_tidy_step(&e->ctx, &t, &did), 0);
+    assert_true(did);
+    assert_int_equal(ROWS("listings_fts"), 15);
+    assert_int_equal(ROWS("listings_fts_new"), N_LISTINGS - 15);
+    assert_int_equal(ROWS("listings_fts_new_ids"), N_LISTINGS - 15);
+    assert_int_equal(scalar(e, "SELECT min(id) FROM listings_fts_new_ids"), 16);
+    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
+    assert_string_equal(cards, cards2);
+    assert_string_equal(rows, rows2);
+    tidy_on(e, &e->ctx, 1, 4);
+    assert_int_equal(ROWS("listings_fts"), N_LISTINGS);
+    assert_int_equal(ROWS("listings_fts_new_ids"), 0);
+    char *cards3 = snapshot(e), *rows3 = row_results(e, true);
+    assert_string_equal(cards, cards3);
+    assert_string_equal(rows, rows3);
+    free(cards), free(rows), free(cards2), free(rows2), free(cards3), free(rows3);
+}
+
 /* Newest first is the ascending walk of the full-text rowids, which count down from LIDX_FTS_BASE. */
 static void test_B8_full_text_rowids_count_down_from_the_base(void **state)
 {
@@ -377,6 +408,7 @@ int main(void)
         T(test_B8_changes_after_a_fold_match_a_rebuild),
         T(test_B8_the_tidy_folds_through_a_pool_into_one_new_segment),
         T(test_B8_folds_keep_the_main_part_in_a_few_segments),
+        T(test_B8_a_large_recent_part_is_folded_oldest_first_in_parts),
         T(test_B12_a_card_is_the_public_summary_without_contact),
         T(test_B9_nearby_cells_agree_with_the_tree),
     };
