@@ -128,6 +128,7 @@ int listing_reindex_text(ctx_t *c, int64_t *n);
 typedef struct {
     int64_t fold_rows, main_every_s, recent_every_s;
     int fold_chunk, fold_max; /* listings a fold reads at a time (0: 500), moves at most (0: 10,000) */
+    int fold_quiet_ms;        /* how long the write path must have been quiet before a fold (0: 1000) */
     bool main_merging, main_whole; /* the main part is being merged; whole, into one segment */
     int64_t main_at, recent_at;    /* when each part was last merged (c->now) */
 } listing_tidy_t;

@@ -52,6 +52,7 @@ typedef struct {
     pthread_mutex_t turn; /* held while a transaction runs on conn */
     db_t *conn;
     atomic_int queued;    /* threads waiting for the turn */
+    _Atomic int64_t written_us; /* when a request's write transaction last ended (clock_mono_us) */
     /* the open batch: touched only with the turn held */
     uint64_t batch;       /* its number, 0 when none is open */
     int members;
@@ -405,11 +406,12 @@ int db_begin(db_t *db)
     return join_batch(w, db);
 }
 
-int db_begin_idle(db_t *db)
+int db_begin_idle(db_t *db, int quiet_ms)
 {
     writers_t *w = db->writers;
     if (!w) return solo_begin(db);
     if (nested(db)) return -1;
+    if (clock_mono_us() - atomic_load(&w->written_us) < (int64_t)quiet_ms * 1000) return 1;
     if (atomic_load(&w->queued) || pthread_mutex_trylock(&w->turn)) return 1;
     /* a batch still open is one whose members wait for its commit by the next writer */
     if (w->batch || atomic_load(&w->queued)) {
@@ -430,6 +432,7 @@ static int leave_batch(db_t *db, bool keep)
     if (!keep && (run_cached(conn, SQL_UNDO) || run_cached(conn, SQL_RELEASE))) rc = -1;
     if (!keep) w->ndeferred = db->defer_mark; /* its deferred work goes with it */
     db->redirect = NULL;
+    if (!db->lazy) atomic_store(&w->written_us, clock_mono_us());
     w->members += keep;
     bool last = atomic_load(&w->queued) == 0 || w->members >= BATCH_MAX || clock_mono_us() - w->opened_us > BATCH_AGE_US;
     if (rc && !db_in_txn(conn)) last = true; /* SQLite ended the batch itself (an I/O error): end_batch reports it */

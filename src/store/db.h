@@ -45,11 +45,12 @@ void db_read_end(db_t *db);
 int db_begin(db_t *db);
 /*
  * db_begin for background upkeep that must never hold up a request: on a
- * pool's connection it takes the turn only while nobody writes or waits to
- * (1 then: try later), and its db_commit does not wait for the disk (losing
- * upkeep in a crash loses nothing). On a connection of its own, db_begin.
+ * pool's connection it takes the turn only while nobody writes or waits to,
+ * and no request's write has ended in the last quiet_ms (1 then: try later);
+ * its db_commit does not wait for the disk (losing upkeep in a crash loses
+ * nothing). On a connection of its own, db_begin.
  */
-int db_begin_idle(db_t *db);
+int db_begin_idle(db_t *db, int quiet_ms);
 /*
  * Work for the end of the transaction, just before it commits: full-text
  * writes, which FTS5 flushes to a new segment at every savepoint, go there

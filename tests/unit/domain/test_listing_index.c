@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_LISTINGS 40
 
@@ -313,6 +314,37 @@ static void test_B8_a_large_recent_part_is_folded_oldest_first_in_parts(void **s
     free(cards), free(rows), free(cards2), free(rows2), free(cards3), free(rows3);
 }
 
+/*
+ * A fold waits until no request has written for a while: in a run of posts
+ * it would take the gaps between them and make the next posts wait.
+ */
+static void test_B8_a_fold_waits_for_a_quiet_write_path(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    char path[1100];
+    snprintf(path, sizeof path, "%s/linli.db", e->dir);
+    dbpool_t *pool = dbpool_new(path, 2, false, &e->log);
+    assert_non_null(pool);
+    db_t *solo = e->ctx.db;
+    e->ctx.db = dbpool_acquire(pool); /* the posts go through the pool's write path */
+    for (int i = 0; i < 3; i++) post(e, i);
+    listing_tidy_t t = {.fold_rows = 1, .fold_quiet_ms = 60000};
+    bool did = true;
+    assert_int_equal(listing_tidy_step(&e->ctx, &t, &did), 0);
+    assert_false(did);
+    assert_int_equal(ROWS("listings_fts_new_ids"), 3);
+    usleep(20000);
+    t.fold_quiet_ms = 10;
+    assert_int_equal(listing_tidy_step(&e->ctx, &t, &did), 0);
+    assert_true(did);
+    assert_int_equal(ROWS("listings_fts_new_ids"), 0);
+    assert_int_equal(ROWS("listings_fts"), 3);
+    dbpool_release(pool, e->ctx.db);
+    dbpool_free(pool);
+    e->ctx.db = solo;
+}
+
 /* Newest first is the ascending walk of the full-text rowids, which count down from LIDX_FTS_BASE. */
 static void test_B8_full_text_rowids_count_down_from_the_base(void **state)
 {
@@ -409,6 +441,7 @@ int main(void)
         T(test_B8_the_tidy_folds_through_a_pool_into_one_new_segment),
         T(test_B8_folds_keep_the_main_part_in_a_few_segments),
         T(test_B8_a_large_recent_part_is_folded_oldest_first_in_parts),
+        T(test_B8_a_fold_waits_for_a_quiet_write_path),
         T(test_B12_a_card_is_the_public_summary_without_contact),
         T(test_B9_nearby_cells_agree_with_the_tree),
     };
