@@ -125,6 +125,15 @@ static int64_t scalar(env_t *e, const char *sql)
 #define SEGMENTS(t) scalar(e, "SELECT count(DISTINCT segid) FROM " t "_idx")
 #define ROWS(t) scalar(e, "SELECT count(*) FROM " t)
 
+/* The searches give what they gave when cards and rows were taken (relevance compared as a set). */
+static void assert_same_results(env_t *e, const char *cards, const char *rows)
+{
+    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
+    assert_string_equal(cards, cards2);
+    assert_string_equal(rows, rows2);
+    free(cards2), free(rows2);
+}
+
 /* Tidies until nothing is left to do; a fold reads chunk listings at a time. */
 static void tidy_on(env_t *e, ctx_t *c, int64_t fold_rows, int chunk)
 {
@@ -210,10 +219,18 @@ static void test_B8_changes_after_a_fold_match_a_rebuild(void **state)
     int64_t n = 0;
     assert_int_equal(listing_reindex_text(&e->ctx, &n), 0);
     assert_int_equal(n, N_LISTINGS + 3);
-    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
-    assert_string_equal(cards, cards2);
-    assert_string_equal(rows, rows2);
-    free(cards), free(rows), free(cards2), free(rows2);
+    assert_same_results(e, cards, rows);
+    free(cards), free(rows);
+}
+
+/* A pool over the test's database, as serve has: writes through it are batched (db_defer). */
+static dbpool_t *open_pool(env_t *e)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/linli.db", e->dir);
+    dbpool_t *pool = dbpool_new(path, 2, false, &e->log);
+    assert_non_null(pool);
+    return pool;
 }
 
 /*
@@ -231,10 +248,8 @@ static void test_B8_the_tidy_folds_through_a_pool_into_one_new_segment(void **st
     tidy(e, 1);
     assert_int_equal(SEGMENTS("listings_fts"), 1);
     for (int i = N_LISTINGS / 2; i < N_LISTINGS; i++) post(e, i);
-    char *cards = snapshot(e), *rows = row_results(e, true), path[1100];
-    snprintf(path, sizeof path, "%s/linli.db", e->dir);
-    dbpool_t *pool = dbpool_new(path, 2, false, &e->log);
-    assert_non_null(pool);
+    char *cards = snapshot(e), *rows = row_results(e, true);
+    dbpool_t *pool = open_pool(e);
     ctx_t c = e->ctx;
     c.db = dbpool_acquire(pool);
     listing_tidy_t t = {.fold_rows = 1, .fold_chunk = 4};
@@ -248,10 +263,8 @@ static void test_B8_the_tidy_folds_through_a_pool_into_one_new_segment(void **st
     tidy_on(e, &c, 1, 4);
     dbpool_release(pool, c.db);
     dbpool_free(pool);
-    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
-    assert_string_equal(cards, cards2);
-    assert_string_equal(rows, rows2);
-    free(cards), free(rows), free(cards2), free(rows2);
+    assert_same_results(e, cards, rows);
+    free(cards), free(rows);
 }
 
 /*
@@ -277,10 +290,8 @@ static void test_B8_folds_keep_the_main_part_in_a_few_segments(void **state)
     char *cards = snapshot(e), *rows = row_results(e, true);
     int64_t n = 0;
     assert_int_equal(listing_reindex_text(&e->ctx, &n), 0);
-    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
-    assert_string_equal(cards, cards2);
-    assert_string_equal(rows, rows2);
-    free(cards), free(rows), free(cards2), free(rows2);
+    assert_same_results(e, cards, rows);
+    free(cards), free(rows);
 }
 
 /*
@@ -302,16 +313,12 @@ static void test_B8_a_large_recent_part_is_folded_oldest_first_in_parts(void **s
     assert_int_equal(ROWS("listings_fts_new"), N_LISTINGS - 15);
     assert_int_equal(ROWS("listings_fts_new_ids"), N_LISTINGS - 15);
     assert_int_equal(scalar(e, "SELECT min(id) FROM listings_fts_new_ids"), 16);
-    char *cards2 = snapshot(e), *rows2 = row_results(e, true);
-    assert_string_equal(cards, cards2);
-    assert_string_equal(rows, rows2);
+    assert_same_results(e, cards, rows);
     tidy_on(e, &e->ctx, 1, 4);
     assert_int_equal(ROWS("listings_fts"), N_LISTINGS);
     assert_int_equal(ROWS("listings_fts_new_ids"), 0);
-    char *cards3 = snapshot(e), *rows3 = row_results(e, true);
-    assert_string_equal(cards, cards3);
-    assert_string_equal(rows, rows3);
-    free(cards), free(rows), free(cards2), free(rows2), free(cards3), free(rows3);
+    assert_same_results(e, cards, rows);
+    free(cards), free(rows);
 }
 
 /*
@@ -322,10 +329,7 @@ static void test_B8_a_fold_waits_for_a_quiet_write_path(void **state)
 {
     env_t *e = *state;
     e->ctx.user_id = sign_in(e, "13700000009");
-    char path[1100];
-    snprintf(path, sizeof path, "%s/linli.db", e->dir);
-    dbpool_t *pool = dbpool_new(path, 2, false, &e->log);
-    assert_non_null(pool);
+    dbpool_t *pool = open_pool(e);
     db_t *solo = e->ctx.db;
     e->ctx.db = dbpool_acquire(pool); /* the posts go through the pool's write path */
     for (int i = 0; i < 3; i++) post(e, i);
