@@ -40,12 +40,6 @@ static const char SQL_ANSWER[] =
     "UPDATE interviews SET status = ?2, updated_at = ?3 WHERE application_id = ?1 AND status = 'proposed'";
 static const char SQL_DECLINE_ALL[] = "UPDATE interviews SET status = 'declined', updated_at = ?2 WHERE application_id = ?1";
 
-static const char *col(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, s) : NULL;
-}
-
 static void fill(ctx_t *c, sqlite3_stmt *st, app_t *a, int64_t *employer)
 {
     memset(a, 0, sizeof(*a));
@@ -55,14 +49,14 @@ static void fill(ctx_t *c, sqlite3_stmt *st, app_t *a, int64_t *employer)
     a->user_id = sqlite3_column_int64(st, 3);
     a->created_at = sqlite3_column_int64(st, 4);
     a->updated_at = sqlite3_column_int64(st, 5);
-    a->status = col(c, st, 6);
-    a->listing_title = col(c, st, 7);
+    a->status = db_text(c->arena, st, 6);
+    a->listing_title = db_text(c->arena, st, 7);
     a->has_interview = sqlite3_column_type(st, 8) != SQLITE_NULL;
     a->starts_at = sqlite3_column_int64(st, 8);
     a->minutes = sqlite3_column_int(st, 9);
-    a->place = col(c, st, 10);
-    a->note = col(c, st, 11);
-    a->interview_status = col(c, st, 12);
+    a->place = db_text(c->arena, st, 10);
+    a->note = db_text(c->arena, st, 11);
+    a->interview_status = db_text(c->arena, st, 12);
     if (employer) *employer = sqlite3_column_int64(st, 13);
 }
 

@@ -20,8 +20,8 @@ static const char SQL_SETTLE[] = "UPDATE orders SET dispute_outcome = ?2, refund
 
 static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
 {
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return arena_strdup(c->arena, s ? s : "");
+    const char *s = db_text(c->arena, st, i);
+    return s ? s : "";
 }
 
 int dispute_list(ctx_t *c, dispute_t **items, size_t *n)

@@ -41,12 +41,6 @@ static const char SQL_LOAD[] =
     "SELECT " ROW_COLS ", contact_email, address, plate, owner_name, "
     "owner_id_number, ownership_doc, contact_phone FROM listings WHERE id = ?";
 
-static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, s) : NULL;
-}
-
 static json_t *parse_attrs(ctx_t *c, const char *text)
 {
     json_t *a = json_loads(text ? text : "{}", 0, NULL);
@@ -79,9 +73,9 @@ static void fill(ctx_t *c, sqlite3_stmt *st, listing_t *l, sealed_t *s)
     l->id = sqlite3_column_int64(st, 0);
     l->user_id = sqlite3_column_int64(st, 1);
     l->cat = cat_find((const char *)sqlite3_column_text(st, 2));
-    l->subcategory = col_text(c, st, 3);
-    l->title = col_text(c, st, 4);
-    l->description = col_text(c, st, 5);
+    l->subcategory = db_text(c->arena, st, 3);
+    l->title = db_text(c->arena, st, 4);
+    l->description = db_text(c->arena, st, 5);
     l->attrs = parse_attrs(c, (const char *)sqlite3_column_text(st, 6));
     l->has_price = sqlite3_column_type(st, 7) != SQLITE_NULL;
     l->price_fen = sqlite3_column_int64(st, 7);
@@ -90,8 +84,8 @@ static void fill(ctx_t *c, sqlite3_stmt *st, listing_t *l, sealed_t *s)
     l->has_point = sqlite3_column_type(st, 10) != SQLITE_NULL;
     l->lat = sqlite3_column_double(st, 10);
     l->lng = sqlite3_column_double(st, 11);
-    l->status = col_text(c, st, 12);
-    l->moderation_note = col_text(c, st, 13);
+    l->status = db_text(c->arena, st, 12);
+    l->moderation_note = db_text(c->arena, st, 13);
     l->created_at = sqlite3_column_int64(st, 14);
     l->updated_at = sqlite3_column_int64(st, 15);
     l->expires_at = sqlite3_column_int64(st, 16);
@@ -405,7 +399,7 @@ static int load_photos(ctx_t *c, listing_t *l)
     if (!st) return LL_ERR;
     sqlite3_bind_int64(st, 1, l->id);
     int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 20) names[n++] = col_text(c, st, 0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 20) names[n++] = db_text(c->arena, st, 0);
     sqlite3_reset(st);
     l->photos = names;
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? LL_OK : LL_ERR;
@@ -822,7 +816,7 @@ int listing_erase_prepare(ctx_t *c, int64_t uid, const char ***files)
     const char **names = arena_zalloc(c->arena, 10001 * sizeof(char *));
     if (!(st = db_stmt(c->db, SQL_PHOTOS_OF))) return LL_ERR;
     sqlite3_bind_int64(st, 1, uid);
-    while (k < 10000 && sqlite3_step(st) == SQLITE_ROW) names[k++] = col_text(c, st, 0);
+    while (k < 10000 && sqlite3_step(st) == SQLITE_ROW) names[k++] = db_text(c->arena, st, 0);
     sqlite3_reset(st);
     *files = names;
     return LL_OK;

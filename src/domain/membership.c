@@ -86,12 +86,6 @@ static const char SQL_RENEW_DUE[] =
 static const char SQL_RENEWAL_MADE[] = "SELECT 1 FROM membership_orders WHERE renewal_key = ?";
 static const char SQL_ANONYMISE[] = "UPDATE membership_orders SET user_id = NULL WHERE user_id = ?1";
 
-static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, (const char *)s) : NULL;
-}
-
 static int one_order(ctx_t *c, sqlite3_stmt *st, vorder_t *o)
 {
     int rc = sqlite3_step(st);
@@ -99,13 +93,13 @@ static int one_order(ctx_t *c, sqlite3_stmt *st, vorder_t *o)
         o->id = sqlite3_column_int64(st, 0);
         o->user_id = sqlite3_column_int64(st, 1);
         o->amount_fen = sqlite3_column_int64(st, 2);
-        o->number = col_text(c, st, 3);
-        o->plan = col_text(c, st, 4);
-        o->provider = col_text(c, st, 5);
-        o->trade_no = col_text(c, st, 6);
-        o->pay_url = col_text(c, st, 7);
-        o->status = col_text(c, st, 8);
-        o->agreement_no = col_text(c, st, 9);
+        o->number = db_text(c->arena, st, 3);
+        o->plan = db_text(c->arena, st, 4);
+        o->provider = db_text(c->arena, st, 5);
+        o->trade_no = db_text(c->arena, st, 6);
+        o->pay_url = db_text(c->arena, st, 7);
+        o->status = db_text(c->arena, st, 8);
+        o->agreement_no = db_text(c->arena, st, 9);
         o->renewal = sqlite3_column_int(st, 10) != 0;
         o->failed_at = sqlite3_column_int64(st, 11);
     }
@@ -142,13 +136,13 @@ int vip_get(ctx_t *c, vip_state_t *out)
     sqlite3_bind_int64(st, 1, c->user_id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        out->plan = col_text(c, st, 0);
-        out->status = col_text(c, st, 1);
+        out->plan = db_text(c->arena, st, 0);
+        out->status = db_text(c->arena, st, 1);
         out->started_at = sqlite3_column_int64(st, 2);
         out->expires_at = sqlite3_column_int64(st, 3);
         out->auto_renew = sqlite3_column_int(st, 4) != 0;
-        out->provider = col_text(c, st, 5);
-        out->agreement_no = col_text(c, st, 6);
+        out->provider = db_text(c->arena, st, 5);
+        out->agreement_no = db_text(c->arena, st, 6);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? LL_OK : LL_ERR;
@@ -348,8 +342,8 @@ static int end_due(ctx_t *c, int64_t uid, int64_t *n)
     int k = 0, rc;
     while (k < 500 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         ids[k] = sqlite3_column_int64(st, 0);
-        providers[k] = col_text(c, st, 1);
-        agreements[k++] = col_text(c, st, 2);
+        providers[k] = db_text(c->arena, st, 1);
+        agreements[k++] = db_text(c->arena, st, 2);
     }
     sqlite3_reset(st);
     *n = 0;
@@ -509,9 +503,9 @@ static int charge_due(ctx_t *c)
     sqlite3_bind_int64(st, 1, c->now);
     while (k < 500 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         v[k].uid = sqlite3_column_int64(st, 0);
-        v[k].plan = col_text(c, st, 1);
-        v[k].provider = col_text(c, st, 2);
-        v[k].agreement_no = col_text(c, st, 3);
+        v[k].plan = db_text(c->arena, st, 1);
+        v[k].provider = db_text(c->arena, st, 2);
+        v[k].agreement_no = db_text(c->arena, st, 3);
         v[k++].expires_at = sqlite3_column_int64(st, 4);
     }
     sqlite3_reset(st);

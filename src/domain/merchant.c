@@ -31,19 +31,13 @@ const reason_t merchant_reasons[] = {
     {NULL, NULL},
 };
 
-static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, s) : NULL;
-}
-
 static void fill(ctx_t *c, sqlite3_stmt *st, merchant_t *m)
 {
     m->id = sqlite3_column_int64(st, 0);
     m->user_id = sqlite3_column_int64(st, 1);
-    m->name = col_text(c, st, 2);
+    m->name = db_text(c->arena, st, 2);
     m->city = sqlite3_column_int64(st, 3);
-    m->status = col_text(c, st, 4);
+    m->status = db_text(c->arena, st, 4);
     const reason_t *why = reason_find(merchant_reasons, (const char *)sqlite3_column_text(st, 5));
     m->reason = why ? why->code : NULL;
     m->note = why ? why->text : NULL;

@@ -32,12 +32,6 @@ static const char SQL_BY_KEY[] = ORDER_COLS "WHERE o.customer_id = ?1 AND o.idem
 static const char SQL_MINE[] = ORDER_COLS "WHERE o.customer_id = ? ORDER BY o.id DESC LIMIT 100";
 static const char SQL_FOR_MERCHANT[] = ORDER_COLS "WHERE o.merchant_id = ? ORDER BY o.id DESC LIMIT 100";
 
-static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, s) : NULL;
-}
-
 static const void *col_blob(ctx_t *c, sqlite3_stmt *st, int i, size_t *len)
 {
     *len = (size_t)sqlite3_column_bytes(st, i);
@@ -50,27 +44,27 @@ static void fill(ctx_t *c, sqlite3_stmt *st, order_t *o, int64_t *merchant_user)
 {
     memset(o, 0, sizeof(*o));
     o->id = sqlite3_column_int64(st, 0);
-    o->number = col_text(c, st, 1);
+    o->number = db_text(c->arena, st, 1);
     o->customer_id = sqlite3_column_int64(st, 2);
     o->merchant_id = sqlite3_column_int64(st, 3);
     o->service_id = sqlite3_column_int64(st, 4);
-    o->category = col_text(c, st, 5);
-    o->item = col_text(c, st, 6);
+    o->category = db_text(c->arena, st, 5);
+    o->item = db_text(c->arena, st, 6);
     o->amount_fen = sqlite3_column_int64(st, 7);
     o->city = sqlite3_column_int64(st, 8);
     o->district = sqlite3_column_int64(st, 9);
     o->slot_at = sqlite3_column_int64(st, 10);
-    o->status = col_text(c, st, 11);
+    o->status = db_text(c->arena, st, 11);
     int64_t *times[] = {&o->created_at, &o->paid_at, &o->accepted_at, &o->started_at, &o->completed_at, &o->closed_at,
                         &o->revealed_at};
     for (int i = 0; i < 7; i++) *times[i] = sqlite3_column_int64(st, 12 + i);
-    o->merchant_name = col_text(c, st, 19);
+    o->merchant_name = db_text(c->arena, st, 19);
     o->sealed_address = col_blob(c, st, 20, &o->address_len);
     o->sealed_phone = col_blob(c, st, 21, &o->phone_len);
     *merchant_user = sqlite3_column_int64(st, 22);
     o->disputed_at = sqlite3_column_int64(st, 23);
-    o->dispute_reason = col_text(c, st, 24);
-    o->dispute_outcome = col_text(c, st, 25);
+    o->dispute_reason = db_text(c->arena, st, 24);
+    o->dispute_outcome = db_text(c->arena, st, 25);
     o->refund_fen = sqlite3_column_int64(st, 26);
     o->resolved_at = sqlite3_column_int64(st, 27);
 }

@@ -394,12 +394,6 @@ typedef struct {
     const char *provider, *kind, *key, *trade_no, *agreement_no, *order_no, *item;
 } queued_t;
 
-static const char *opt_text(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, s) : NULL;
-}
-
 static int due_requests(ctx_t *c, queued_t **items, size_t *n)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_OUT_DUE);
@@ -411,13 +405,13 @@ static int due_requests(ctx_t *c, queued_t **items, size_t *n)
     while (k < 50 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         queued_t *q = &v[k++];
         q->id = sqlite3_column_int64(st, 0);
-        q->provider = opt_text(c, st, 1);
-        q->kind = opt_text(c, st, 2);
-        q->key = opt_text(c, st, 3);
-        q->trade_no = opt_text(c, st, 4);
-        q->agreement_no = opt_text(c, st, 5);
-        q->order_no = opt_text(c, st, 6);
-        q->item = opt_text(c, st, 7);
+        q->provider = db_text(c->arena, st, 1);
+        q->kind = db_text(c->arena, st, 2);
+        q->key = db_text(c->arena, st, 3);
+        q->trade_no = db_text(c->arena, st, 4);
+        q->agreement_no = db_text(c->arena, st, 5);
+        q->order_no = db_text(c->arena, st, 6);
+        q->item = db_text(c->arena, st, 7);
         q->amount_fen = sqlite3_column_int64(st, 8);
     }
     if (k == 50) rc = SQLITE_DONE;

@@ -292,8 +292,8 @@ const char *svc_near_sql(void)
 
 static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
 {
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return arena_strdup(c->arena, s ? s : "");
+    const char *s = db_text(c->arena, st, i);
+    return s ? s : "";
 }
 
 static void fill(ctx_t *c, sqlite3_stmt *st, svc_t *s)

@@ -132,12 +132,6 @@ int share_record_sms(ctx_t *c, const char *field, const char *basis, int64_t use
 static const char SQL_OF[] = "SELECT id, at, recipient, region, fields, basis, reference, records FROM shares "
                              "WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT 500";
 
-static const char *col_text(ctx_t *c, sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? arena_strdup(c->arena, s) : NULL;
-}
-
 int share_list_of(ctx_t *c, int64_t uid, share_t **items, size_t *n)
 {
     sqlite3_stmt *st = db_stmt(c->db, SQL_OF);
@@ -148,9 +142,9 @@ int share_list_of(ctx_t *c, int64_t uid, share_t **items, size_t *n)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < 500) {
         v[k] = (share_t){.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
-                         .recipient = col_text(c, st, 2), .region = col_text(c, st, 3),
-                         .fields = col_text(c, st, 4), .basis = col_text(c, st, 5),
-                         .reference = col_text(c, st, 6), .records = sqlite3_column_int64(st, 7),
+                         .recipient = db_text(c->arena, st, 2), .region = db_text(c->arena, st, 3),
+                         .fields = db_text(c->arena, st, 4), .basis = db_text(c->arena, st, 5),
+                         .reference = db_text(c->arena, st, 6), .records = sqlite3_column_int64(st, 7),
                          .user_id = uid};
         k++;
     }
@@ -231,9 +225,9 @@ static const char SQL_PARTNER_BY_NAME[] =
 
 static void partner_row(ctx_t *c, sqlite3_stmt *st, share_partner_t *p)
 {
-    *p = (share_partner_t){.id = sqlite3_column_int64(st, 0), .name = col_text(c, st, 1),
-                           .purpose = col_text(c, st, 2), .region = col_text(c, st, 3),
-                           .fields = col_text(c, st, 4), .created_at = sqlite3_column_int64(st, 5)};
+    *p = (share_partner_t){.id = sqlite3_column_int64(st, 0), .name = db_text(c->arena, st, 1),
+                           .purpose = db_text(c->arena, st, 2), .region = db_text(c->arena, st, 3),
+                           .fields = db_text(c->arena, st, 4), .created_at = sqlite3_column_int64(st, 5)};
 }
 
 int share_partners(ctx_t *c, share_partner_t **items, size_t *n)

@@ -233,6 +233,12 @@ sqlite3_stmt *db_stmt(db_t *db, const char *sql)
     PANIC("statement cache full");
 }
 
+const char *db_text(arena_t *a, sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? arena_strdup(a, s) : NULL;
+}
+
 int db_run(db_t *db, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);

@@ -12,6 +12,7 @@
  */
 #ifndef LL_DB_H
 #define LL_DB_H
+#include "base/arena.h"
 #include "base/log.h"
 #include "store/viewcache.h"
 #include <sqlite3.h>
@@ -31,6 +32,8 @@ void db_set_views(db_t *db, viewcache_t *vc); /* the connection does not own it 
 sqlite3_stmt *db_stmt(db_t *db, const char *sql);
 /* Steps a statement expected to finish (INSERT/UPDATE/DELETE); resets it; 0 or -1. */
 int db_run(db_t *db, sqlite3_stmt *st);
+/* Column i of the current row as text copied into a, or NULL when it is NULL. */
+const char *db_text(arena_t *a, sqlite3_stmt *st, int i);
 /* Runs literal SQL (schema, pragmas). */
 int db_exec(db_t *db, const char *sql);
 /* A read-only snapshot for several statements (deferred BEGIN ... COMMIT, both prepared once). */
