@@ -705,11 +705,13 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && !strcmp(argv[1], "segments")) { /* the full text's two parts: segments, and rows in the recent */
         env_t e;
+        int main_n, recent_n;
+        int64_t rows;
         env_open(&e, argv[2], false);
-        printf("main=%lld recent=%lld recent_rows=%lld\n",
-               (long long)count_rows(e.db, "SELECT count(DISTINCT segid) FROM listings_fts_idx"),
-               (long long)count_rows(e.db, "SELECT count(DISTINCT segid) FROM listings_fts_new_idx"),
-               (long long)count_rows(e.db, "SELECT count(*) FROM listings_fts_new_ids"));
+        if (lidx_segments(&e.ctx, false, &main_n) || lidx_segments(&e.ctx, true, &recent_n) ||
+            lidx_recent_count(&e.ctx, &rows))
+            die("segments");
+        printf("main=%d recent=%d recent_rows=%lld\n", main_n, recent_n, (long long)rows);
         db_close(e.db);
         return 0;
     }

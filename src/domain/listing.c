@@ -935,9 +935,8 @@ int listing_reindex_views(ctx_t *c, int64_t *n)
  */
 int listing_reindex_text(ctx_t *c, int64_t *n)
 {
-    if (db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');"
-                       "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all');"
-                       "DELETE FROM listings_fts_new_ids;"
+    if (lidx_recent_clear(c) ||
+        db_exec(c->db, "INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');"
                        "INSERT INTO listings_fts(listings_fts, rank) VALUES ('automerge', 0);"
                        "INSERT INTO listings_fts(listings_fts, rank) VALUES ('hashsize', 67108864);") ||
         reindex_pass(c, true, n))
@@ -1031,7 +1030,7 @@ static int fold(ctx_t *c, const listing_tidy_t *t, int64_t recent, bool *did)
         c->arena = outer;
         if (rc) goto done;
     }
-    res = (!partial && lidx_fold_end(c)) || db_commit(c->db) ? LL_ERR : LL_OK;
+    res = (!partial && lidx_recent_clear(c)) || db_commit(c->db) ? LL_ERR : LL_OK;
 done:
     if (res) db_rollback(c->db);
     *did = res == LL_OK;

@@ -412,7 +412,7 @@ int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n, bool partial)
  * Whole, with delete-all: deleting row by row from a contentless table
  * writes a tombstone for every term of every listing.
  */
-int lidx_fold_end(ctx_t *c)
+int lidx_recent_clear(ctx_t *c)
 {
     return db_exec(c->db, "INSERT INTO listings_fts_new(listings_fts_new) VALUES ('delete-all');"
                           "DELETE FROM listings_fts_new_ids;")

@@ -41,11 +41,12 @@ int lidx_remove(ctx_t *c, const listing_t *l);
 /*
  * A fold, in one transaction: lidx_fold_text adds n listings of the recent
  * part (rows as the listings table holds them) to the main part, as many
- * times as it takes; lidx_fold_end then empties the recent part. A partial
- * fold (partial true) takes each listing out of the recent part instead.
+ * times as it takes; lidx_recent_clear then empties the recent part (as a
+ * rebuild does too). A partial fold (partial true) takes each listing out
+ * of the recent part instead.
  */
 int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n, bool partial);
-int lidx_fold_end(ctx_t *c);
+int lidx_recent_clear(ctx_t *c);
 /* How many segments a part of the full text is in. */
 int lidx_segments(ctx_t *c, bool recent, int *n);
 /* How many listings the recent part holds. */
