@@ -351,13 +351,6 @@ int lidx_add_views(ctx_t *c, const listing_t *v, size_t n)
     return LL_OK;
 }
 
-int lidx_add_text(ctx_t *c, const listing_t *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (fts_write(c, SQL_FTS_ADD, &v[i])) return LL_ERR;
-    return LL_OK;
-}
-
 /* Into the recent part of the full text, and noted there. */
 static int add_recent_text(ctx_t *c, const listing_t *l)
 {
@@ -393,15 +386,14 @@ int lidx_remove(ctx_t *c, const listing_t *l)
 }
 
 /*
- * Written at once, not deferred: a fold is a transaction of its own whose
- * only writes are these, so they add up in FTS5's pending terms and the
- * caller can let each chunk's rows go before reading the next. A partial
- * fold (some of the recent part) also takes each listing out of it.
+ * Written at once, not deferred: a fold or a rebuild is a transaction of its
+ * own whose only writes are these, so they add up in FTS5's pending terms and
+ * the caller can let each chunk's rows go before reading the next.
  */
-int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n, bool partial)
+int lidx_main_add(ctx_t *c, const listing_t *v, size_t n, bool from_recent)
 {
     for (size_t i = 0; i < n; i++) {
-        if (partial && (delete_id(c, SQL_NEW_ID_DEL, v[i].id) || fts_run(c->db, fts_row(c, SQL_NEW_DEL, &v[i]))))
+        if (from_recent && (delete_id(c, SQL_NEW_ID_DEL, v[i].id) || fts_run(c->db, fts_row(c, SQL_NEW_DEL, &v[i]))))
             return LL_ERR;
         if (fts_run(c->db, fts_row(c, SQL_FTS_ADD, &v[i]))) return LL_ERR;
     }

@@ -3,7 +3,7 @@
  * index, the nearby tree and the summary cards (B8, B9).
  *
  * Invariant: a listing has an entry in the full text (listings_fts or
- * listings_fts_new, see lidx_fold_text), listing_cards and (when
+ * listings_fts_new, see lidx_main_add), listing_cards and (when
  * it has a point) listings_geo exactly while its status is 'published'; the
  * callers in listing.c call lidx_add / lidx_remove inside the transaction that
  * changes the status. Everything here is derived from the listings row and
@@ -27,9 +27,8 @@
 int64_t lidx_cell(double lat, double lng);
 /* Adds l (its public view, as for lidx_card_put) to every index, with its card. */
 int lidx_add(ctx_t *c, const listing_t *l);
-/* The two halves of lidx_add for n listings (a rebuild): cards and nearby indexes; the full text. */
+/* Cards and nearby indexes of n listings, as lidx_add writes them (a rebuild's first pass). */
 int lidx_add_views(ctx_t *c, const listing_t *v, size_t n);
-int lidx_add_text(ctx_t *c, const listing_t *v, size_t n);
 /* Removes l (as it was added) from every index. */
 int lidx_remove(ctx_t *c, const listing_t *l);
 /*
@@ -39,13 +38,13 @@ int lidx_remove(ctx_t *c, const listing_t *l);
  * A listing is in exactly one part; a search reads both.
  */
 /*
- * A fold, in one transaction: lidx_fold_text adds n listings of the recent
- * part (rows as the listings table holds them) to the main part, as many
- * times as it takes; lidx_recent_clear then empties the recent part (as a
- * rebuild does too). A partial fold (partial true) takes each listing out
- * of the recent part instead.
+ * A fold or a rebuild, in a transaction of its own: lidx_main_add adds the
+ * text of n listings (rows as the listings table holds them) to the main
+ * part, as many times as it takes; lidx_recent_clear empties the recent part
+ * (a whole fold, a rebuild). A partial fold (from_recent true) takes each
+ * listing out of the recent part instead.
  */
-int lidx_fold_text(ctx_t *c, const listing_t *v, size_t n, bool partial);
+int lidx_main_add(ctx_t *c, const listing_t *v, size_t n, bool from_recent);
 int lidx_recent_clear(ctx_t *c);
 /* How many segments a part of the full text is in. */
 int lidx_segments(ctx_t *c, bool recent, int *n);

@@ -294,6 +294,36 @@ static void test_B8_folds_keep_the_main_part_in_a_few_segments(void **state)
     free(cards), free(rows);
 }
 
+#define FTS_SETTING(k) scalar(e, "SELECT v FROM listings_fts_config WHERE k = '" k "'")
+
+/*
+ * A rebuild ends with the main part in one segment and FTS5's settings as
+ * serving wants them: it turns off the merges FTS5 would make on its own
+ * while it writes, and must turn them back on.
+ */
+static void test_B8_a_rebuild_leaves_one_segment_and_fts5_merging_again(void **state)
+{
+    env_t *e = *state;
+    e->ctx.user_id = sign_in(e, "13700000009");
+    for (int i = 0; i < N_LISTINGS; i += 4) {
+        for (int j = i; j < i + 4 && j < N_LISTINGS; j++) post(e, j);
+        tidy(e, 1);
+    }
+    for (int i = 0; i < 3; i++) post(e, N_LISTINGS + i); /* and some in the recent part */
+    assert_true(SEGMENTS("listings_fts") > 1);
+    char *cards = snapshot(e), *rows = row_results(e, true);
+    int64_t n = 0;
+    assert_int_equal(listing_reindex_text(&e->ctx, &n), 0);
+    assert_int_equal(n, N_LISTINGS + 3);
+    assert_int_equal(SEGMENTS("listings_fts"), 1);
+    assert_int_equal(ROWS("listings_fts_new_ids"), 0);
+    assert_int_equal(FTS_SETTING("automerge"), 4);
+    assert_int_equal(FTS_SETTING("crisismerge"), 16);
+    assert_int_equal(FTS_SETTING("hashsize"), 1048576);
+    assert_same_results(e, cards, rows);
+    free(cards), free(rows);
+}
+
 /*
  * A recent part past the most one fold moves (it grew under a long run of
  * posts) is folded oldest first, in parts: each takes its listings out of
@@ -444,6 +474,7 @@ int main(void)
         T(test_B8_changes_after_a_fold_match_a_rebuild),
         T(test_B8_the_tidy_folds_through_a_pool_into_one_new_segment),
         T(test_B8_folds_keep_the_main_part_in_a_few_segments),
+        T(test_B8_a_rebuild_leaves_one_segment_and_fts5_merging_again),
         T(test_B8_a_large_recent_part_is_folded_oldest_first_in_parts),
         T(test_B8_a_fold_waits_for_a_quiet_write_path),
         T(test_B12_a_card_is_the_public_summary_without_contact),
