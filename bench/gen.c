@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -738,7 +739,10 @@ int main(int argc, char **argv)
         env_open(&e, argv[2], false);
         double t0 = now_s();
         if (listing_reindex_text(&e.ctx, &n)) die("listing_reindex_text");
-        printf("indexed=%lld t_fts_s=%.2f\n", (long long)n, now_s() - t0);
+        double t = now_s() - t0;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        printf("indexed=%lld t_fts_s=%.2f maxrss_mib=%ld\n", (long long)n, t, ru.ru_maxrss / 1024);
         db_close(e.db);
         return 0;
     }

@@ -9,7 +9,7 @@
 N_LISTINGS=${BENCH_LISTINGS:-1000000}
 N_USERS=${BENCH_USERS:-5000}
 POST_SECS=${BENCH_POST_SECONDS:-$SECS}
-DATASET_VERSION=9 # bump when bench/gen.c changes what it writes: cached datasets are then rebuilt
+DATASET_VERSION=10 # bump when bench/gen.c changes what it writes: cached datasets are then rebuilt
 L_BEGIN='<!-- bench:listings:begin -->'
 L_END='<!-- bench:listings:end -->'
 [[ $N_LISTINGS =~ ^[0-9]+$ && $N_LISTINGS -ge 1000 && $N_LISTINGS -le 20000000 ]] || die "BENCH_LISTINGS must be 1000..20000000"
@@ -53,6 +53,13 @@ mkdir -p "$LD"
 say "copying the dataset (${DB_MIB} MiB)"
 # keys.db holds the data keys (G4, F7): without it beside accounts, linli refuses to start
 cp "$DS/linli.db" "$DS/keys.json" "$DS/keys.db" "$LD/" && chmod 600 "$LD/keys.json" "$LD/keys.db"
+# the full-text rebuild on the copy, as a migration's rebuild runs it before serving (target < 120 s); the copy's
+# writes flushed first, so that the rebuild is not timed while the kernel writes 4 GB of someone else's pages
+sync
+say "rebuilding the copy's full-text index (listing_reindex_text)"
+"$GEN" text "$LD" >"$OUT/rebuild.txt" 2>>"$OUT/gen.stderr" || die "the rebuild failed: $(tail -3 "$OUT/gen.stderr")"
+rb() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" "$OUT/rebuild.txt"; }
+[[ $(rb indexed) == "$(gv listings)" ]] || die "the rebuild indexed $(rb indexed) of $(gv listings) listings"
 BEFORE_POSTS=$(gv listings)
 write_conf() { # $1 db_sync_full
     cat >"$TMP/linli-listings.conf" <<EOF
@@ -293,8 +300,13 @@ WP="wrk -t$WTHREADS -c$CONNS -d${POST_SECS}s --latency --timeout 30s -s post.lua
     echo "| $(gv users) accounts (blind index, DEK, sealed phone, consent) | $(gv t_users_s) s |"
     echo "| $(gv listings) listings rows, sealed fields, 100,000 per transaction | $(gv t_rows_s) s |"
     echo "| cards (summary + detail, contact masked) and the nearby indexes (R*Tree, cells) of every published listing: \`listing_reindex_views\`, the first pass of a migration's rebuild | $(gv t_views_s) s |"
-    echo "| **full-text index \`listings_fts\`** for $(gv listings) listings: \`listing_reindex_text\` (index text from the stored rows, newest first, 10,000 per transaction, then FTS5 \`optimize\`), the second pass | **$(gv t_fts_s) s** (target < 120 s: $(awk -v t="$(gv t_fts_s)" 'BEGIN { print (t < 120 ? "met" : "**missed**") }')) |"
+    echo "| full-text index \`listings_fts\` for $(gv listings) listings: \`listing_reindex_text\`, the second pass (right after the first pass's writes) | $(gv t_fts_s) s |"
     echo "| the whole generation, including query lists | $(gv t_total_s) s |"
+    echo
+    echo "**Full-text rebuild, this run:** \`gen text\` on the copy of the dataset (written to disk first, \`sync\`), as a"
+    echo "migration's rebuild runs before serving: \`listing_reindex_text\` reads the $(rb indexed) published listings newest first,"
+    echo "100,000 to a transaction, FTS5 writing a segment per 64 MB of pending terms, then \`optimize\` into one segment:"
+    echo "**$(rb t_fts_s) s** (target < 120 s: $(awk -v t="$(rb t_fts_s)" 'BEGIN { print (t < 120 ? "met" : "**missed**") }')), peak resident $(rb maxrss_mib) MiB."
     echo
     echo "Database: **${DB_MIB} MiB** (\`linli.db\` after a WAL checkpoint), of which the FTS5 index data is"
     echo "$(awk -v b="$(gv fts_bytes)" 'BEGIN { printf "%.0f", b / 1048576 }') MiB. Keyword combinations: $(gv q_keyword) of $(gv q_keyword_tried) tried have results (12 two-character terms per category ×"
